@@ -1,0 +1,152 @@
+"""Site settings for Rum for Liv.
+
+Everything specific to this social-housing plan lives here (estates, focus
+areas, addresses, contact), so another plan can adopt the project by
+editing this one file.
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
+
+# --- The plan --------------------------------------------------------------
+
+SITENAME = "Rum for Liv"
+SITESUBTITLE = "Akacieparken og Lukretiavej i Valby"
+SITEURL = ""
+SITE_HOST = "rumforliv.dk"  # permanent: calendar UIDs are <slug>@SITE_HOST
+PUBLISH_SITEURL = "https://rumforliv.dk"
+AUTHOR = "Rum for Liv"
+ORGANISATION = "Lejerbo København"
+
+TIMEZONE = "Europe/Copenhagen"
+DEFAULT_LANG = "da"
+LOCALE = ("C",)  # dates are formatted by Babel, never by the machine's locale
+
+# Fixed vocabularies of the content format (see docs/redaktoer.md).
+ESTATES = ["Akacieparken", "Lukretiavej"]
+CATEGORIES = [
+    "Børn, unge og familier",
+    "Uddannelse, beskæftigelse og erhverv",
+    "Beboernetværk, inddragelse og demokrati",
+    "Image og kommunikation",
+]
+AUDIENCES = ["børn", "unge", "familier", "voksne", "seniorer", "alle"]
+LANGUAGES = ["da", "en", "tr", "so", "ar", "ur"]
+RTL_LANGUAGES = ["ar", "ur"]
+
+# An event without End lasts this long (minutes).
+DEFAULT_EVENT_MINUTES = 120
+
+CONTACT = {
+    "name": "Sekretariatet for Rum for Liv",
+    "address": "Beboerhuset, Carl Th. Dreyersvej 248, 2500 Valby",
+    "lukretiavej": "Kontoret på Lukretiavej, 2500 Valby",
+}
+
+# Named school holidays: used to say "undtagen i vinterferien" in words.
+SCHOOL_HOLIDAYS = [
+    ("vinterferien", "2013-02-09", "2013-02-17"),
+    ("påskeferien", "2013-03-23", "2013-04-01"),
+    ("sommerferien", "2013-06-29", "2013-08-11"),
+    ("efterårsferien", "2013-10-12", "2013-10-20"),
+    ("juleferien", "2013-12-21", "2014-01-05"),
+]
+
+# --- Pelican ---------------------------------------------------------------
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PATH = "content"
+NEWSLETTER_PATH = os.path.join(HERE, "newsletter")
+OUTPUT_PATH = "output"
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["rumforliv"]
+
+ARTICLE_PATHS = ["nyheder"]
+PAGE_PATHS = ["sider"]
+EVENT_PATHS = ["kalender"]
+STATIC_PATHS = ["billeder"]
+
+ARTICLE_URL = "nyheder/{date:%Y}/{slug}/"
+ARTICLE_SAVE_AS = "nyheder/{date:%Y}/{slug}/index.html"
+ARTICLE_LANG_URL = "{lang}/nyheder/{date:%Y}/{slug}/"
+ARTICLE_LANG_SAVE_AS = "{lang}/nyheder/{date:%Y}/{slug}/index.html"
+DRAFT_URL = "kladder/nyheder/{slug}/"
+DRAFT_SAVE_AS = "kladder/nyheder/{slug}/index.html"
+DRAFT_LANG_URL = "{lang}/kladder/nyheder/{slug}/"
+DRAFT_LANG_SAVE_AS = "{lang}/kladder/nyheder/{slug}/index.html"
+
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+PAGE_LANG_URL = "{lang}/{slug}/"
+PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
+DRAFT_PAGE_URL = "kladder/{slug}/"
+DRAFT_PAGE_SAVE_AS = "kladder/{slug}/index.html"
+DRAFT_PAGE_LANG_URL = "{lang}/kladder/{slug}/"
+DRAFT_PAGE_LANG_SAVE_AS = "{lang}/kladder/{slug}/index.html"
+
+EVENT_URL = "kalender/{slug}/"
+EVENT_SAVE_AS = "kalender/{slug}/index.html"
+EVENT_LANG_URL = "{lang}/kalender/{slug}/"
+EVENT_LANG_SAVE_AS = "{lang}/kalender/{slug}/index.html"
+
+INDEX_SAVE_AS = "nyheder/index.html"
+INDEX_URL = "nyheder/"
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/side/{number}/", "{base_name}/side/{number}/index.html"),
+)
+DEFAULT_PAGINATION = 10
+
+# Pelican's own listing pages we do not publish.
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index"]
+
+# Slugs transliterate Danish letters: "Børn" -> "boern", not "brn".
+SLUGIFY_USE_UNICODE = True
+_TRANSLITERATION = [
+    ("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("ä", "ae"), ("ö", "oe"), ("ü", "ue"),
+    ("é", "e"), ("è", "e"), ("ê", "e"), ("á", "a"), ("à", "a"), ("í", "i"),
+    ("ó", "o"), ("ú", "u"), ("ç", "c"), ("ş", "s"), ("ğ", "g"), ("ı", "i"),
+    ("ñ", "n"), ("ß", "ss"),
+]
+SLUG_REGEX_SUBSTITUTIONS = _TRANSLITERATION + [
+    (r"[^a-z0-9\s-]", ""),  # anything else non-ASCII or punctuation goes
+    (r"(?u)\A\s*", ""),
+    (r"(?u)\s*\Z", ""),
+    (r"[-\s]+", "-"),
+]
+CATEGORY_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
+TAG_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
+
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/nyheder.atom.xml"
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = "{lang}/feeds/nyheder.atom.xml"
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.sane_lists": {},
+    },
+    "output_format": "html5",
+}
+
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+DEFAULT_DATE = None
+DELETE_OUTPUT_DIRECTORY = False  # the build swaps a finished folder in place
+LOAD_CONTENT_CACHE = False
+CACHE_CONTENT = False
+RELATIVE_URLS = False
+TYPOGRIFY = False

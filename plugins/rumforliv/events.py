@@ -1,0 +1,96 @@
+"""Events: a Pelican content type of their own, and their one expansion.
+
+`EventsGenerator.generate_context` reads `content/kalender/*.md` and expands
+every event once over the calendar's window into `context["occurrences"]`.
+The site pages, the feeds and the newsletter all read that list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from pelican.contents import Content
+from pelican.generators import CachingGenerator
+from pelican.utils import process_translations
+
+from .recurrence import expand
+
+logger = logging.getLogger(__name__)
+
+
+class Event(Content):
+    """One activity; `schedule` says when (see recurrence.Schedule)."""
+
+    mandatory_properties = ("title", "schedule")
+    allowed_statuses = ("published", "draft")
+    default_status = "published"
+    default_template = "event"
+
+    @property
+    def cancelled(self) -> bool:
+        return self.schedule.cancelled
+
+    @property
+    def uid(self) -> str:
+        """Permanent calendar id: never derived from the title."""
+        lang = "" if self.lang == self.settings["DEFAULT_LANG"] else f".{self.lang}"
+        return f"{self.slug}{lang}@{self.settings['SITE_HOST']}"
+
+    def occurrences(self, first: dt.date, last: dt.date):
+        return self.schedule.occurrences(self, first, last)
+
+
+def calendar_window(settings: dict, events) -> tuple[dt.date, dt.date]:
+    """Days the site's calendar covers: from the first event to a year after today."""
+    today = settings["TODAY"]
+    starts = [day(e.schedule.start) for e in events] or [today]
+    first = min(min(starts), today).replace(day=1)
+    months = settings.get("CALENDAR_MONTHS_AHEAD", 12)
+    year, month = divmod(today.month - 1 + months + 1, 12)
+    last = dt.date(today.year + year, month + 1, 1) - dt.timedelta(days=1)
+    return first, last
+
+
+def day(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+class EventsGenerator(CachingGenerator):
+    """Reads events and expands them; pages are written by `site.SiteGenerator`."""
+
+    def __init__(self, *args, **kwargs):
+        self.events = []
+        self.event_translations = []
+        self.draft_events = []
+        self.occurrences = []
+        super().__init__(*args, **kwargs)
+
+    def generate_context(self):
+        published, drafts = [], []
+        for path in self.get_files(self.settings["EVENT_PATHS"], exclude=self.settings.get("EVENT_EXCLUDES", [])):
+            event = self.get_cached_data(path, None)
+            if event is None:
+                # Strict: the content check already passed, so any error here is a bug to surface.
+                event = self.readers.read_file(
+                    base_path=self.path, path=path, content_class=Event, context=self.context
+                )
+                self.cache_data(path, event)
+            (drafts if event.status == "draft" else published).append(event)
+            self.add_source_path(event)
+            self.add_static_links(event)
+        self.events, self.event_translations = process_translations(published, translation_id="slug")
+        self.events.sort(key=lambda e: e.slug)
+        self.draft_events = sorted(drafts, key=lambda e: e.slug)
+        self.window = calendar_window(self.settings, self.events)
+        self.occurrences = expand(self.events, *self.window)
+        self.context["events"] = self.events
+        self.context["event_translations"] = self.event_translations
+        self.context["draft_events"] = self.draft_events
+        self.context["occurrences"] = self.occurrences
+        self.context["calendar_window"] = self.window
+        self.save_cache()
+        self.readers.save_cache()
+
+    def generate_output(self, writer):
+        pass  # site.SiteGenerator writes every calendar page and feed

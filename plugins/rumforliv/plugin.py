@@ -1,0 +1,53 @@
+"""Connects the project's parts to Pelican's signals; no logic of its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from pelican import signals
+
+from . import schema
+from .events import EventsGenerator
+from .reader import StrictReader
+from .site import SiteGenerator
+from .text import FILTERS
+
+
+def site_today(settings: dict) -> dt.date:
+    """SITE_TODAY=YYYY-MM-DD makes a build reproducible as of that day."""
+    value = os.environ.get("SITE_TODAY") or settings.get("SITE_TODAY")
+    if isinstance(value, dt.date):
+        return value
+    if value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise schema.ContentError(
+                [schema.Problem("SITE_TODAY", 1, "", f'"{value}" er ikke en dato. Skriv fx SITE_TODAY=2013-03-05.')]
+            ) from None
+    return dt.date.today()
+
+
+def on_initialized(pelican):
+    """Check all content before anything is built: a broken file stops the build."""
+    settings = pelican.settings
+    settings["TODAY"] = site_today(settings)
+    settings.setdefault("JINJA_FILTERS", {}).update(FILTERS)
+    problems = schema.check_tree(settings)
+    if problems:
+        raise schema.ContentError(problems)
+
+
+def add_reader(readers):
+    readers.reader_classes["md"] = StrictReader
+
+
+def add_generators(pelican):
+    return [EventsGenerator, SiteGenerator]
+
+
+def register():
+    signals.initialized.connect(on_initialized)
+    signals.readers_init.connect(add_reader)
+    signals.get_generators.connect(add_generators)

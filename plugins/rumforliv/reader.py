@@ -1,0 +1,114 @@
+"""The strict Markdown reader: our header format in, Pelican metadata out.
+
+Pelican's own reader accepts any key and logs-and-skips broken files; ours
+checks every file against `schema` and raises `ContentError`, and renders
+the body with raw HTML escaped, so a `<script>` in a news item shows as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import markdown
+import nh3
+from pelican.readers import MarkdownReader
+from pelican.urlwrappers import Category, Tag
+
+from . import schema
+from .recurrence import build_schedule
+from .text import slugify
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+    "h2", "h3", "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "strong",
+    "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+
+
+def render_markdown(text: str, settings: dict) -> str:
+    """Markdown to HTML with raw HTML shown as text and links limited to safe schemes."""
+    config = dict(settings.get("MARKDOWN", {}))
+    config["extensions"] = [e for e in config.get("extension_configs", {}) if "meta" not in e]
+    md = markdown.Markdown(**config)
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    html = md.convert(text)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "img": {"src", "alt", "title"}, "td": {"align"}, "th": {"align"},
+                    "*": {"id"}},
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel=None,
+    )
+
+
+def plain_summary(html: str) -> str:
+    """The first paragraph as plain text, for summaries and feed descriptions."""
+    first = html.split("</p>", 1)[0] if "<p>" in html else html
+    return nh3.clean(first, tags=set()).strip()
+
+
+class StrictReader(MarkdownReader):
+    """Reads content files in the project's format (see content-format.md)."""
+
+    file_extensions = ["md"]
+
+    def read(self, source_path):
+        path = Path(source_path)
+        base = Path(self.settings["PATH"])
+        checked, problems = schema.check_file(path, self.settings, base)
+        if problems:
+            raise schema.ContentError(problems)
+        content = render_markdown(checked.body, self.settings)
+        return content, to_metadata(checked, content, path.relative_to(base), self.settings)
+
+
+def to_metadata(checked: schema.Checked, content: str, relative: Path, settings: dict) -> dict:
+    """Checked header values -> the attributes Pelican puts on the content object."""
+    values = checked.values
+    meta = {
+        "title": values["title"],
+        "lang": values.get("lang", settings["DEFAULT_LANG"]),
+        "source_line": checked.body_line,
+    }
+    if "status" in values:
+        meta["status"] = "published" if values["status"] in ("confirmed", "cancelled") else values["status"]
+    slug = values.get("slug") or slugify(values["title"], settings)
+    if "category" in values:
+        meta["category"] = Category(values["category"], settings)
+    meta["estates"] = values.get("estate") or list(settings["ESTATES"])
+    meta["audiences"] = values.get("audience", [])
+    if "summary" in values:
+        meta["summary"] = render_markdown(values["summary"], settings)
+    for key in ("contact", "organizer", "location", "partners", "order", "image"):
+        if key in values:
+            meta[key] = values[key]
+    if checked.kind == "news":
+        date = values["date"]
+        meta["date"] = date if isinstance(date, dt.datetime) else dt.datetime.combine(date, dt.time())
+        meta["tags"] = [Tag(tag, settings) for tag in values.get("tags", [])]
+        meta["print"] = values.get("print", True)
+        if "image-alt" in values:
+            meta["image_alt"] = values["image-alt"]
+    elif checked.kind == "event":
+        meta["schedule"] = build_schedule(values, settings)
+        meta["description"] = plain_text(content)
+    elif checked.kind == "page":
+        folder = relative.parent.relative_to(relative.parts[0]).as_posix()
+        slug = slug if folder == "." else f"{folder}/{slug}"
+    meta["slug"] = slug
+    return meta
+
+
+def plain_text(html: str) -> str:
+    """HTML body -> plain text for calendar descriptions (no tags, one blank line between blocks)."""
+    import html as htmllib
+    import re
+
+    text = re.sub(r"</(p|h\d|li|tr|blockquote|pre)>", "\n\n", html)
+    text = re.sub(r"<li>", "• ", text)
+    text = re.sub(r"<br\s*/?>", "\n", text)
+    text = htmllib.unescape(nh3.clean(text, tags=set()))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

@@ -1,0 +1,284 @@
+"""When events happen: the one place where repeating events are expanded.
+
+The website, the iCal feeds and the newsletter all read `Occurrence`s from
+here, so they can never disagree. Times are aware datetimes in
+Europe/Copenhagen; all-day events use plain dates. dateutil expands the rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from dateutil import rrule as dtrule
+
+TZ = ZoneInfo("Europe/Copenhagen")
+UTC = dt.timezone.utc
+# How far a rule without an end is looked at when checking exception dates.
+CHECK_HORIZON_YEARS = 30
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One time an event takes place (or was meant to)."""
+
+    event: object  # the Event content object this belongs to
+    start: dt.datetime | dt.date
+    end: dt.datetime | dt.date  # exclusive for all-day events
+    original_start: dt.datetime | dt.date  # the rule's slot; RECURRENCE-ID
+    cancelled: bool = False
+    moved: bool = False
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, dt.datetime)
+
+    @property
+    def day(self) -> dt.date:
+        return self.start.date() if isinstance(self.start, dt.datetime) else self.start
+
+    @property
+    def last_day(self) -> dt.date:
+        """The inclusive last day, as editors and readers count."""
+        if self.all_day:
+            return self.end - dt.timedelta(days=1)
+        return (self.end - dt.timedelta(microseconds=1)).date()
+
+    @property
+    def sort_key(self):
+        return (as_datetime(self.start), self.event.slug)
+
+
+def as_datetime(value) -> dt.datetime:
+    """Sortable form: all-day dates count from local midnight."""
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.combine(value, dt.time(), TZ)
+
+
+def localize(value):
+    """Editors write local wall time; attach the zone (dates stay dates)."""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=TZ) if value.tzinfo is None else value.astimezone(TZ)
+    return value
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The timing of one event, checked and normalised."""
+
+    start: dt.datetime | dt.date
+    end: dt.datetime | dt.date  # exclusive for all-day events
+    rule: tuple[tuple[str, str], ...] | None = None  # RRULE parts, UNTIL in UTC
+    excluded: tuple[dt.date, ...] = ()
+    cancelled_days: tuple[dt.date, ...] = ()
+    moves: tuple[tuple[dt.date, dt.datetime | dt.date], ...] = ()
+    cancelled: bool = False
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, dt.datetime)
+
+    @property
+    def duration(self) -> dt.timedelta:
+        return self.end - self.start
+
+    @property
+    def rrule_text(self) -> str | None:
+        return ";".join(f"{k}={v}" for k, v in self.rule) if self.rule else None
+
+    @cached_property
+    def _rrule(self):
+        start = self.start if not self.all_day else dt.datetime.combine(self.start, dt.time())
+        return dtrule.rrulestr(self.rrule_text, dtstart=start, cache=False)
+
+    def slots(self, first: dt.date, last: dt.date) -> list:
+        """Starts the rule gives on days first..last (inclusive), before exceptions."""
+        if not self.rule:
+            day = self.start.date() if not self.all_day else self.start
+            return [self.start] if first <= day <= last else []
+        if self.all_day:
+            lo, hi = dt.datetime.combine(first, dt.time()), dt.datetime.combine(last, dt.time(23, 59))
+            return [moment.date() for moment in self._rrule.between(lo, hi, inc=True)]
+        lo = dt.datetime.combine(first, dt.time(), TZ)
+        hi = dt.datetime.combine(last, dt.time(23, 59, 59), TZ)
+        return [localize(moment) for moment in self._rrule.between(lo, hi, inc=True)]
+
+    def is_slot_day(self, day: dt.date) -> bool:
+        return bool(self.slots(day, day))
+
+    @property
+    def last_slot_day(self) -> dt.date | None:
+        """The day of the final occurrence, or None for a rule without end."""
+        if not self.rule:
+            return day_of(self.start)
+        parts = dict(self.rule)
+        if "UNTIL" not in parts and "COUNT" not in parts:
+            return None
+        final = None
+        for final in self._rrule:
+            pass
+        return day_of(localize(final)) if final else None
+
+    def occurrences(self, event, first: dt.date, last: dt.date) -> list[Occurrence]:
+        """Every occurrence touching days first..last, with cancellations and moves."""
+        # Look a little before `first` for slots moved into the window.
+        reach = dt.timedelta(days=max(31, self.duration.days + 1))
+        moves = dict(self.moves)
+        result = []
+        for slot in self.slots(first - reach, last + reach):
+            day = day_of(slot)
+            if day in self.excluded:
+                continue
+            start, moved = slot, False
+            if day in moves:
+                start, moved = moved_start(slot, moves[day]), True
+            end = start + self.duration
+            shown_last = day_of(start) if not self.all_day else end - dt.timedelta(days=1)
+            if day_of(start) > last or max(day_of(start), shown_last) < first:
+                continue
+            result.append(
+                Occurrence(
+                    event=event,
+                    start=start,
+                    end=end,
+                    original_start=slot,
+                    cancelled=self.cancelled or day in self.cancelled_days,
+                    moved=moved,
+                )
+            )
+        return result
+
+
+def day_of(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def moved_start(slot, target):
+    """A move to a date keeps the time; a move to a date and time is exact."""
+    if isinstance(slot, dt.datetime) and not isinstance(target, dt.datetime):
+        return dt.datetime.combine(target, slot.timetz())
+    if not isinstance(slot, dt.datetime) and isinstance(target, dt.datetime):
+        return target.date()
+    return localize(target)
+
+
+def until_utc(value: str, all_day: bool) -> str:
+    """Editors write UNTIL=20161231; RFC 5545 wants UTC when DTSTART has a zone."""
+    day = dt.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+    if all_day:
+        return day.strftime("%Y%m%d")
+    if value.endswith("Z"):
+        return value
+    if "T" in value:
+        local = dt.datetime.strptime(value, "%Y%m%dT%H%M%S").replace(tzinfo=TZ)
+    else:
+        local = dt.datetime.combine(day, dt.time(23, 59, 59), TZ)
+    return local.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def build_schedule(values: dict, settings: dict) -> Schedule:
+    """A Schedule from checked header values (see schema.SCHEMAS['event'])."""
+    start = localize(values["start"])
+    all_day = not isinstance(start, dt.datetime)
+    if "end" in values:
+        end = localize(values["end"])
+        if all_day:
+            end = end + dt.timedelta(days=1)  # inclusive last day -> exclusive
+    elif all_day:
+        end = start + dt.timedelta(days=1)
+    else:
+        end = start + dt.timedelta(minutes=settings.get("DEFAULT_EVENT_MINUTES", 120))
+    rule = None
+    if "repeat" in values:
+        parts = dict(values["repeat"])
+        if "UNTIL" in parts:
+            parts["UNTIL"] = until_utc(parts["UNTIL"], all_day)
+        rule = tuple(parts.items())
+    schedule = Schedule(
+        start=start,
+        end=end,
+        rule=rule,
+        moves=tuple((old, localize(new)) for old, new in values.get("moved", ())),
+        cancelled=values.get("status") == "cancelled",
+    )
+    return replace(
+        schedule,
+        excluded=tuple(expand_days(schedule, values.get("except", ()))),
+        cancelled_days=tuple(expand_days(schedule, values.get("cancelled", ()))),
+    )
+
+
+def expand_days(schedule: Schedule, items) -> list[dt.date]:
+    """Single dates stay; a range 'a .. b' becomes the slot days inside it."""
+    days = []
+    for item in items:
+        if isinstance(item, tuple):
+            days.extend(day_of(slot) for slot in schedule.slots(*item))
+        else:
+            days.append(item)
+    return sorted(set(days))
+
+
+def event_problems(values: dict, settings: dict) -> list[tuple[str, str]]:
+    """(key, Danish message) for every timing mistake in an event's header."""
+    problems = []
+    start, end = values["start"], values.get("end")
+    timed = isinstance(start, dt.datetime)
+    if end is not None:
+        if isinstance(end, dt.datetime) != timed:
+            problems.append(("End", "Start og End skal begge have klokkeslæt, eller begge være uden "
+                                    "(heldagsaktivitet)."))
+            return problems
+        if end < start or (timed and end == start):
+            problems.append(("End", f"Aktiviteten slutter ({format_value(end)}) før den begynder "
+                                    f"({format_value(start)})."))
+            return problems
+    schedule = build_schedule(values, settings)
+    first = day_of(schedule.start)
+    if schedule.rule and not schedule.slots(first, first + dt.timedelta(days=366 * CHECK_HORIZON_YEARS)):
+        problems.append(("Repeat", "Gentagelsen giver ingen datoer efter Start. Tjek UNTIL og BYDAY."))
+        return problems
+    seen: dict[dt.date, str] = {}
+    for key in ("except", "cancelled"):
+        for item in values.get(key, ()):
+            name = key.capitalize()
+            days = [item] if not isinstance(item, tuple) else None
+            if days is None:
+                if not schedule.slots(*item):
+                    problems.append((name, f"Perioden {item[0]} .. {item[1]} har ingen dage med aktiviteten."))
+                continue
+            for day in days:
+                if not schedule.is_slot_day(day):
+                    problems.append((name, not_a_slot(schedule, day)))
+                elif day in seen:
+                    problems.append((name, f"{day} står både i {seen[day]} og {name}."))
+                seen.setdefault(day, name)
+    for old, new in values.get("moved", ()):
+        if not schedule.is_slot_day(old):
+            problems.append(("Moved", not_a_slot(schedule, old)))
+        elif old in seen:
+            problems.append(("Moved", f"{old} står også i {seen[old]}. En dato kan ikke både flyttes og aflyses."))
+        if isinstance(new, dt.datetime) and not timed:
+            problems.append(("Moved", "En heldagsaktivitet flyttes til en dato uden klokkeslæt."))
+    return problems
+
+
+def not_a_slot(schedule: Schedule, day: dt.date) -> str:
+    near = schedule.slots(day - dt.timedelta(days=7), day + dt.timedelta(days=7))
+    hint = ", ".join(str(day_of(s)) for s in near[:4])
+    weekday = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"][day.weekday()]
+    message = f"{day} ({weekday}) er ikke en dag, hvor aktiviteten finder sted."
+    return message + (f" Nærmeste dage: {hint}." if hint else "")
+
+
+def format_value(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, dt.datetime) else str(value)
+
+
+def expand(events, first: dt.date, last: dt.date) -> list[Occurrence]:
+    """All occurrences of all events on days first..last, in time order."""
+    found = [occ for event in events for occ in event.schedule.occurrences(event, first, last)]
+    return sorted(found, key=lambda occ: occ.sort_key)

@@ -1,0 +1,67 @@
+"""Words for readers: slugs, dates and times, shared by the site and the newsletter.
+
+Dates are formatted by Babel (never the machine's locale), so a build reads
+the same on every machine. These functions are registered once as Jinja
+filters for the site's templates and the newsletter's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date, format_time
+from pelican.utils import slugify as pelican_slugify
+
+
+def slugify(text: str, settings: dict) -> str:
+    """'Børn, unge og familier' -> 'boern-unge-og-familier'."""
+    return pelican_slugify(
+        text.lower(),
+        regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"],
+        use_unicode=True,
+    )
+
+
+def day_of(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def long_date(value, lang: str = "da") -> str:
+    """'tirsdag d. 5. marts 2013'."""
+    pattern = "EEEE 'd.' d. MMMM y" if lang == "da" else "full"
+    return format_date(day_of(value), pattern, locale=lang)
+
+
+def short_date(value, lang: str = "da") -> str:
+    """'5. marts'."""
+    return format_date(day_of(value), "d. MMMM" if lang == "da" else "d MMMM", locale=lang)
+
+
+def weekday(value, lang: str = "da") -> str:
+    return format_date(day_of(value), "EEEE", locale=lang)
+
+
+def clock(value, lang: str = "da") -> str:
+    """'15:00' (Danish readers expect the colon and 24 hours)."""
+    return format_time(value, "HH:mm", locale=lang)
+
+
+def time_span(occurrence, lang: str = "da") -> str:
+    """'15:00–17:00', or '' for an all-day event."""
+    if occurrence.all_day:
+        return ""
+    return f"{clock(occurrence.start, lang)}–{clock(occurrence.end, lang)}"
+
+
+def month_name(value, lang: str = "da") -> str:
+    return format_date(value, "LLLL y", locale=lang)
+
+
+FILTERS = {
+    "long_date": long_date,
+    "short_date": short_date,
+    "weekday": weekday,
+    "clock": clock,
+    "time_span": time_span,
+    "month_name": month_name,
+}

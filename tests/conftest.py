@@ -1,0 +1,94 @@
+"""Shared fixtures: build a tiny site in a temporary folder and read it back."""
+
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from rumforliv.build import build, load_settings  # noqa: E402
+
+TODAY = "2013-03-04"  # a Monday in the plan's first year
+
+
+def write_files(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+class TinySite:
+    """A site folder with content/ and newsletter/, built on demand."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.content = root / "content"
+        self.output = root / "output"
+        for folder in ("nyheder", "kalender", "sider"):
+            (self.content / folder).mkdir(parents=True, exist_ok=True)
+        (root / "newsletter").mkdir(exist_ok=True)
+
+    def overrides(self, **extra) -> dict:
+        return {
+            "PATH": str(self.content),
+            "THEME": str(ROOT / "theme"),
+            "NEWSLETTER_PATH": str(self.root / "newsletter"),
+            "PLUGIN_PATHS": [str(ROOT / "plugins")],
+            "CACHE_PATH": str(self.root / "cache"),
+            **extra,
+        }
+
+    def write(self, files: dict[str, str]) -> "TinySite":
+        write_files(self.root, files)
+        return self
+
+    def settings(self, **extra) -> dict:
+        return load_settings(ROOT / "pelicanconf.py", **self.overrides(**extra))
+
+    def build(self, today: str = TODAY, **extra) -> Path:
+        os.environ["SITE_TODAY"] = today
+        return build(ROOT / "pelicanconf.py", self.output, **self.overrides(**extra))
+
+    def read(self, relative: str) -> str:
+        return (self.output / relative).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITE_TODAY", TODAY)
+    return TinySite(tmp_path)
+
+
+NEWS = """
+    Title: Fastelavn i Akacieparken
+    Date: 2013-02-11 10:00
+    Category: Beboernetværk, inddragelse og demokrati
+    Estate: Akacieparken
+    Tags: fest, børn
+
+    120 børn slog katten af tønden.
+"""
+
+HOMEWORK = """
+    Title: Lektiecafé for børn og unge
+    Start: 2013-01-07 15:00
+    End: 2013-01-07 17:00
+    Repeat: FREQ=WEEKLY;BYDAY=MO,WE,TH;UNTIL=20161231
+    Except: 2013-02-11, 2013-02-13
+    Cancelled: 2013-03-04
+    Location: Beboerhuset, Carl Th. Dreyersvej 248, 2500 Valby
+    Estate: Akacieparken
+    Category: Uddannelse, beskæftigelse og erhverv
+    Audience: børn, unge
+    Organizer: Dansk Flygtningehjælp
+    Slug: lektiecafe
+
+    Få hjælp til lektierne.
+"""
