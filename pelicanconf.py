@@ -143,6 +143,13 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
+JINJA_ENVIRONMENT = {
+    "extensions": ["jinja2.ext.i18n"],
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": True,
+}
+
 DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 DEFAULT_DATE = None
 DELETE_OUTPUT_DIRECTORY = False  # the build swaps a finished folder in place

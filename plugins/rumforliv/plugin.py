@@ -39,6 +39,13 @@ def on_initialized(pelican):
         raise schema.ContentError(problems)
 
 
+def prepare_templates(generator):
+    """Every template may use _() for fixed text (translated per language by i18n)."""
+    env = getattr(generator, "env", None)
+    if env is not None and "jinja2.ext.InternationalizationExtension" in env.extensions:
+        env.install_null_translations(newstyle=True)
+
+
 def add_reader(readers):
     readers.reader_classes["md"] = StrictReader
 
@@ -51,3 +58,4 @@ def register():
     signals.initialized.connect(on_initialized)
     signals.readers_init.connect(add_reader)
     signals.get_generators.connect(add_generators)
+    signals.generator_init.connect(prepare_templates)
