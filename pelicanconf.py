@@ -91,6 +91,10 @@ EVENT_URL = "kalender/{slug}/"
 EVENT_SAVE_AS = "kalender/{slug}/index.html"
 EVENT_LANG_URL = "{lang}/kalender/{slug}/"
 EVENT_LANG_SAVE_AS = "{lang}/kalender/{slug}/index.html"
+DRAFT_EVENT_URL = "kladder/kalender/{slug}/"
+DRAFT_EVENT_SAVE_AS = "kladder/kalender/{slug}/index.html"
+DRAFT_EVENT_LANG_URL = "{lang}/kladder/kalender/{slug}/"
+DRAFT_EVENT_LANG_SAVE_AS = "{lang}/kladder/kalender/{slug}/index.html"
 
 INDEX_SAVE_AS = "nyheder/index.html"
 INDEX_URL = "nyheder/"
@@ -153,7 +157,15 @@ JINJA_ENVIRONMENT = {
 DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 DEFAULT_DATE = None
 DELETE_OUTPUT_DIRECTORY = False  # the build swaps a finished folder in place
-LOAD_CONTENT_CACHE = False
-CACHE_CONTENT = False
+# Pelican's content cache: a rebuild reads only the files that changed. It sits
+# outside output/ (the build swaps that folder), and build.py drops it whenever
+# the settings or the plugin's code change. Strictness does not depend on it:
+# every file is checked on every build.
+CACHE_PATH = "cache"
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "reader"
+CHECK_MODIFIED_METHOD = "mtime"
+GZIP_CACHE = False  # a few MB on disk; gzip would cost more time than it saves
 RELATIVE_URLS = False
 TYPOGRIFY = False

@@ -1,47 +1,170 @@
-"""Everyday commands: `invoke --list` shows them, `invoke NAME --help` explains one."""
+"""Everyday commands: `invoke --list` shows them, `invoke NAME --help` explains one.
 
-import os
+Each task only calls a function in plugins/rumforliv/editor.py, where the
+work and the Danish messages live (and are tested).
+"""
+
 import shutil
 import sys
 from pathlib import Path
 
-from invoke import task
+from invoke import Exit, task
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
+PREVIEW = ROOT / "pelicanconf.py"
+PUBLISH = ROOT / "publishconf.py"
+DETAILS = {"detaljer": "Vis også Pelicans egne meddelelser (til fejlsøgning)."}
 
-def run_build(settings_file: str, **overrides) -> None:
-    from rumforliv.build import BuildFailed, build
+
+def settings(settings_file=PREVIEW):
+    from rumforliv.editor import load_quietly
+
+    return load_quietly(settings_file)
+
+
+def editor_task(work):
+    """Run one editor function; its EditorError becomes a plain message and exit status 1."""
+    from rumforliv.build import BuildFailed
+    from rumforliv.editor import EditorError
 
     try:
-        target = build(ROOT / settings_file, **overrides)
+        return work()
+    except EditorError as error:
+        raise Exit(str(error), code=1) from None
     except BuildFailed as error:
-        print("Bygningen stoppede. Ret dette og prøv igen:\n", file=sys.stderr)
-        print(error, file=sys.stderr)
-        sys.exit(1)
-    print(f"Færdig: siden ligger i {target.relative_to(ROOT)}/")
+        raise Exit(f"Bygningen stoppede. Ret dette og prøv igen:\n\n{error}", code=1) from None
 
 
-@task
-def build(c):
+def shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def run_build(settings_file=PREVIEW, verbose=False):
+    from rumforliv.editor import build_site
+
+    report = editor_task(lambda: build_site(settings_file, verbose=verbose))
+    print(report.summary())
+    print(f"Siden ligger i {shown(report.output)}/")
+
+
+@task(aliases=["build"], help=DETAILS)
+def byg(c, detaljer=False):
     """Byg hele siden (hjemmeside, kalender-feeds, nyhedsbreve) i output/."""
-    run_build("pelicanconf.py")
+    run_build(PREVIEW, detaljer)
 
 
-@task
-def serve(c, port=8000):
+@task(aliases=["serve"], help={"port": "Portnummeret (standard 8000).", **DETAILS})
+def vis(c, port=8000, detaljer=False):
     """Vis siden på http://localhost:8000 og byg igen, når en fil ændres."""
     from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
     import threading
     from watchfiles import watch
 
-    run_build("pelicanconf.py")
+    run_build(PREVIEW, detaljer)
     server = RootedHTTPServer(str(ROOT / "output"), ("127.0.0.1", int(port)), ComplexHTTPRequestHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Se siden på http://localhost:{port}/ (stop med Ctrl+C)")
     for _ in watch(ROOT / "content", ROOT / "theme", ROOT / "newsletter", ROOT / "pelicanconf.py"):
-        run_build("pelicanconf.py")
+        try:
+            run_build(PREVIEW, detaljer)
+        except Exit as stop:  # keep serving while the editor fixes the file
+            print(stop.message, file=sys.stderr)
+
+
+@task(aliases=["check"])
+def tjek(c):
+    """Tjek alle filer og vis hver fejl som fil:linje: felt: besked."""
+    from rumforliv.editor import check_all
+
+    report = check_all(settings())
+    for problem in report.problems:
+        print(problem)
+    if not report.ok:
+        raise Exit(report.summary(), code=1)
+    print(report.summary())
+
+
+@task(
+    aliases=["new-news"],
+    help={
+        "titel": 'Nyhedens overskrift, fx "Fastelavn i Akacieparken".',
+        "afdeling": 'Afdelingen(e), fx "Akacieparken" eller "Akacieparken,Lukretiavej" (standard: begge).',
+        "kategori": 'Indsatsområdet; begyndelsen er nok, fx "børn" (standard: det første).',
+    },
+)
+def ny_nyhed(c, titel, afdeling=None, kategori=None):
+    """Lav en ny nyhed i content/nyheder/ ud fra en skabelon og vis filens navn."""
+    from rumforliv.editor import new_news
+
+    path = editor_task(lambda: new_news(settings(), titel, afdeling, kategori))
+    print(shown(path))
+
+
+@task(
+    aliases=["new-event"],
+    help={
+        "titel": 'Aktivitetens navn, fx "Lektiecafé for børn".',
+        "start": 'Første gang: "2013-03-05 15:00" (eller kun datoen for en heldagsaktivitet).',
+        "slut": 'Slut: et klokkeslæt "17:00" samme dag, eller "2013-03-05 17:00".',
+        "ugentlig": 'Gentag hver uge på disse dage, fx "ti" eller "ma,on,to".',
+        "indtil": 'Sidste dato for en gentaget aktivitet, fx "2016-12-31".',
+        "sted": "Hvor aktiviteten foregår (standard: sekretariatets adresse).",
+        "afdeling": 'Afdelingen(e), fx "Lukretiavej" (standard: begge).',
+        "kategori": 'Indsatsområdet; begyndelsen er nok, fx "uddannelse" (standard: det første).',
+    },
+)
+def ny_aktivitet(c, titel, start, slut=None, ugentlig=None, indtil=None, sted=None, afdeling=None, kategori=None):
+    """Lav en ny aktivitet i content/kalender/ ud fra en skabelon og vis filens navn."""
+    from rumforliv.editor import new_event
+
+    path = editor_task(lambda: new_event(settings(), titel, start, slut, ugentlig, indtil, sted, afdeling, kategori))
+    print(shown(path))
+
+
+@task(
+    aliases=["cancel"],
+    help={
+        "aktivitet": "Aktivitetens filnavn uden .md, fx lektiecafe-boern.",
+        "dato": 'Den dag der aflyses, fx "2013-03-04".',
+    },
+)
+def aflys(c, aktivitet, dato):
+    """Aflys én dato af en aktivitet og dens oversættelser (skrives i Cancelled:, resten røres ikke)."""
+    from rumforliv.editor import cancel
+
+    changed = editor_task(lambda: cancel(settings(), aktivitet, dato))
+    for path in changed:
+        print(f"Aflyst: {dato} i {shown(path)}")
+    if not changed:
+        print(f"{dato} var allerede aflyst.")
+
+
+@task(
+    aliases=["newsletter"],
+    help={"udgave": 'Udgaven, fx "2013-1" (standard: den nyeste).', **DETAILS},
+)
+def nyhedsbrev(c, udgave=None, detaljer=False):
+    """Lav nyhedsbrevets PDF'er (til skærm, trykkeri og kopimaskine)."""
+    from rumforliv.editor import build_newsletter
+
+    report = editor_task(lambda: build_newsletter(PREVIEW, udgave, verbose=detaljer))
+    for line in report.described(shown):
+        print(line)
+    print(report.summary())
+
+
+@task(
+    aliases=["publish"],
+    help={"til": "Udgiv et andet sted end PUBLISH_TARGET i publishconf.py.", **DETAILS},
+)
+def udgiv(c, til=None, detaljer=False):
+    """Tjek alt, byg med publishconf.py og kopier siden ud på serveren."""
+    from rumforliv.editor import publish
+
+    where = editor_task(lambda: publish(PUBLISH, til, verbose=detaljer))
+    print(f"Udgivet til {where}")
 
 
 @task
@@ -50,8 +173,28 @@ def test(c):
     c.run(f"{sys.executable} -m pytest", pty=False)
 
 
-@task
-def clean(c):
+@task(aliases=["clean"])
+def ryd(c):
     """Slet den byggede side (output/) og cachen."""
     for folder in ("output", "cache"):
         shutil.rmtree(ROOT / folder, ignore_errors=True)
+
+
+@task(
+    help={
+        "quick": "Small sizes, one run: a smoke test of the benchmark itself.",
+        "runs": "Runs per measurement; the median is shown (default 3).",
+        "sizes": "Size factors, the first is the main one (default 1,0.25,0.5,2).",
+        "profile": "Profile one cold build instead (where the time goes).",
+    }
+)
+def bench(c, quick=False, runs=3, sizes="1,0.25,0.5,2", profile=False):
+    """Measure build speed, memory and page weight on synthetic content (bench/run.py)."""
+    args = ["--runs", str(runs), "--sizes", sizes] + (["--quick"] if quick else []) + (["--profile"] if profile else [])
+    c.run(f"{sys.executable} {ROOT / 'bench' / 'run.py'} {' '.join(args)}", pty=False)
+
+
+@task(aliases=["translations"], help={"tjek": "Tjek kun; ret intet (fejler, hvis noget mangler)."})
+def oversaettelser(c, tjek=False):
+    """Find nye tekster i skabelonerne og opdatér translations/ (se translations/README.md)."""
+    c.run(f"{sys.executable} {ROOT / 'scripts' / 'update_translations.py'}" + (" --check" if tjek else ""), pty=False)

@@ -50,3 +50,15 @@ def test_raw_html_in_markdown_is_shown_as_text_not_run(site):
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "javascript:" not in html
+
+
+def test_news_dated_after_today_waits_as_a_draft(site):
+    later = NEWS.replace("Date: 2013-02-11 10:00", "Date: 2013-03-20 10:00").replace("Fastelavn i", "Påske i")
+    site.write({"content/nyheder/a.md": NEWS, "content/nyheder/b.md": later})
+    site.build(today="2013-03-04")
+    assert "Påske i Akacieparken" not in site.read("nyheder/index.html")
+    assert not (site.output / "nyheder/2013/paaske-i-akacieparken").exists()
+    assert (site.output / "kladder/nyheder/paaske-i-akacieparken/index.html").is_file()
+    site.build(today="2013-03-20")
+    assert "Påske i Akacieparken" in site.read("nyheder/index.html")
+    assert (site.output / "nyheder/2013/paaske-i-akacieparken/index.html").is_file()

@@ -2,14 +2,22 @@
 
 A failed build leaves the previous `output/` untouched, and every Pelican
 error counts as a failure (Pelican itself would log and skip the file).
+Pelican's content cache lives in CACHE_PATH, outside the swapped folder, and
+is only trusted while the settings and the plugin's code are unchanged.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import logging
+import platform
 import shutil
 import tempfile
 from pathlib import Path
+
+import pelican
 
 from pelican import Pelican
 from pelican.settings import read_settings
@@ -47,9 +55,11 @@ def build(settings_file: str | Path = "pelicanconf.py", output: str | Path | Non
     pelican_logger.addHandler(collector)
     try:
         settings["OUTPUT_PATH"] = str(staging)
+        stamp = trust_cache(settings, fingerprint(settings_file, overrides))
         Pelican(settings).run()
         if collector.messages:
             raise BuildFailed("\n".join(collector.messages))
+        stamp()
     except ContentError as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(str(error)) from None
@@ -60,6 +70,53 @@ def build(settings_file: str | Path = "pelicanconf.py", output: str | Path | Non
         pelican_logger.removeHandler(collector)
     swap_into_place(staging, target)
     return target
+
+
+PELICAN_CACHES = ("Generator", "Generator-Readers")  # Pelican names its cache files <Generator class><suffix>
+CODE = Path(__file__).resolve().parent
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """The plugin's code as this process loaded it (read once), with the versions it runs on."""
+    digest = hashlib.sha256(f"{platform.python_version()} {pelican.__version__}".encode())
+    for path in sorted(CODE.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(settings_file, overrides: dict) -> str:
+    """What cached reader results depend on besides the file itself: settings and code."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    digest.update(json.dumps(overrides, sort_keys=True, default=str).encode())
+    settings_path = Path(settings_file).resolve()
+    for path in (settings_path, settings_path.with_name("pelicanconf.py")):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def trust_cache(settings: dict, current: str):
+    """Drop Pelican's content cache if it was made by other settings or code.
+
+    Returns the function that records `current` once the build has succeeded,
+    so a cache from a failed build is never mistaken for a trusted one."""
+    if not (settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")):
+        return lambda: None
+    cache = Path(settings["CACHE_PATH"])
+    stamp = cache / "fingerprint"
+    if not stamp.is_file() or stamp.read_text(encoding="utf-8") != current:
+        stamp.unlink(missing_ok=True)
+        for path in cache.glob("*"):
+            if path.is_file() and path.name.endswith(PELICAN_CACHES):
+                path.unlink()
+
+    def record():
+        if settings.get("CACHE_CONTENT"):
+            cache.mkdir(parents=True, exist_ok=True)
+            stamp.write_text(current, encoding="utf-8")
+
+    return record
 
 
 def swap_into_place(staging: Path, target: Path) -> None:

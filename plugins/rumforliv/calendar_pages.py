@@ -1,28 +1,295 @@
-"""Calendar pages: week list, month grids, one page per activity, filters."""
+"""Calendar pages: week list, month grids, one page per activity, filters, /abonner/.
+
+Every page reads the one expansion in `context["occurrences"]` (translations
+and drafts, which it does not hold, are expanded by the same Schedule code).
+The shapes the templates loop over (weeks, days, grid cells) are built here,
+so the templates only loop.
+"""
 
 from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+import segno
+from babel.dates import get_day_names
+
+from .text import slugify
+
+WEEKS_AHEAD = 8  # /kalender/ and the filter pages
+EVENT_DATES = 12  # coming dates listed on an activity's page
+
+
+# --- Shapes the templates loop over ------------------------------------------
+
+
+@dataclass
+class Day:
+    date: dt.date
+    occurrences: list = field(default_factory=list)
+
+
+@dataclass
+class Week:
+    first: dt.date  # Monday
+    days: list[Day] = field(default_factory=list)  # only days with something on
+
+    @property
+    def last(self) -> dt.date:
+        return self.first + dt.timedelta(days=6)
+
+    @property
+    def number(self) -> int:
+        """The ISO week: Danes name weeks this way ("uge 10")."""
+        return self.first.isocalendar().week
+
+
+@dataclass
+class Cell:
+    """One day of a month grid; days of the neighbouring months stay empty."""
+
+    date: dt.date
+    in_month: bool
+    occurrences: list = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    number: int  # the ISO week, as Danes name weeks
+    cells: list[Cell]
+
+
+@dataclass
+class Month:
+    first: dt.date  # the 1st
+
+    @property
+    def url(self) -> str:
+        return f"kalender/{self.first:%Y}/{self.first:%m}/"
+
+
+@dataclass
+class Filter:
+    """One static filter page: /kalender/afdeling/akacieparken/ and the like."""
+
+    kind: str  # "afdeling", "kategori", "for"
+    name: str
+    slug: str
+    matches: object = field(compare=False)  # event -> bool
+
+    @property
+    def url(self) -> str:
+        return f"kalender/{self.kind}/{self.slug}/"
+
+    @property
+    def feed(self) -> str | None:
+        """Estates and focus areas have their own .ics; audiences do not."""
+        return f"kalender/{self.kind}/{self.slug}.ics" if self.kind in ("afdeling", "kategori") else None
+
+
+# --- Occurrences by day ------------------------------------------------------
+
+
+def by_day(occurrences) -> dict[dt.date, list]:
+    """Each day -> the occurrences on it; a multi-day event appears on every one of its days."""
+    days = defaultdict(list)
+    for occ in occurrences:
+        day = occ.day
+        while day <= max(occ.day, occ.last_day):
+            days[day].append(occ)
+            day += dt.timedelta(days=1)
+    return days
+
+
+def monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def weeks(occurrences, today: dt.date, count: int = WEEKS_AHEAD) -> list[Week]:
+    """`count` weeks from today's week; only days from today on with something on them."""
+    index = by_day(occurrences)
+    result = []
+    for number in range(count):
+        week = Week(monday(today) + dt.timedelta(weeks=number))
+        for offset in range(7):
+            day = week.first + dt.timedelta(days=offset)
+            if day >= today and index.get(day):
+                week.days.append(Day(day, index[day]))
+        result.append(week)
+    return result
+
+
+def months(window: tuple[dt.date, dt.date]) -> list[Month]:
+    first, last = window
+    result, month = [], first.replace(day=1)
+    while month <= last:
+        result.append(Month(month))
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return result
+
+
+def month_grid(index: dict[dt.date, list], month: Month) -> list[Row]:
+    """One row of seven cells per week, Monday first."""
+    rows = calendar.Calendar(firstweekday=0).monthdatescalendar(month.first.year, month.first.month)
+    return [
+        Row(row[0].isocalendar().week,
+            [Cell(day, day.month == month.first.month,
+                  index.get(day, []) if day.month == month.first.month else []) for day in row])
+        for row in rows
+    ]
+
+
+def weekday_names(lang: str = "da") -> list[tuple[str, str]]:
+    """(short, full) names Monday..Sunday, from Babel."""
+    short, full = get_day_names("abbreviated", locale=lang), get_day_names("wide", locale=lang)
+    return [(short[i].rstrip("."), full[i]) for i in range(7)]
+
+
+# --- Filters -----------------------------------------------------------------
+
+
+def for_audience(audience: str):
+    """Activities for everyone ("alle", or no audience given) count for every audience."""
+    return lambda event: audience in event.audiences or "alle" in event.audiences or not event.audiences
+
+
+def filters(settings: dict) -> dict[str, list[Filter]]:
+    """Every filter page, grouped as the pages show them."""
+
+    def make(kind, names, matcher):
+        return [Filter(kind, name, slugify(name, settings), matcher(name)) for name in names]
+
+    return {
+        "afdeling": make("afdeling", settings["ESTATES"], lambda name: lambda e: name in e.estates),
+        "kategori": make("kategori", settings["CATEGORIES"], lambda name: lambda e: str(e.category) == name),
+        "for": make("for", settings["AUDIENCES"], for_audience),
+    }
+
+
+# --- An activity's page ------------------------------------------------------
+
+POSTCODE = re.compile(r"^\d{4} ")
+
+
+def map_query(location: str) -> str | None:
+    """The searchable address in a location: the part before the postcode and the postcode.
+
+    'Beboerhuset, Carl Th. Dreyersvej 248, 2500 Valby' -> 'Carl Th. Dreyersvej 248, 2500 Valby';
+    None when there is no postcode to find ("oplyses ved tilmelding").
+    """
+    parts = [part.strip() for part in location.split(" – ")[0].split(",")]
+    for index, part in enumerate(parts):
+        if POSTCODE.match(part) and index > 0:
+            return f"{parts[index - 1]}, {part}"
+    return None
+
+
+def map_url(location: str) -> str | None:
+    query = map_query(location)
+    return f"https://www.openstreetmap.org/search?query={quote(query)}" if query else None
+
+
+def coming_dates(event, context: dict, today: dt.date) -> list:
+    """The event's occurrences still to come (those ending today included)."""
+    first, last = context["calendar_window"]
+    if event in context["events"]:
+        found = [occ for occ in context["occurrences"] if occ.event is event]
+    else:  # translations and drafts are not in the shared expansion
+        found = event.occurrences(first, last)
+    return [occ for occ in found if occ.last_day >= today]
+
+
+# --- /abonner/ ---------------------------------------------------------------
+
+
+def site_base(settings: dict) -> str:
+    """Absolute: a webcal:// link cannot be relative."""
+    return (settings.get("SITEURL") or settings["PUBLISH_SITEURL"]).rstrip("/")
+
+
+@dataclass
+class Feed:
+    name: str
+    https: str
+
+    @property
+    def webcal(self) -> str:
+        return "webcal://" + self.https.split("://", 1)[1]
+
+    @property
+    def google(self) -> str:
+        return "https://calendar.google.com/calendar/r?cid=" + quote(self.webcal, safe="")
+
+
+def subscriptions(settings: dict) -> list[Feed]:
+    base = site_base(settings)
+    groups = filters(settings)
+    feeds = [Feed("Alle aktiviteter", f"{base}/kalender.ics")]
+    feeds += [Feed(f.name, f"{base}/{f.feed}") for f in groups["afdeling"] + groups["kategori"]]
+    return feeds
+
+
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code (deterministic: same URL, same bytes)."""
+    code = segno.make(url, error="m")
+    return code.svg_inline(scale=5, border=2, title="QR-kode til kalenderen", dark="#000", light="#fff")
+
+
+# --- Writing -----------------------------------------------------------------
 
 
 def write_all(generator, writer):
     """Write every calendar page from the one expansion in the context."""
-    context = generator.context
-    today = generator.settings["TODAY"]
+    context, settings = generator.context, generator.settings
+    today = settings["TODAY"]
+    occurrences = context["occurrences"]
+    groups = filters(settings)
+    all_months = months(context["calendar_window"])
+
+    def write(save_as, template, url, **values):
+        writer.write_file(save_as, generator.get_template(template), context, url=url,
+                          relative_urls=False, **values)
+
+    common = {"filter_groups": groups, "months": [m for m in all_months if m.first >= today.replace(day=1)]}
+    write("kalender/index.html", "calendar", "kalender/", weeks=weeks(occurrences, today), chosen=None, **common)
+    for group in groups.values():
+        for chosen in group:
+            shown = [occ for occ in occurrences if chosen.matches(occ.event)]
+            write(f"{chosen.url}index.html", "calendar_filter", chosen.url,
+                  weeks=weeks(shown, today), chosen=chosen, **common)
+    write_months(write, occurrences, all_months)
+    write_events(write, context, today)
+    base = site_base(settings)
+    feeds = subscriptions(settings)
+    write("abonner/index.html", "abonner", "abonner/", feeds=feeds, qr=qr_svg(feeds[0].webcal), site_base=base)
+
+
+def write_months(write, occurrences, all_months: list[Month]) -> None:
+    index = by_day(occurrences)
+    names = weekday_names()
+    for number, month in enumerate(all_months):
+        write(f"{month.url}index.html", "calendar_month", month.url,
+              month=month, grid=month_grid(index, month), weekdays=names,
+              previous=all_months[number - 1] if number else None,
+              next=all_months[number + 1] if number + 1 < len(all_months) else None)
+
+
+def write_events(write, context: dict, today: dt.date) -> None:
     for event in context["events"] + context["event_translations"] + context["draft_events"]:
-        coming = [occ for occ in context["occurrences"] if occ.event is event and occ.last_day >= today]
-        writer.write_file(
-            event.save_as,
-            generator.get_template(event.template),
-            context,
-            event=event,
-            coming=coming[:20],
-            url=event.url,
-            relative_urls=False,
-        )
-    writer.write_file(
-        "kalender/index.html",
-        generator.get_template("calendar"),
-        context,
-        coming=[occ for occ in context["occurrences"] if occ.last_day >= today][:200],
-        url="kalender/",
-        relative_urls=False,
-    )
+        location = getattr(event, "location", "")
+        write(event.save_as, event.template, event.url, event=event,
+              coming=coming_dates(event, context, today)[:EVENT_DATES],
+              map_url=map_url(location),
+              feed=None if event.status == "draft" else event.url.rstrip("/") + ".ics",  # drafts have no feed
+              links=event_links(event, filters(event.settings)))
+
+
+def event_links(event, groups: dict[str, list[Filter]]) -> dict[str, list[Filter]]:
+    """The filter pages naming this event's own estates, focus area and audiences."""
+    own = {"afdeling": set(event.estates), "kategori": {str(getattr(event, "category", ""))},
+           "for": set(event.audiences)}
+    return {kind: [f for f in group if f.name in own[kind]] for kind, group in groups.items()}

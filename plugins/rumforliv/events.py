@@ -1,8 +1,9 @@
 """Events: a Pelican content type of their own, and their one expansion.
 
 `EventsGenerator.generate_context` reads `content/kalender/*.md` and expands
-every event once over the calendar's window into `context["occurrences"]`.
-The site pages, the feeds and the newsletter all read that list.
+every event once over the calendar's window into `context["occurrences"]`
+(and, indexed by event, `context["occurrences_by_event"]`). The site pages,
+the feeds and the newsletter all read that list.
 """
 
 from __future__ import annotations
@@ -40,6 +41,19 @@ class Event(Content):
     def occurrences(self, first: dt.date, last: dt.date):
         return self.schedule.occurrences(self, first, last)
 
+    def get_url_setting(self, key):
+        """Memoised: month grids ask every occurrence for its event's url (tens of
+        thousands of times), and Pelican rebuilds it from all metadata each time."""
+        memo = self.__dict__.setdefault("_url_memo", {})
+        memo_key = (key, self.status, self.lang, self.slug, getattr(self, "override_" + key, None))
+        if memo_key not in memo:
+            memo[memo_key] = super().get_url_setting(key)
+        return memo[memo_key]
+
+    def _expand_settings(self, key, klass=None):
+        """Drafts use DRAFT_EVENT_* (under kladder/), which publishconf.py leaves unwritten."""
+        return super()._expand_settings(key, "draft_event" if self.status == "draft" else klass)
+
 
 def calendar_window(settings: dict, events) -> tuple[dt.date, dt.date]:
     """Days the site's calendar covers: from the first event to a year after today."""
@@ -56,6 +70,14 @@ def day(value) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+def by_event(occurrences) -> dict:
+    """Event -> its occurrences in time order: one pass, so no page has to scan them all."""
+    index: dict = {}
+    for occ in occurrences:
+        index.setdefault(occ.event, []).append(occ)
+    return index
+
+
 class EventsGenerator(CachingGenerator):
     """Reads events and expands them; pages are written by `site.SiteGenerator`."""
 
@@ -64,6 +86,7 @@ class EventsGenerator(CachingGenerator):
         self.event_translations = []
         self.draft_events = []
         self.occurrences = []
+        self.occurrences_by_event = {}
         super().__init__(*args, **kwargs)
 
     def generate_context(self):
@@ -84,10 +107,12 @@ class EventsGenerator(CachingGenerator):
         self.draft_events = sorted(drafts, key=lambda e: e.slug)
         self.window = calendar_window(self.settings, self.events)
         self.occurrences = expand(self.events, *self.window)
+        self.occurrences_by_event = by_event(self.occurrences)
         self.context["events"] = self.events
         self.context["event_translations"] = self.event_translations
         self.context["draft_events"] = self.draft_events
         self.context["occurrences"] = self.occurrences
+        self.context["occurrences_by_event"] = self.occurrences_by_event
         self.context["calendar_window"] = self.window
         self.save_cache()
         self.readers.save_cache()

@@ -1,7 +1,358 @@
-"""iCal feeds: pure functions from events to icalendar objects, one writer."""
+"""iCal feeds: pure functions from events to icalendar objects, one writer.
+
+Every rule here comes from /work/shared/notes/calendar-feeds.md (what real
+calendar clients accept). In short: a permanent UID per event, one
+Outlook-friendly VTIMEZONE, rules kept as RRULEs (never expanded), EXDATE for
+silent skips, complete RECURRENCE-ID overrides for cancelled and moved
+occurrences, and SEQUENCE / LAST-MODIFIED / DTSTAMP taken from the content's
+revision history (`revisioner.json`), never from the clock, so two builds of
+the same content give byte-identical feeds.
+
+Hosting: serve `*.ics` as `text/calendar; charset=utf-8` and do not gzip
+them (several calendar clients cannot read compressed feeds).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+
+from .recurrence import CHECK_HORIZON_YEARS, TZ, UTC, day_of, moved_start
+from .text import slugify
+
+PRODID = "-//Rum for Liv//Kalender//DA"
+TZID = "Europe/Copenhagen"
+REFRESH = dt.timedelta(hours=12)  # a hint: Google refreshes every 8-24 h anyway
+# One-off events that ended longer ago than this are left out of the shared
+# feeds (size: Google rejects feeds over ~1 MB). Series are always kept.
+PAST_DAYS = 365
+# The revision history, relative to the content folder, committed with the
+# content: slug -> {"hash": schedule_hash(), "sequence": n, "modified":
+# "YYYYMMDDTHHMMSSZ"}. The build raises `sequence` and sets `modified` to
+# SITE_TODAY 00:00 UTC when an event's hash changes; editors commit the file
+# with their change. A missing file starts every event at SEQUENCE 0. The
+# content check reads only *.md, and the file is not a static path, so it is
+# neither checked nor published.
+REVISIONS_FILE = "kalender/revisioner.json"
+# Written into that file (JSON has no comments), for the editors who see it change.
+REVISIONS_NOTE = (
+    "Skrives af bygningen: kalender-apps opdaterer en aktivitet, når dens nummer (sequence) stiger. "
+    "Læg filen med i git sammen med din ændring. Ret den ikke i hånden."
+)
+
+
+# --- Revisions: SEQUENCE and LAST-MODIFIED from the content ------------------
+
+
+@dataclass(frozen=True)
+class Revision:
+    """How often an event's schedule has changed, and when it last did."""
+
+    sequence: int
+    modified: dt.datetime  # UTC; also the DTSTAMP
+
+
+def midnight_utc(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), UTC)
+
+
+def revision_key(event) -> str:
+    """'lektiecafe' (or 'lektiecafe.en' for a translation): the UID before '@'."""
+    return event.uid.split("@", 1)[0]
+
+
+def schedule_hash(event) -> str:
+    """sha256 of what subscribers must be told about: time, rule, exceptions, status, location."""
+    s = event.schedule
+    fields = {
+        "start": s.start.isoformat(),
+        "end": s.end.isoformat(),
+        "rule": s.rrule_text,
+        "except": [d.isoformat() for d in s.excluded],
+        "cancelled": [d.isoformat() for d in s.cancelled_days],
+        "moved": [[old.isoformat(), new.isoformat()] for old, new in sorted(s.moves)],
+        "status": "cancelled" if s.cancelled else "confirmed",
+        "location": getattr(event, "location", ""),
+    }
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
+
+
+def load_revisions(path: Path) -> dict:
+    """The stored history; a missing file means every event starts at SEQUENCE 0."""
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def update_revisions(stored: dict, events, today: dt.date) -> dict:
+    """A new history: +1 and today's date for every event whose schedule hash changed.
+
+    Entries of events that are gone are kept, so an event that comes back
+    never falls to a lower SEQUENCE (clients ignore lower ones).
+    """
+    revisions = {key: dict(value) for key, value in stored.items() if isinstance(value, dict)}
+    revisions["_om"] = REVISIONS_NOTE  # "_" never starts a slug
+    stamp = midnight_utc(today).strftime("%Y%m%dT%H%M%SZ")
+    for event in events:
+        key, digest = revision_key(event), schedule_hash(event)
+        old = revisions.get(key)
+        if old is None:
+            revisions[key] = {"hash": digest, "sequence": 0, "modified": stamp}
+        elif old["hash"] != digest:
+            revisions[key] = {"hash": digest, "sequence": old["sequence"] + 1, "modified": stamp}
+    return revisions
+
+
+def save_revisions(path: Path, revisions: dict) -> None:
+    """Write only on change, so `invoke serve` (which watches content/) does not loop."""
+    text = json.dumps(revisions, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".tmp")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
+def revision_of(revisions: dict, event, today: dt.date) -> Revision:
+    entry = revisions.get(revision_key(event))
+    if entry is None:
+        return Revision(0, midnight_utc(today))
+    modified = dt.datetime.strptime(entry["modified"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    return Revision(entry["sequence"], modified)
+
+
+# --- Components --------------------------------------------------------------
+
+
+def timezone_component() -> Timezone:
+    """Europe/Copenhagen as two yearly rules: what Outlook reads correctly (no RDATE)."""
+    zone = Timezone()
+    zone.add("tzid", TZID)
+    zone.add("x-lic-location", TZID)
+    standard = TimezoneStandard()
+    standard.add("dtstart", dt.datetime(1970, 10, 25, 3, 0))
+    standard.add("tzoffsetfrom", dt.timedelta(hours=2))
+    standard.add("tzoffsetto", dt.timedelta(hours=1))
+    standard.add("tzname", "CET")
+    standard.add("rrule", {"FREQ": "YEARLY", "BYMONTH": 10, "BYDAY": "-1SU"})
+    daylight = TimezoneDaylight()
+    daylight.add("dtstart", dt.datetime(1970, 3, 29, 2, 0))
+    daylight.add("tzoffsetfrom", dt.timedelta(hours=1))
+    daylight.add("tzoffsetto", dt.timedelta(hours=2))
+    daylight.add("tzname", "CEST")
+    daylight.add("rrule", {"FREQ": "YEARLY", "BYMONTH": 3, "BYDAY": "-1SU"})
+    zone.add_component(standard)
+    zone.add_component(daylight)
+    return zone
+
+
+def site_base(settings: dict) -> str:
+    """Feeds are read outside the site, so links are absolute."""
+    return (settings.get("SITEURL") or settings.get("PUBLISH_SITEURL", "")).rstrip("/")
+
+
+def description(event) -> str:
+    """Plain text (HTML shows as raw tags in Apple Calendar and Thunderbird); who to ask last."""
+    who = [f"{label}: {value}" for label, value in
+           (("Arrangør", getattr(event, "organizer", None)), ("Kontakt", getattr(event, "contact", None))) if value]
+    return "\n\n".join(part for part in (getattr(event, "description", ""), "\n".join(who)) if part)
+
+
+def vevent(event, settings, revision: Revision, uid: str, start, end, cancelled: bool) -> Event:
+    """One VEVENT with everything a client shows, so overrides are complete."""
+    component = Event()
+    component.add("uid", uid)
+    component.add("dtstamp", revision.modified)
+    component.add("dtstart", start)
+    component.add("dtend", end)
+    component.add("summary", event.title)
+    component.add("location", event.location)
+    component.add("description", description(event))
+    component.add("url", f"{site_base(settings)}/{event.url}")
+    if getattr(event, "category", None):
+        component.add("categories", [event.category.name])
+    component.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    component.add("sequence", revision.sequence)
+    component.add("last-modified", revision.modified)
+    return component
+
+
+def first_slot(schedule):
+    """DTSTART must be the first occurrence: RFC 5545 clients count DTSTART even
+    when the rule skips it (Start on a Sunday, BYDAY=MO); the site does not."""
+    day = day_of(schedule.start)
+    for years in (1, CHECK_HORIZON_YEARS):
+        slots = schedule.slots(day, day + dt.timedelta(days=366 * years))
+        if slots:
+            return slots[0]
+    return schedule.start  # the content check rejects a rule without dates
+
+
+def slot_on(schedule, day: dt.date):
+    """The rule's start on `day` (its exact form: datetime with zone, or date)."""
+    return schedule.slots(day, day)[0]
+
+
+def event_components(event, settings, revision: Revision | None = None) -> list[Event]:
+    """The master VEVENT, its overrides and split-off moves, in a stable order."""
+    revision = revision or Revision(0, midnight_utc(settings["TODAY"]))
+    schedule = event.schedule
+    if not schedule.rule:
+        return one_off_components(event, settings, revision)
+    first = first_slot(schedule)
+    master = vevent(event, settings, revision, event.uid, first, first + schedule.duration, schedule.cancelled)
+    master.add("rrule", vRecur.from_ical(schedule.rrule_text))
+    exdates = [slot_on(schedule, day) for day in schedule.excluded]
+    overrides, split_off = [], []
+    for day in schedule.cancelled_days:
+        slot = slot_on(schedule, day)
+        overrides.append(override(event, settings, revision, slot, slot, True))
+    occupied = set()
+    for old, new in sorted(schedule.moves):
+        slot = slot_on(schedule, old)
+        start = moved_start(slot, new)
+        target = day_of(start)
+        if target != old and (target in occupied or has_instance(schedule, target)):
+            # Outlook cannot show two instances of one series on one day.
+            exdates.append(slot)
+            uid = event.uid.replace("@", f"+{old:%Y%m%d}@", 1)
+            split_off.append(vevent(event, settings, revision, uid, start, start + schedule.duration,
+                                    schedule.cancelled))
+            continue
+        occupied.add(target)
+        overrides.append(override(event, settings, revision, slot, start, schedule.cancelled))
+    for slot in sorted(exdates, key=sort_value):
+        master.add("exdate", slot)
+    overrides.sort(key=lambda c: sort_value(c.decoded("recurrence-id")))
+    return [master, *overrides, *split_off]
+
+
+def has_instance(schedule, day: dt.date) -> bool:
+    """Does the series still take place on `day` (a slot neither skipped nor moved away)?"""
+    moved_away = {old for old, _ in schedule.moves}
+    return schedule.is_slot_day(day) and day not in schedule.excluded and day not in moved_away
+
+
+def override(event, settings, revision, slot, start, cancelled: bool) -> Event:
+    component = vevent(event, settings, revision, event.uid, start, start + event.schedule.duration, cancelled)
+    component.add("recurrence-id", slot)
+    return component
+
+
+def one_off_components(event, settings, revision) -> list[Event]:
+    """A single event: its Moved/Cancelled/Except apply to the event itself."""
+    schedule = event.schedule
+    day = day_of(schedule.start)
+    if day in schedule.excluded:
+        return []  # nothing takes place; the site shows nothing either
+    moves = dict(schedule.moves)
+    start = moved_start(schedule.start, moves[day]) if day in moves else schedule.start
+    cancelled = schedule.cancelled or day in schedule.cancelled_days
+    return [vevent(event, settings, revision, event.uid, start, start + schedule.duration, cancelled)]
+
+
+def sort_value(value) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time(), TZ)
+
+
+# --- Calendars ---------------------------------------------------------------
+
+
+def feed_name(settings: dict, subset: str | None = None) -> str:
+    """'Rum for Liv' or 'Rum for Liv · Lukretiavej': distinct in every calendar app."""
+    return f"{settings['SITENAME']} · {subset}" if subset else settings["SITENAME"]
+
+
+def assemble(name: str, components) -> Calendar:
+    """A calendar of ready-made VEVENTs (subset feeds share the very same objects)."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", TZID)
+    # icalendar would write these without VALUE=DURATION / as "12:00:00".
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT12H")
+    calendar.add_component(timezone_component())
+    for component in components:
+        calendar.add_component(component)
+    return calendar
+
+
+def build_calendar(events, settings, name: str, revisions: dict | None = None) -> Calendar:
+    """One feed of `events` (already chosen; drafts never belong here)."""
+    today = settings["TODAY"]
+    components = [
+        component
+        for event in sorted(events, key=lambda e: e.uid)
+        for component in event_components(event, settings, revision_of(revisions or {}, event, today))
+    ]
+    return assemble(name, components)
+
+
+def is_recent(event, today: dt.date, past_days: int = PAST_DAYS) -> bool:
+    """Series always count; a one-off only if it ended within `past_days`."""
+    schedule = event.schedule
+    if schedule.rule:
+        return True
+    last_day = day_of(schedule.end - dt.timedelta(microseconds=1) if not schedule.all_day
+                      else schedule.end - dt.timedelta(days=1))
+    moved = [day_of(new) for _, new in schedule.moves]
+    return max([last_day, *moved]) >= today - dt.timedelta(days=past_days)
+
+
+def feeds(events, settings) -> dict[str, tuple[str, list]]:
+    """Output path -> (feed name, events in it), for the default language."""
+    today = settings["TODAY"]
+    shared = [e for e in events if is_recent(e, today, settings.get("FEED_PAST_DAYS", PAST_DAYS))]
+    result = {"kalender.ics": (feed_name(settings), shared)}
+    for estate in settings["ESTATES"]:
+        chosen = [e for e in shared if estate in e.estates]
+        result[f"kalender/afdeling/{slugify(estate, settings)}.ics"] = (feed_name(settings, estate), chosen)
+    for category in settings["CATEGORIES"]:
+        chosen = [e for e in shared if getattr(e, "category", None) and e.category.name == category]
+        result[f"kalender/kategori/{slugify(category, settings)}.ics"] = (feed_name(settings, category), chosen)
+    for event in events:
+        result[event_feed_path(event)] = (feed_name(settings, event.title), [event])
+    return result
+
+
+def event_feed_path(event) -> str:
+    """/kalender/<slug>/ -> /kalender/<slug>.ics (translations under their /<lang>/)."""
+    return event.url.rstrip("/") + ".ics"
+
 
 def write_all(context, settings, output):
-    """Write /kalender.ics and its subsets into `output`."""
+    """Write /kalender.ics and its subsets into `output`; update the revision history.
+
+    A translation shares its Danish event's times (i18n checks this), so it
+    also shares its revision; /<lang>/kalender.ics (i18n.py) does the same.
+    """
+    today = settings["TODAY"]
+    events = list(context["events"])
+    path = Path(settings["PATH"]) / REVISIONS_FILE
+    revisions = update_revisions(load_revisions(path), events, today)
+    save_revisions(path, revisions)
+    versions = [(event, event) for event in events]
+    versions += [(translation, event) for event in events for translation in getattr(event, "translations", [])]
+    components = {
+        shown.uid: event_components(shown, settings, revision_of(revisions, original, today))
+        for shown, original in versions
+    }
+    targets = feeds(events, settings)
+    for shown, original in versions[len(events):]:
+        targets[event_feed_path(shown)] = (feed_name(settings, shown.title), [shown])
+    for relative, (name, chosen) in sorted(targets.items()):
+        chosen = sorted(chosen, key=lambda e: e.uid)
+        calendar = assemble(name, [c for event in chosen for c in components[event.uid]])
+        target = Path(output) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(calendar.to_ical())

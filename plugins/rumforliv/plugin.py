@@ -7,11 +7,14 @@ import os
 
 from pelican import signals
 
-from . import schema
+from . import i18n, languages, schema, site, sitemap
 from .events import EventsGenerator
+from .guide import GuideGenerator
 from .reader import StrictReader
 from .site import SiteGenerator
+from .newsletter import NewsletterGenerator
 from .text import FILTERS
+from .words import FILTERS as WORD_FILTERS
 
 
 def site_today(settings: dict) -> dt.date:
@@ -34,6 +37,7 @@ def on_initialized(pelican):
     settings = pelican.settings
     settings["TODAY"] = site_today(settings)
     settings.setdefault("JINJA_FILTERS", {}).update(FILTERS)
+    settings["JINJA_FILTERS"].update(WORD_FILTERS)
     problems = schema.check_tree(settings)
     if problems:
         raise schema.ContentError(problems)
@@ -43,7 +47,7 @@ def prepare_templates(generator):
     """Every template may use _() for fixed text (translated per language by i18n)."""
     env = getattr(generator, "env", None)
     if env is not None and "jinja2.ext.InternationalizationExtension" in env.extensions:
-        env.install_null_translations(newstyle=True)
+        i18n.install(env)
 
 
 def add_reader(readers):
@@ -51,7 +55,7 @@ def add_reader(readers):
 
 
 def add_generators(pelican):
-    return [EventsGenerator, SiteGenerator]
+    return [EventsGenerator, SiteGenerator, NewsletterGenerator, languages.LanguagesGenerator, GuideGenerator]
 
 
 def register():
@@ -59,3 +63,7 @@ def register():
     signals.readers_init.connect(add_reader)
     signals.get_generators.connect(add_generators)
     signals.generator_init.connect(prepare_templates)
+    signals.initialized.connect(i18n.on_initialized)
+    signals.get_writer.connect(i18n.writer_class)
+    signals.article_generator_pretaxonomy.connect(site.hold_back_future_news)
+    signals.finalized.connect(sitemap.on_finalized)  # after every page is written

@@ -8,6 +8,7 @@ Europe/Copenhagen; all-day events use plain dates. dateutil expands the rule.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -35,11 +36,11 @@ class Occurrence:
     def all_day(self) -> bool:
         return not isinstance(self.start, dt.datetime)
 
-    @property
+    @cached_property  # asked for by every listing filter, on every page
     def day(self) -> dt.date:
         return self.start.date() if isinstance(self.start, dt.datetime) else self.start
 
-    @property
+    @cached_property
     def last_day(self) -> dt.date:
         """The inclusive last day, as editors and readers count."""
         if self.all_day:
@@ -94,20 +95,37 @@ class Schedule:
         start = self.start if not self.all_day else dt.datetime.combine(self.start, dt.time())
         return dtrule.rrulestr(self.rrule_text, dtstart=start, cache=False)
 
+    @cached_property
+    def _starts(self) -> RuleStarts:
+        return RuleStarts(self._rrule)
+
+    def __getstate__(self):
+        """Pickle (Pelican's content cache) only the fields; expansions are rebuilt on demand."""
+        return {key: value for key, value in self.__dict__.items() if not key.startswith("_")}
+
+    def _bounds(self, first: dt.date, last: dt.date):
+        if self.all_day:
+            return dt.datetime.combine(first, dt.time()), dt.datetime.combine(last, dt.time(23, 59))
+        return dt.datetime.combine(first, dt.time(), TZ), dt.datetime.combine(last, dt.time(23, 59, 59), TZ)
+
     def slots(self, first: dt.date, last: dt.date) -> list:
         """Starts the rule gives on days first..last (inclusive), before exceptions."""
         if not self.rule:
             day = self.start.date() if not self.all_day else self.start
             return [self.start] if first <= day <= last else []
+        moments = self._starts.between(*self._bounds(first, last))
         if self.all_day:
-            lo, hi = dt.datetime.combine(first, dt.time()), dt.datetime.combine(last, dt.time(23, 59))
-            return [moment.date() for moment in self._rrule.between(lo, hi, inc=True)]
-        lo = dt.datetime.combine(first, dt.time(), TZ)
-        hi = dt.datetime.combine(last, dt.time(23, 59, 59), TZ)
-        return [localize(moment) for moment in self._rrule.between(lo, hi, inc=True)]
+            return [moment.date() for moment in moments]
+        return [localize(moment) for moment in moments]
+
+    def has_slot(self, first: dt.date, last: dt.date) -> bool:
+        """Whether the rule gives any start on days first..last (without expanding them all)."""
+        if not self.rule:
+            return bool(self.slots(first, last))
+        return self._starts.any_between(*self._bounds(first, last))
 
     def is_slot_day(self, day: dt.date) -> bool:
-        return bool(self.slots(day, day))
+        return self.has_slot(day, day)
 
     @property
     def last_slot_day(self) -> dt.date | None:
@@ -117,9 +135,7 @@ class Schedule:
         parts = dict(self.rule)
         if "UNTIL" not in parts and "COUNT" not in parts:
             return None
-        final = None
-        for final in self._rrule:
-            pass
+        final = self._starts.last()
         return day_of(localize(final)) if final else None
 
     def occurrences(self, event, first: dt.date, last: dt.date) -> list[Occurrence]:
@@ -150,6 +166,41 @@ class Schedule:
                 )
             )
         return result
+
+
+class RuleStarts:
+    """A rule's starts, generated once in order and kept, so that many small
+    queries (is this day a slot? which slots this month?) each cost a binary
+    search instead of a walk from DTSTART, as `rrule.between` does."""
+
+    def __init__(self, rule):
+        self._iterator = iter(rule)
+        self.known: list = []
+        self.complete = False
+
+    def _extend_to(self, moment) -> None:
+        """Generate starts until one at or after `moment` is known (or the rule ends)."""
+        while not self.complete and (not self.known or self.known[-1] < moment):
+            try:
+                self.known.append(next(self._iterator))
+            except StopIteration:
+                self.complete = True
+
+    def between(self, lo, hi) -> list:
+        """Like rrule.between(lo, hi, inc=True)."""
+        self._extend_to(hi)
+        return self.known[bisect_left(self.known, lo):bisect_right(self.known, hi)]
+
+    def any_between(self, lo, hi) -> bool:
+        self._extend_to(lo)
+        index = bisect_left(self.known, lo)
+        return index < len(self.known) and self.known[index] <= hi
+
+    def last(self):
+        """The final start (only call for a rule with UNTIL or COUNT)."""
+        self.known.extend(self._iterator)
+        self.complete = True
+        return self.known[-1] if self.known else None
 
 
 def day_of(value) -> dt.date:
@@ -238,7 +289,7 @@ def event_problems(values: dict, settings: dict) -> list[tuple[str, str]]:
             return problems
     schedule = build_schedule(values, settings)
     first = day_of(schedule.start)
-    if schedule.rule and not schedule.slots(first, first + dt.timedelta(days=366 * CHECK_HORIZON_YEARS)):
+    if schedule.rule and not schedule.has_slot(first, first + dt.timedelta(days=366 * CHECK_HORIZON_YEARS)):
         problems.append(("Repeat", "Gentagelsen giver ingen datoer efter Start. Tjek UNTIL og BYDAY."))
         return problems
     seen: dict[dt.date, str] = {}
@@ -247,7 +298,7 @@ def event_problems(values: dict, settings: dict) -> list[tuple[str, str]]:
             name = key.capitalize()
             days = [item] if not isinstance(item, tuple) else None
             if days is None:
-                if not schedule.slots(*item):
+                if not schedule.has_slot(*item):
                     problems.append((name, f"Perioden {item[0]} .. {item[1]} har ingen dage med aktiviteten."))
                 continue
             for day in days:

@@ -8,6 +8,7 @@ use `check_file`; nothing here knows about Pelican.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 import re
@@ -94,20 +95,13 @@ def parse_source(path: str, text: str) -> Source:
             last.value = f"{last.value} {line.strip()}".strip()  # continued value
         elif index == 0:
             source.problems.append(
-                Problem(path, 1, "", "Filen skal begynde med felter som 'Title: Overskrift'.")
+                Problem(path, 1, "", 'Filen skal begynde med felterne, fx "Title: Overskrift". '
+                        "Skriv dem øverst, så en tom linje, så teksten.")
             )
             source.body, source.body_line = text, 1
             break
         else:
-            source.problems.append(
-                Problem(
-                    path,
-                    number,
-                    "",
-                    "Linjen er ikke et felt ('Navn: værdi'). Mangler der en tom linje "
-                    "mellem felterne og teksten?",
-                )
-            )
+            source.problems.append(Problem(path, number, "", not_a_field(line)))
             source.body, source.body_line = "\n".join(lines[index:]), number
             break
     else:
@@ -115,16 +109,35 @@ def parse_source(path: str, text: str) -> Source:
     return source
 
 
+def not_a_field(line: str) -> str:
+    """Why a header line is not 'Key: value', in words an editor can act on."""
+    name = line.split(":", 1)[0].strip()
+    if ":" in line and 0 < len(name.split()) <= 2 and not line.startswith(" "):
+        return (f'Feltnavnet "{name}" må ikke have mellemrum. '
+                f'Skriv fx "{"-".join(name.split())}:", eller sæt en tom linje før teksten.')
+    return ('Linjen er ikke et felt ("Navn: værdi"). Mangler der en tom linje mellem felterne '
+            "og teksten? Sæt den ind lige over denne linje.")
+
+
 # --- Value parsers: str -> typed value, or FieldError in Danish -------------
 
 
-def suggest(value: str, choices) -> str:
-    """ ' Mente du "X"?' for a near miss, else ''."""
+def suggest(value: str, choices, synonyms: dict[str, str] | None = None) -> str:
+    """ ' Mente du "X"?' for a near miss (or a known Danish word for X), else ''."""
     lowered = {c.lower(): c for c in choices}
-    if value.lower() in lowered:
-        return f' Skriv det præcis sådan: "{lowered[value.lower()]}".'
-    close = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
+    wanted = value.strip().lower()
+    if wanted in lowered:
+        return f' Skriv det præcis sådan: "{lowered[wanted]}".'
+    meant = (synonyms or {}).get(wanted)
+    if meant and meant.lower() in lowered:
+        return f' Mente du "{lowered[meant.lower()]}"?'
+    close = difflib.get_close_matches(wanted, list(lowered), n=1, cutoff=0.6)
     return f' Mente du "{lowered[close[0]]}"?' if close else ""
+
+
+def quoted(items) -> str:
+    """'"a", "b"': quotes keep values that contain commas apart."""
+    return ", ".join(f'"{item}"' for item in items)
 
 
 def parse_date(value: str, settings=None) -> dt.date:
@@ -138,11 +151,18 @@ def make_date(year: int, month: int, day: int, written: str) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise FieldError(f'Datoen "{written.strip()}" findes ikke i kalenderen.') from None
+        if not 1 <= month <= 12:
+            raise FieldError(
+                f'Datoen "{written.strip()}" findes ikke: måneden skal være 1-12. Skriv år-måned-dag, fx "2013-03-05".'
+            ) from None
+        days = calendar.monthrange(year, month)[1]
+        raise FieldError(
+            f'Datoen "{written.strip()}" findes ikke: {DANISH_MONTHS[month - 1]} {year} har {days} dage.'
+        ) from None
 
 
 def parse_datetime(value: str, settings=None) -> dt.datetime | dt.date:
-    """'2013-01-07 15:00' -> datetime, '2013-01-07' -> date (all day)."""
+    """'2013-01-07 15:00' -> datetime, '2013-01-07' -> date (all day). '15.00' is read as 15:00."""
     text = value.strip()
     match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2})[:.](\d{2}))?", text)
     if not match:
@@ -156,27 +176,45 @@ def parse_datetime(value: str, settings=None) -> dt.datetime | dt.date:
     return dt.datetime.combine(date, dt.time(int(hour), int(minute)))
 
 
+TIME_RANGE = re.compile(r"(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2}))?\s*(?:-|–|til)\s*(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2}))?\s*$")
+CLOCK = re.compile(r"(?:kl\.?\s*(\d{1,2})(?:[:.](\d{2}))?|\b(\d{1,2})[:.](\d{2})(?:[:.]\d{2})?)\s*$")
+
+
 def date_hint(text: str, with_time: bool) -> str:
     """Explain the expected form, rewriting the editor's own value if we can."""
     example = "2013-03-05 15:00" if with_time else "2013-03-05"
-    lowered = text.lower()
+    lowered = text.strip().lower()
+    if not lowered:
+        return EMPTY
     guess = guess_date(lowered)
-    time = re.search(r"(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})\s*$|kl\.?\s*(\d{1,2})\s*$", lowered)
-    clock = ""
-    if time and with_time:
-        hour = time.group(1) or time.group(3)
-        clock = f" {int(hour):02d}:{time.group(2) or '00'}"
+    span = TIME_RANGE.search(lowered) if guess else None
+    if span and with_time:
+        first = f"{int(span.group(1)):02d}:{span.group(2) or '00'}"
+        last = f"{int(span.group(3)):02d}:{span.group(4) or '00'}"
+        return (f'Skriv kun starttidspunktet her: "{guess} {first}", '
+                f'og sluttidspunktet i feltet End: "{guess} {last}".')
+    time = CLOCK.search(lowered)
+    clock = f" {int(time.group(1) or time.group(3)):02d}:{time.group(2) or time.group(4) or '00'}" if time else ""
+    if guess and not with_time:
+        return f'Skriv kun datoen, uden klokkeslæt: "{guess}".' if time else f'Skriv datoen som år-måned-dag: "{guess}".'
+    if guess and clock:
+        return f'Skriv datoen som år-måned-dag og tiden med kolon: "{guess}{clock}".'
     if guess:
-        return f'Skriv datoen som år-måned-dag: "{guess}{clock}".'
+        return f'Skriv datoen som år-måned-dag: "{guess}".'
     if "kl" in lowered:
         return f'Skriv tiden uden "kl.", sådan her: "{example}".'
-    return f'"{text}" er ikke en dato. Skriv år-måned-dag, fx "{example}".'
+    return f'"{text.strip()}" er ikke en dato. Skriv år-måned-dag, fx "{example}".'
 
 
 def guess_date(lowered: str) -> str | None:
-    match = re.search(r"(\d{1,2})\.?\s*(" + "|".join(DANISH_MONTHS) + r")\.?\s*(\d{4})", lowered)
+    """The date an editor meant, as YYYY-MM-DD, from the ways Danes write dates."""
+    match = re.match(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\b", lowered)
     if match:
-        month = DANISH_MONTHS.index(match.group(2)) + 1
+        return f"{match.group(1)}-{int(match.group(2)):02d}-{int(match.group(3)):02d}"
+    months = "|".join(name[:3] + f"(?:{name[3:]})?" for name in DANISH_MONTHS)
+    match = re.search(r"(\d{1,2})\.?\s*(" + months + r")\.?\s*(\d{4})", lowered)
+    if match:
+        month = [name[:3] for name in DANISH_MONTHS].index(match.group(2)[:3]) + 1
         return f"{match.group(3)}-{month:02d}-{int(match.group(1)):02d}"
     match = re.search(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b", lowered)
     if match:
@@ -186,9 +224,25 @@ def guess_date(lowered: str) -> str | None:
 
 def split_list(value: str) -> list[str]:
     items = [item.strip() for item in value.split(",")]
+    if not any(items):
+        raise FieldError(EMPTY)
     if any(not item for item in items):
-        raise FieldError("Der er et tomt punkt i listen. Tjek kommaerne.")
+        raise FieldError(
+            f'Der er et komma for meget i "{value.strip()}". Skriv fx "{", ".join(i for i in items if i)}".'
+        )
     return items
+
+
+EMPTY = "Feltet er tomt. Skriv en værdi eller slet linjen."
+
+# Words editors write in Danish for a value that must be written otherwise.
+VALUE_SYNONYMS = {
+    "dansk": "da", "engelsk": "en", "tyrkisk": "tr", "somali": "so", "somalisk": "so",
+    "arabisk": "ar", "urdu": "ur", "danish": "da", "english": "en",
+    "udgivet": "published", "offentlig": "published", "kladde": "draft", "udkast": "draft",
+    "skjult": "hidden", "aflyst": "cancelled", "afholdes": "confirmed", "bekræftet": "confirmed",
+    "ja": "yes", "nej": "no",
+}
 
 
 def choice(vocabulary_setting: str, what: str) -> Callable:
@@ -197,9 +251,22 @@ def choice(vocabulary_setting: str, what: str) -> Callable:
         value = value.strip()
         if value in allowed:
             return value
-        raise FieldError(f'"{value}" er ikke {what}. Brug en af: {", ".join(allowed)}.' + suggest(value, allowed))
+        if not value:
+            raise FieldError(EMPTY)
+        raise FieldError(
+            f'"{value}" er ikke {what}. Brug en af: {quoted(allowed)}.'
+            + (several(value, allowed) or suggest(value, allowed, VALUE_SYNONYMS))
+        )
 
     return parse
+
+
+def several(value: str, allowed) -> str:
+    """'A og B' where both are allowed: a list is written with a comma."""
+    parts = [part.strip() for part in re.split(r"\s+(?:og|and|&)\s+|\s*;\s*|\s*/\s*", value)]
+    if len(parts) > 1 and all(part in allowed for part in parts):
+        return f' Skriv flere med komma imellem: "{", ".join(parts)}".'
+    return ""
 
 
 def choices(vocabulary_setting: str, what: str) -> Callable:
@@ -214,7 +281,7 @@ def choices(vocabulary_setting: str, what: str) -> Callable:
 
 def parse_text(value, settings):
     if not value.strip():
-        raise FieldError("Feltet er tomt. Skriv en værdi eller slet linjen.")
+        raise FieldError(EMPTY)
     return value.strip()
 
 
@@ -232,7 +299,7 @@ def parse_yes_no(value, settings):
         return True
     if lowered in ("no", "nej", "false"):
         return False
-    raise FieldError(f'Skriv "yes" eller "no", ikke "{value.strip()}".')
+    raise FieldError(f'Skriv "yes" eller "no", ikke "{value.strip()}".')  # ja/nej are accepted too
 
 
 def parse_slug(value, settings):
@@ -255,14 +322,17 @@ def parse_int(value, settings):
 
 
 def parse_lang(value, settings):
-    return choice("LANGUAGES", "et sprog på siden")(value.strip().lower(), settings)
+    return choice("LANGUAGES", "en sprogkode")(value.strip().lower(), settings)
 
 
 def status(*allowed: str) -> Callable:
     def parse(value, settings):
         lowered = value.strip().lower()
         if lowered not in allowed:
-            raise FieldError(f'"{value.strip()}" er ikke en status her. Brug en af: {", ".join(allowed)}.')
+            raise FieldError(
+                f'"{value.strip()}" er ikke en status her. Brug en af: {quoted(allowed)}.'
+                + suggest(lowered, allowed, VALUE_SYNONYMS)
+            )
         return lowered
 
     return parse
@@ -297,7 +367,7 @@ def parse_period(value, settings) -> tuple[dt.date, dt.date]:
         raise FieldError(f'Skriv perioden som "2013-03-01 .. 2013-05-31", ikke "{value.strip()}".')
     first, last = (parse_date(part) for part in value.split("..", 1))
     if last < first:
-        raise FieldError("Perioden slutter før den begynder.")
+        raise FieldError(f'Perioden slutter før den begynder. Skriv den tidligste dato først: "{last} .. {first}".')
     return first, last
 
 
@@ -307,9 +377,19 @@ RRULE_PARTS = {
 }
 
 
+FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+BYDAY_ITEM = re.compile(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
+DANISH_DAYS = {"MA": "MO", "TI": "TU", "ON": "WE", "TO": "TH", "FR": "FR", "LØ": "SA", "LO": "SA",
+               "SØ": "SU", "SO": "SU"}
+DANISH_DAY_WORDS = {"mandag": "MO", "tirsdag": "TU", "onsdag": "WE", "torsdag": "TH", "fredag": "FR",
+                    "lørdag": "SA", "søndag": "SU"}
+
+
 def parse_repeat(value, settings) -> dict[str, str]:
     """A checked RRULE as an ordered dict of its parts (UNTIL kept as written)."""
     text = value.strip().removeprefix("RRULE:")
+    if not text:
+        raise FieldError(EMPTY)
     parts: dict[str, str] = {}
     for item in text.split(";"):
         if not item.strip():
@@ -317,16 +397,14 @@ def parse_repeat(value, settings) -> dict[str, str]:
         name, _, part = item.partition("=")
         name = name.strip().upper()
         if not part or name not in RRULE_PARTS:
-            raise FieldError(
-                f'"{item.strip()}" forstås ikke. Skriv fx "FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20161231".'
-            )
+            raise FieldError(not_a_rule(text, item.strip()))
         parts[name] = part.strip().upper()
+    for name, part in parts.items():
+        check_rule_part(name, part)
     if "FREQ" not in parts:
         raise FieldError('Gentagelsen mangler "FREQ=", fx "FREQ=WEEKLY;BYDAY=TU".')
     if "UNTIL" in parts and "COUNT" in parts:
         raise FieldError("Brug enten UNTIL (slutdato) eller COUNT (antal gange), ikke begge.")
-    if "UNTIL" in parts and not re.fullmatch(r"\d{8}(T\d{6}Z?)?", parts["UNTIL"]):
-        raise FieldError(f'UNTIL skal være en dato som 20161231, ikke "{parts["UNTIL"]}".')
     try:
         rule = ";".join(f"{k}={v}" for k, v in parts.items() if k != "UNTIL")
         dtrule.rrulestr(rule, dtstart=dt.datetime(2013, 1, 1))
@@ -334,9 +412,43 @@ def parse_repeat(value, settings) -> dict[str, str]:
             parse_date(f"{parts['UNTIL'][:4]}-{parts['UNTIL'][4:6]}-{parts['UNTIL'][6:8]}")
     except (ValueError, TypeError) as error:
         if isinstance(error, FieldError):
-            raise
-        raise FieldError(f'Gentagelsen "{text}" er ikke gyldig ({error}).') from None
+            raise FieldError(f"UNTIL: {error}") from None
+        raise FieldError(
+            f'Gentagelsen "{text}" kan ikke bruges. Se eksemplerne i vejledningen under '
+            '"En aktivitet, der gentages".'
+        ) from None
     return parts
+
+
+def not_a_rule(text: str, item: str) -> str:
+    """Danish words instead of a rule: offer the rule they describe."""
+    days = [code for word, code in DANISH_DAY_WORDS.items() if word in text.lower()]
+    if days:
+        rule = "FREQ=WEEKLY;BYDAY=" + ",".join(days)
+        return f'Gentagelsen skal skrives som en regel. "{text}" skrives "{rule}".'
+    return f'"{item}" forstås ikke. Skriv fx "FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20161231".'
+
+
+def check_rule_part(name: str, part: str) -> None:
+    """One part of a rule, with a message in the editor's terms."""
+    if name == "FREQ" and part not in FREQUENCIES:
+        close = difflib.get_close_matches(part, FREQUENCIES, n=1)
+        hint = f' Mente du "{close[0]}"?' if close else ""
+        raise FieldError(f'FREQ skal være {quoted(FREQUENCIES[:-1])} eller "YEARLY", ikke "{part}".{hint}')
+    if name == "BYDAY":
+        items = [item.strip() for item in part.split(",")]
+        if not all(BYDAY_ITEM.fullmatch(item) for item in items):
+            fixed = ",".join(DANISH_DAYS.get(item, item) for item in items)
+            hint = f' Skriv "BYDAY={fixed}".' if all(BYDAY_ITEM.fullmatch(i) for i in fixed.split(",")) else ""
+            raise FieldError(
+                f'"BYDAY={part}" forstås ikke. Ugedagene skrives på engelsk: MO, TU, WE, TH, FR, SA, SU.{hint}'
+            )
+    if name in ("INTERVAL", "COUNT") and not part.isdigit():
+        raise FieldError(f'{name} skal være et helt tal, fx "{name}=2", ikke "{part}".')
+    if name == "UNTIL" and not re.fullmatch(r"\d{8}(T\d{6}Z?)?", part):
+        iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", part)
+        hint = f'Skriv "UNTIL={"".join(iso.groups())}"' if iso else 'Skriv fx "UNTIL=20161231"'
+        raise FieldError(f'UNTIL skal være en dato uden bindestreger, ikke "{part}". {hint}.')
 
 
 # --- Schemas per kind of file ----------------------------------------------
@@ -403,6 +515,41 @@ SCHEMAS: dict[str, dict[str, tuple[Callable, bool]]] = {
     },
 }
 
+# Danish words editors write for a field, and the field they mean.
+KEY_SYNONYMS = {
+    "titel": "title", "overskrift": "title", "dato": "date", "tid": "start", "tidspunkt": "start",
+    "kategori": "category", "indsatsområde": "category", "afdeling": "estate", "afdelinger": "estate",
+    "emner": "tags", "tag": "tags", "resume": "summary", "resumé": "summary", "billede": "image",
+    "billedtekst": "image-alt", "alt": "image-alt", "tryk": "print", "sprog": "lang", "language": "lang",
+    "adresse": "slug", "begynder": "start", "slut": "end", "gentag": "repeat", "gentagelse": "repeat",
+    "rrule": "repeat", "undtagen": "except", "exdate": "except", "aflyst": "cancelled",
+    "canceled": "cancelled", "flyttet": "moved", "sted": "location", "lokale": "location",
+    "målgruppe": "audience", "arrangør": "organizer", "organiser": "organizer", "kontakt": "contact",
+    "rækkefølge": "order", "partnere": "partners", "periode": "covers",
+}
+
+
+def key_name(key: str) -> str:
+    """'image-alt' -> 'Image-Alt', as the guide writes field names."""
+    return "-".join(word.capitalize() for word in key.split("-"))
+
+
+def unknown_key(key: str, kind: str) -> tuple[str, str | None]:
+    """The message for a key this kind of file does not have, and the key probably meant."""
+    lower = key.lower()
+    schema = SCHEMAS[kind]
+    known = [key_name(k) for k in schema]
+    meant = KEY_SYNONYMS.get(lower)
+    if meant in schema:
+        return f'Ukendt felt. Felterne skrives på engelsk: skriv "{key_name(meant)}".', meant
+    if any(lower in other for other in SCHEMAS.values()):
+        return f'{KIND_NAMES[kind].capitalize()} har ikke feltet "{key}". Tilladte felter: {", ".join(known)}.', None
+    close = difflib.get_close_matches(lower, list(schema), n=1, cutoff=0.75)
+    if close:
+        return f'Ukendt felt. Mente du "{key_name(close[0])}"?', close[0]
+    return f'Ukendt felt i {KIND_NAMES[kind]}. Tilladte felter: {", ".join(known)}.', None
+
+
 KIND_NAMES = {
     "news": "en nyhed",
     "event": "en aktivitet",
@@ -442,18 +589,12 @@ def check_source(source: Source, kind: str, settings: dict, base: Path | None = 
     """Type every field of `source`; return (Checked, problems)."""
     problems = list(source.problems)
     schema = SCHEMAS[kind]
-    values, lines = {}, {}
+    values, lines, meant = {}, {}, set()
     for lower, fld in source.fields.items():
         if lower not in schema:
-            known = [k.capitalize() if "-" not in k else "-".join(w.capitalize() for w in k.split("-")) for k in schema]
-            problems.append(
-                Problem(
-                    source.path,
-                    fld.line,
-                    fld.key,
-                    f"Ukendt felt i {KIND_NAMES[kind]}.{suggest(fld.key, known) or ' Tilladte felter: ' + ', '.join(known) + '.'}",
-                )
-            )
+            message, guess = unknown_key(fld.key, kind)
+            meant.add(guess)
+            problems.append(Problem(source.path, fld.line, fld.key, message))
             continue
         parse, _ = schema[lower]
         try:
@@ -462,9 +603,9 @@ def check_source(source: Source, kind: str, settings: dict, base: Path | None = 
         except FieldError as error:
             problems.append(Problem(source.path, fld.line, fld.key, str(error)))
     for key, (_, required) in schema.items():
-        if required and key not in source.fields:
-            name = key.capitalize()
-            problems.append(Problem(source.path, 1, name, f"Feltet mangler. Tilføj en linje '{name}: ...' øverst."))
+        if required and key not in source.fields and key not in meant:
+            name = key_name(key)
+            problems.append(Problem(source.path, 1, name, f'Feltet mangler. Tilføj en linje "{name}: ..." øverst i filen.'))
     checked = Checked(source.path, kind, values, lines, source.body, source.body_line)
     if not problems:
         problems.extend(CROSS_CHECKS.get(kind, lambda c, s, b: [])(checked, settings, base))
@@ -475,10 +616,13 @@ def check_file(path: Path, settings: dict, base: Path | None = None, kind: str |
     """Read and check one file; return (Checked or None, problems)."""
     shown = str(path.relative_to(base.parent)) if base and path.is_relative_to(base.parent) else str(path)
     kind = kind or kind_of(path.relative_to(base) if base and path.is_relative_to(base) else path)
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return None, [Problem(shown, 1, "", "Filen er ikke gemt som UTF-8. Gem den igen som UTF-8.")]
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return None, [Problem(shown, line, "", "Filen er ikke gemt som UTF-8 (se æ, ø og å i denne linje). "
+                                                "Gem den igen med tegnsættet UTF-8.")]
     source = parse_source(shown, text)
     if kind is None:
         return None, [Problem(shown, 1, "", "Filen ligger i en mappe, som ikke bruges.")]
@@ -493,14 +637,25 @@ def check_news(checked: Checked, settings, base: Path | None):
     if "image" in values and "image-alt" not in values:
         problems.append(
             Problem(checked.path, checked.lines["image"], "Image-Alt",
-                    "Et billede skal have en beskrivelse for blinde: tilføj 'Image-Alt: ...'.")
+                    'Feltet mangler. Et billede skal have en kort beskrivelse til blinde læsere: '
+                    'tilføj en linje "Image-Alt: ..." under Image.')
         )
     if "image" in values and base is not None and not (base / values["image"]).is_file():
-        problems.append(
-            Problem(checked.path, checked.lines["image"], "Image",
-                    f'Billedet "{values["image"]}" findes ikke. Læg det i content/billeder/.')
-        )
+        problems.append(Problem(checked.path, checked.lines["image"], "Image", missing_image(values["image"], base)))
     return problems
+
+
+def missing_image(name: str, base: Path) -> str:
+    """Say where the image should be, and which file was probably meant."""
+    wanted = base / name
+    folder = wanted.parent if wanted.parent.is_dir() else base / "billeder"
+    present = {p.name: p.relative_to(base).as_posix() for p in folder.glob("*") if p.is_file()} if folder.is_dir() else {}
+    message = f'Billedet "{name}" findes ikke. Læg billedfilen i {base.name}/{name}, eller ret navnet.'
+    close = difflib.get_close_matches(Path(name).name.lower(), [n.lower() for n in present], n=1, cutoff=0.8)
+    if close:
+        match = next(n for n in present if n.lower() == close[0])
+        message += f' Mente du "{present[match]}"?'
+    return message
 
 
 def check_event(checked: Checked, settings, base):
@@ -521,7 +676,7 @@ def content_files(settings: dict):
             yield path, content, None
     newsletters = Path(settings.get("NEWSLETTER_PATH", "newsletter"))
     for path in sorted(newsletters.glob("*/*.md")):
-        yield path, newsletters.parent, "issue" if path.name == "index.md" else "section"
+        yield path, newsletters, "issue" if path.name == "index.md" else "section"
 
 
 def check_tree(settings: dict) -> list[Problem]:
@@ -530,4 +685,21 @@ def check_tree(settings: dict) -> list[Problem]:
     for path, base, kind in content_files(settings):
         _, found = check_file(path, settings, base, kind)
         problems.extend(found)
+    return problems + issue_folder_problems(settings)
+
+
+ISSUE_FOLDER = re.compile(r"\d{4}-\d{1,2}")
+
+
+def issue_folder_problems(settings: dict) -> list[Problem]:
+    """Newsletter folders must be named <year>-<n> and hold an index.md (as newsletter.py reads them)."""
+    root = Path(settings.get("NEWSLETTER_PATH", "newsletter"))
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))) if root.is_dir() else []
+    problems = []
+    for folder in folders:
+        shown = f"{root.name}/{folder.name}"
+        if not ISSUE_FOLDER.fullmatch(folder.name):
+            problems.append(Problem(shown, 1, "", 'Mappen skal hedde år-nummer, fx "2013-1".'))
+        elif not (folder / "index.md").is_file():
+            problems.append(Problem(shown, 1, "", "Mappen mangler index.md med Title og Date."))
     return problems

@@ -1,21 +1,55 @@
-"""sitemap.xml from every page the build wrote."""
+"""sitemap.xml: every HTML page the build wrote, found in the output folder.
+
+Walking the written files (rather than listing content objects) also
+catches the front page, the news pages, the calendar's month pages and
+anything a later module adds. Sorted, so the same site gives the same bytes.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from xml.sax.saxutils import escape
 
-
-def page_urls(context) -> list[str]:
-    urls = [""]
-    for key in ("articles", "pages", "events"):
-        urls.extend(item.url for item in context.get(key, []))
-    return sorted(set(urls))
+# Written, but not pages a search engine should offer.
+LEFT_OUT = ("404.html",)
+DRAFT_FOLDER = "kladder"  # drafts, previewed locally only
 
 
-def write(context, settings, output):
-    base = settings.get("SITEURL", "").rstrip("/")
+def page_url(relative: Path) -> str:
+    """'nyheder/side/2/index.html' -> 'nyheder/side/2/'; 'index.html' -> ''."""
+    path = relative.as_posix()
+    return path[: -len("index.html")] if path == "index.html" or path.endswith("/index.html") else path
+
+
+def page_urls(output: Path) -> list[str]:
+    """URLs (relative to the site root) of every public HTML page in `output`."""
+    urls = []
+    for path in output.rglob("*.html"):
+        relative = path.relative_to(output)
+        if relative.as_posix() in LEFT_OUT or DRAFT_FOLDER in relative.parts[:2]:
+            continue
+        urls.append(page_url(relative))
+    return sorted(urls)
+
+
+def site_root(settings) -> str:
+    """Sitemaps need absolute URLs: a local build (SITEURL "") points at the published site."""
+    return (settings.get("SITEURL") or settings.get("PUBLISH_SITEURL") or "").rstrip("/")
+
+
+def render(urls: list[str], root: str) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"  <url><loc>{escape(base + '/' + url)}</loc></url>" for url in page_urls(context)]
+    lines += [f"  <url><loc>{escape(root + '/' + url)}</loc></url>" for url in urls]
     lines.append("</urlset>")
-    (output / "sitemap.xml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return "\n".join(lines) + "\n"
+
+
+def write(settings, output: Path) -> None:
+    """Write output/sitemap.xml; call after every HTML page is written."""
+    (output / "sitemap.xml").write_text(render(page_urls(output), site_root(settings)), encoding="utf-8")
+
+
+def on_finalized(pelican) -> None:
+    """Pelican's `finalized` signal: every generator has written its pages."""
+    write(pelican.settings, Path(pelican.output_path))

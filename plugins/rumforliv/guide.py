@@ -1,0 +1,61 @@
+"""The editors' guide (docs/redaktoer.md) as a page of the site, at /hjaelp/.
+
+One text, two places: the board reads the same guide in the project folder
+and on the site. The guide is the project's own file, not editor content, so
+it is rendered with a table of contents and its examples as code blocks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+from pelican.generators import Generator
+
+DEFAULT_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "redaktoer.md"
+
+
+def render_guide(text: str) -> tuple[str, str, str]:
+    """Markdown -> (title, table of contents, body), the first '# ' heading being the title."""
+    first, _, rest = text.partition("\n")
+    title = first.removeprefix("# ").strip() if first.startswith("# ") else "Hjælp"
+    body = rest if first.startswith("# ") else text
+    md = markdown.Markdown(
+        extensions=["markdown.extensions.extra", "markdown.extensions.sane_lists", "markdown.extensions.toc"],
+        extension_configs={"markdown.extensions.toc": {"toc_depth": "2", "slugify": heading_id}},
+        output_format="html5",
+    )
+    html = md.convert(body)
+    return title, md.toc, html
+
+
+def heading_id(text: str, separator: str) -> str:
+    """Readable anchors (#aflys-en-dato) with Danish letters transliterated."""
+    import re
+
+    for old, new in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):
+        text = text.lower().replace(old, new)
+    return re.sub(r"[^a-z0-9]+", separator, text).strip(separator)
+
+
+class GuideGenerator(Generator):
+    """Writes hjaelp/index.html from the guide (GUIDE_PATH, default docs/redaktoer.md)."""
+
+    def generate_context(self):
+        path = Path(self.settings.get("GUIDE_PATH") or DEFAULT_GUIDE)
+        self.guide = render_guide(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+    def generate_output(self, writer):
+        if self.guide is None:
+            return
+        title, toc, html = self.guide
+        writer.write_file(
+            self.settings.get("GUIDE_SAVE_AS", "hjaelp/index.html"),
+            self.get_template("guide"),
+            self.context,
+            guide_title=title,
+            guide_toc=toc,
+            guide_html=html,
+            url=self.settings.get("GUIDE_URL", "hjaelp/"),
+            relative_urls=False,
+        )

@@ -1,0 +1,372 @@
+"""Every household in its own language: catalogues, and the language of each page rendered.
+
+Fixed texts are Danish `_()` calls in the templates (and `N_()` marks in
+Python); `translations/<lang>/LC_MESSAGES/messages.po` translate them and are
+compiled in memory when first used, so no binary file is kept in git.
+
+The language of a page is `page_lang` in the template context. `LanguageWriter`
+sets it for every file written (from the article, page or event rendered, or
+the listing's own language), so gettext and the date filters pick the right
+catalogue and Babel locale without the templates passing a language around.
+
+Content translations are Pelican's: a file with the same Slug and its own
+`Lang` is written under the language prefix (`ar/kalender/<slug>/`). The
+listings written once per language are in `languages.py`.
+
+This module imports no other part of the project except `schema`, so any
+module (words.py, newsletter.py) may import `translate` from it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import gettext as gettext_module
+import inspect
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from jinja2 import pass_context
+from markupsafe import Markup
+from pelican.writers import Writer
+
+
+CATALOGUES = Path(__file__).resolve().parents[2] / "translations"
+DOMAIN = "messages"
+
+# The language being rendered, for templates imported without context
+# (`{% import %}` macros see only globals). Set only inside LanguageWriter.write_file.
+_rendering = contextvars.ContextVar("rumforliv_rendering_lang", default=None)
+
+
+def N_(message: str) -> str:
+    """Marks a Python string for extraction; translate it later with `translate`."""
+    return message
+
+
+# Words from the settings that readers see: the content format's fixed vocabularies,
+# the named school holidays and the subtitle. Marked here so extraction finds them;
+# templates translate them with the `translated` filter. (test_i18n checks that every
+# value in pelicanconf.py is here, so a renamed category is noticed.)
+SETTING_WORDS = [
+    N_("Børn, unge og familier"), N_("Uddannelse, beskæftigelse og erhverv"),
+    N_("Beboernetværk, inddragelse og demokrati"), N_("Image og kommunikation"),
+    N_("børn"), N_("unge"), N_("familier"), N_("voksne"), N_("seniorer"), N_("alle"),
+    N_("vinterferien"), N_("påskeferien"), N_("sommerferien"), N_("efterårsferien"), N_("juleferien"),
+    N_("Akacieparken og Lukretiavej i Valby"),
+]
+
+
+# --- Catalogues ---------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled(path: str, mtime_ns: int) -> Translations:
+    with open(path, "rb") as po:
+        catalog = read_po(po, domain=DOMAIN)
+    mo = io.BytesIO()
+    write_mo(mo, catalog, use_fuzzy=False)
+    mo.seek(0)
+    return Translations(mo, domain=DOMAIN)
+
+
+def catalogue(lang: str, folder: Path = CATALOGUES) -> gettext_module.NullTranslations:
+    """The compiled catalogue for `lang`; untranslated texts stay Danish."""
+    path = folder / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.is_file():
+        return gettext_module.NullTranslations()
+    return _compiled(str(path), path.stat().st_mtime_ns)
+
+
+def translate(lang: str, message: str) -> str:
+    """`message` (Danish) in `lang`: for Python code that writes words for readers."""
+    return catalogue(lang).gettext(message)
+
+
+def translate_plural(lang: str, singular: str, plural: str, n: int) -> str:
+    return catalogue(lang).ngettext(singular, plural, n)
+
+
+# --- The language of what is being rendered -------------------------------------
+
+
+def lang_of(context) -> str:
+    """The page's language: `page_lang`, else the rendered item's, else Danish."""
+    lang = context.get("page_lang")
+    if lang:
+        return lang
+    for key in ("event", "article", "page", "issue"):
+        lang = getattr(context.get(key), "lang", None)
+        if isinstance(lang, str):
+            return lang
+    return _rendering.get() or context.get("DEFAULT_LANG") or "da"
+
+
+def direction(lang: str, settings: dict) -> str:
+    return "rtl" if lang in settings.get("RTL_LANGUAGES", ()) else "ltr"
+
+
+def language_name(lang: str) -> str:
+    """The language's own name for itself ('Dansk', 'Türkçe', 'العربية')."""
+    name = Locale.parse(lang).get_display_name(lang)
+    return name[:1].upper() + name[1:]
+
+
+@pass_context
+def translated(context, word) -> str:
+    """`{{ category.name|translated }}`: a word from the settings in the page's language (plain text)."""
+    return catalogue(lang_of(context)).gettext(str(word))
+
+
+@pass_context
+def _gettext(context, message: str) -> str:
+    return catalogue(lang_of(context)).gettext(message)
+
+
+@pass_context
+def _ngettext(context, singular: str, plural: str, n: int) -> str:
+    return catalogue(lang_of(context)).ngettext(singular, plural, n)
+
+
+@pass_context
+def _pgettext(context, msgctxt: str, message: str) -> str:
+    return catalogue(lang_of(context)).pgettext(msgctxt, message)
+
+
+@pass_context
+def _npgettext(context, msgctxt: str, singular: str, plural: str, n: int) -> str:
+    return catalogue(lang_of(context)).npgettext(msgctxt, singular, plural, n)
+
+
+def in_page_language(func):
+    """A filter with a `lang` parameter gets the page's language unless given one."""
+    params = list(inspect.signature(func).parameters)
+    position = params.index("lang")
+
+    @pass_context
+    @functools.wraps(func)
+    def localized(context, *args, **kwargs):
+        if len(args) <= position and "lang" not in kwargs:
+            kwargs["lang"] = lang_of(context)
+        result = func(*args, **kwargs)
+        return isolate_numbers(result) if lang_of(context) in context.get("RTL_LANGUAGES", ()) else result
+
+    localized.in_page_language = True
+    return localized
+
+
+RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+LRI, PDI = "\u2066", "\u2069"  # left-to-right isolate, pop directional isolate
+
+
+NUMBER_RANGE = re.compile(r"(?<!\u2066)\b\d+(?:[.:]\d+)?\.?\s?[–-]\s?\d+(?:[.:]\d+)?\.?(?!\u2069)")
+
+
+def isolate_numbers(value):
+    """'10–12' and '4–10 مارس' keep '10–12' and '4–10' in order inside Arabic or Urdu text.
+
+    Without the isolate the bidi algorithm shows a span as '12–10' (the dash
+    is neutral, so the numbers on each side are laid out right to left). Text
+    of digits alone is isolated whole; in text with Arabic letters only the
+    number ranges are.
+    """
+    if not isinstance(value, str) or not any(c.isdigit() for c in value):
+        return value
+    if RTL_LETTER.search(value):
+        wrapped = NUMBER_RANGE.sub(lambda m: f"{LRI}{m.group(0)}{PDI}", str(value))
+        return Markup(wrapped) if isinstance(value, Markup) else wrapped
+    if value.startswith(LRI):
+        return value
+    if isinstance(value, Markup):
+        return Markup(LRI) + value + Markup(PDI)
+    return f"{LRI}{value}{PDI}"
+
+
+def bdi(value) -> Markup:
+    """`{{ name|bdi }}`: a Danish name or address that keeps its own direction in Arabic or Urdu text."""
+    return Markup("<bdi>%s</bdi>") % value
+
+
+def isolated(text: str, lang: str) -> str:
+    """`text` (a time, '10–12') kept left to right inside a right-to-left language's sentence."""
+    return isolate_numbers(text) if Locale.parse(lang).character_order == "right-to-left" else text
+
+
+def takes_lang(func) -> bool:
+    if getattr(func, "in_page_language", False) or getattr(func, "jinja_pass_arg", None):
+        return False
+    try:
+        return "lang" in inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def install(env) -> None:
+    """Per-page-language gettext, filters and helpers on one Jinja environment."""
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext)
+    for table in (env.filters, env.globals):
+        for name, func in list(table.items()):
+            if callable(func) and takes_lang(func):
+                table[name] = in_page_language(func)
+    env.globals.update(
+        language_versions=language_versions,
+        in_language=in_language,
+        lang_attrs=lang_attrs,
+        localized=localized_url,
+        translate=translate,
+    )
+    env.filters.update(lang_attrs=lang_attrs, translated=translated, language_name=language_name, bdi=bdi)
+
+
+# --- Which versions of a page exist ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Version:
+    """One entry of the language switcher."""
+
+    lang: str
+    name: str
+    dir: str
+    url: str  # where the link goes: this language's version, else the Danish one
+    target_lang: str  # the language of the page linked to
+    translated: bool
+    current: bool
+    note: str  # in `lang`, said when there is no translation
+
+
+NO_TRANSLATION = N_("Denne side findes kun på dansk.")
+
+
+def content_versions(item) -> dict[str, str]:
+    """{lang: url} of a news item, page or event and its published translations."""
+    found = {item.lang: item.url}
+    for other in getattr(item, "translations", []):
+        if getattr(other, "status", "published") != "draft":
+            found.setdefault(other.lang, other.url)
+    return found
+
+
+def listing_versions(url: str, settings: dict) -> dict[str, str]:
+    """{lang: url} of a listing written in every language (front page, calendar)."""
+    default = settings["DEFAULT_LANG"]
+    base = strip_lang(url, settings)
+    if base not in settings.get("LOCALIZED_LISTINGS", ()):
+        return {}
+    return {lang: base if lang == default else f"{lang}/{base}" for lang in settings["LANGUAGES"]}
+
+
+def strip_lang(url: str, settings: dict) -> str:
+    head, _, rest = url.partition("/")
+    return rest if head in settings["LANGUAGES"] and head != settings["DEFAULT_LANG"] else url
+
+
+@pass_context
+def language_versions(context) -> list[Version]:
+    """Every language's version of the page being rendered, for the switcher and hreflang."""
+    versions = context.get("page_versions") or {}
+    current = lang_of(context)
+    default = context.get("DEFAULT_LANG", "da")
+    danish = versions.get(default, "")
+    result = []
+    for lang in context.get("LANGUAGES", [default]):
+        translated = lang in versions
+        if translated:
+            url, target = versions[lang], lang
+        elif current != default:
+            url, target = danish, default  # the Danish original of this translation
+        else:
+            url, target = ("" if lang == default else f"{lang}/"), lang  # that language's front page
+        result.append(
+            Version(
+                lang=lang,
+                name=language_name(lang),
+                dir="rtl" if lang in context.get("RTL_LANGUAGES", ()) else "ltr",
+                url=url,
+                target_lang=target,
+                translated=translated,
+                current=lang == current,
+                # From a Danish page the link goes to that language's front page: nothing to excuse.
+                note="" if translated or current == default else translate(lang, NO_TRANSLATION),
+            )
+        )
+    return result
+
+
+@pass_context
+def in_language(context, item) -> str:
+    """The item in the page's language if translated, else the item itself."""
+    return localize(item, lang_of(context))
+
+
+def localize(item, lang: str):
+    if getattr(item, "lang", lang) == lang:
+        return item
+    for other in getattr(item, "translations", []):
+        if other.lang == lang and getattr(other, "status", "published") != "draft":
+            return other
+    return item
+
+
+@pass_context
+def lang_attrs(context, item) -> Markup:
+    """` lang="da" dir="ltr"` where an item's text is not in the page's language."""
+    lang = getattr(item, "lang", None) or lang_of(context)
+    if lang == lang_of(context):
+        return Markup("")
+    rtl = lang in context.get("RTL_LANGUAGES", ())
+    return Markup(' lang="%s" dir="%s"') % (lang, "rtl" if rtl else "ltr")
+
+
+@pass_context
+def localized_url(context, url: str) -> str:
+    """A listing's URL in the page's language ('kalender/' -> 'ar/kalender/')."""
+    lang = lang_of(context)
+    if lang == context.get("DEFAULT_LANG", "da") or url not in context.get("LOCALIZED_LISTINGS", ()):
+        return url
+    return f"{lang}/{url}"
+
+
+# --- Writing -------------------------------------------------------------------------
+
+
+class LanguageWriter(Writer):
+    """Pelican's writer, telling every template the language and versions of its page."""
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                   template_name=None, override_output=False, url=None, **kwargs):
+        item = next((kwargs[k] for k in ("event", "article", "page", "issue") if hasattr(kwargs.get(k), "lang")), None)
+        lang = kwargs.get("page_lang") or (item.lang if item else self.settings["DEFAULT_LANG"])
+        kwargs["page_lang"] = lang
+        kwargs.setdefault("page_dir", direction(lang, self.settings))
+        if "page_versions" not in kwargs:
+            page_url = url if url is not None else name
+            kwargs["page_versions"] = content_versions(item) if item else (
+                listing_versions(page_url, self.settings) or {lang: page_url})
+        token = _rendering.set(lang)
+        try:
+            return super().write_file(name, template, context, relative_urls, paginated,
+                                      template_name, override_output, url, **kwargs)
+        finally:
+            _rendering.reset(token)
+
+
+# --- Signal handlers (connected in plugin.py) ----------------------------------------------
+
+
+# Pages written once per language (their Danish URL; the others add "<lang>/"): see languages.py.
+LOCALIZED_LISTINGS = ["", "kalender/", "abonner/"]
+
+
+def on_initialized(pelican):
+    pelican.settings.setdefault("LOCALIZED_LISTINGS", list(LOCALIZED_LISTINGS))
+
+
+def writer_class(pelican):
+    return LanguageWriter

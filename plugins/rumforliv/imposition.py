@@ -1,0 +1,114 @@
+"""Page geometry after layout: the trimmed A5 and the booklet for an office copier.
+
+Both are made from the print shop's PDF (A5 + bleed), so every issue is laid
+out once. Pure functions from PDF bytes to PDF bytes (pypdf).
+
+The booklet prints A5 pages 2-up on A4 landscape, duplex with short-edge
+flip; folded and stapled in the middle, the sheets read as a booklet. Each
+page becomes a form XObject clipped to its TrimBox and is placed with one
+`cm ... Do`, so no content stream is parsed or rewritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject, RectangleObject
+
+A4_LANDSCAPE = (841.89, 595.28)  # points
+
+
+def sheet_order(pages: int) -> list[tuple[int, int]]:
+    """(left, right) page numbers per sheet side, saddle-stitch order.
+
+    >>> sheet_order(8)
+    [(8, 1), (2, 7), (6, 3), (4, 5)]
+    """
+    if pages <= 0 or pages % 4:
+        raise ValueError(f"a booklet needs a multiple of 4 pages, not {pages}")
+    return [(pages - k, k + 1) if k % 2 == 0 else (k + 1, pages - k) for k in range(pages // 2)]
+
+
+def pdf_date(day: dt.date) -> str:
+    """'D:20130301000000Z': fixed from the issue's date, never the clock."""
+    return f"D:{day:%Y%m%d}000000Z"
+
+
+def written(writer: PdfWriter) -> bytes:
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def trimmed(pdf: bytes) -> bytes:
+    """The same document cut to its TrimBox: A5 for screens and home printers.
+
+    Tags, language and metadata stay (the catalog is cloned); only the page
+    boxes change, so the bleed is simply outside the page.
+    """
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header  # PDF/UA-1 is PDF 1.7
+    for page in writer.pages:
+        trim = RectangleObject(page.trimbox)
+        page.mediabox = trim
+        for box in ("/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
+            if box in page:
+                del page[box]
+    return written(writer)
+
+
+def page_form(writer: PdfWriter, page) -> object:
+    """The page as a form XObject whose BBox (its TrimBox) clips the bleed."""
+    contents = page["/Contents"].get_object()
+    streams = contents if isinstance(contents, ArrayObject) else [contents]
+    form = DecodedStreamObject()
+    form.set_data(b"\n".join(stream.get_object().get_data() for stream in streams))
+    trim = page.trimbox
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(FloatObject(v) for v in (trim.left, trim.bottom, trim.right, trim.top)),
+            NameObject("/Resources"): page["/Resources"].clone(writer),
+        }
+    )
+    return writer._add_object(form.flate_encode())
+
+
+def impose(pdf: bytes, title: str, day: dt.date) -> bytes:
+    """The booklet: two trimmed pages per A4 landscape side, in saddle-stitch order."""
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter()
+    writer.pdf_header = reader.pdf_header
+    width, height = A4_LANDSCAPE
+    forms = {}
+    for pair in sheet_order(len(reader.pages)):
+        sheet = writer.add_blank_page(width=width, height=height)
+        pages = [reader.pages[number - 1] for number in pair]
+        x = (width - sum(float(p.trimbox.width) for p in pages)) / 2  # centre the spread
+        drawing, xobjects = [], DictionaryObject()
+        for number, page in zip(pair, pages):
+            if number not in forms:
+                forms[number] = page_form(writer, page)
+            trim = page.trimbox
+            y = (height - float(trim.height)) / 2
+            name = f"/P{number}"
+            xobjects[NameObject(name)] = forms[number]
+            drawing.append(f"q 1 0 0 1 {x - float(trim.left):.3f} {y - float(trim.bottom):.3f} cm {name} Do Q")
+            x += float(trim.width)
+        content = DecodedStreamObject()
+        content.set_data("\n".join(drawing).encode())
+        sheet[NameObject("/Contents")] = writer._add_object(content)
+        sheet[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
+    writer.add_metadata(
+        {
+            "/Title": title,
+            "/Producer": "pypdf (booklet imposition)",
+            "/CreationDate": pdf_date(day),
+            "/ModDate": pdf_date(day),
+        }
+    )
+    return written(writer)

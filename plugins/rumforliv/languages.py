@@ -1,0 +1,187 @@
+"""The pages, feeds and checks that exist once per language beyond Danish.
+
+Listings (front page, calendar, /abonner/) are written under `/<lang>/` with
+each item in that language where a translation exists and in Danish where
+not; `/<lang>/kalender.ics` is a calendar of its own with `<slug>.<lang>@host`
+UIDs. Translated items themselves are written by Pelican (see i18n.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from . import calendar_pages, feeds, schema, site
+from .i18n import N_, localize, translate
+
+
+# --- Checks: a translation belongs to a Danish original and keeps its times ------------------
+
+
+def shown_path(item, settings: dict) -> str:
+    """'content/kalender/lektiecafe.ar.md', as the content check names files."""
+    path = Path(item.source_path)
+    base = Path(settings["PATH"]).resolve().parent
+    return str(path.relative_to(base)) if path.is_relative_to(base) else str(path)
+
+
+def orphan_problems(items, settings: dict) -> list[schema.Problem]:
+    """A translation whose Slug matches no Danish file would be published as if it were Danish."""
+    default = settings["DEFAULT_LANG"]
+    return [
+        schema.Problem(shown_path(item, settings), 1, "Slug",
+                       f'Oversættelsen ({item.lang}) har ingen dansk fil med "Slug: {item.slug}". '
+                       "Giv den samme Slug som den danske fil.")
+        for item in items if item.lang != default
+    ]
+
+
+def schedule_problems(events, settings: dict) -> list[schema.Problem]:
+    """A translated event must keep the Danish event's times: readers compare calendars."""
+    return [
+        schema.Problem(shown_path(other, settings), 1, "Start",
+                       f"Oversættelsen ({other.lang}) har andre tider end den danske aktivitet "
+                       f'"{event.slug}". Kopiér Start, End, Repeat, Except, Cancelled og Moved fra den danske fil.')
+        for event in events for other in event.translations
+        if other.schedule != event.schedule
+    ]
+
+
+def localized_occurrences(occurrences, lang: str):
+    """The calendar with each event in `lang` where a translation exists."""
+    return [replace(occ, event=localize(occ.event, lang)) for occ in occurrences]
+
+
+# --- Listings in every language ----------------------------------------------------------
+ALL_ACTIVITIES = N_("Alle aktiviteter")
+FEED_NAME = N_("%(site)s – aktiviteter")
+
+
+class LanguagesGenerator(Generator):
+    """Writes the front page, the calendar, /abonner/ and the feed once per language beyond Danish."""
+
+    def generate_context(self):
+        context, settings = self.context, self.settings
+        originals = [*context.get("articles", []), *context.get("pages", []), *context.get("hidden_pages", []),
+                     *context.get("events", [])]
+        problems = orphan_problems(originals, settings) + schedule_problems(context.get("events", []), settings)
+        if problems:
+            raise schema.ContentError(problems)
+        add_editions(context)  # NewsletterGenerator (before us) read the issues; it prints them after
+
+    def generate_output(self, writer):
+        for lang in self.settings["LANGUAGES"]:
+            if lang != self.settings["DEFAULT_LANG"]:
+                occurrences = localized_occurrences(self.context["occurrences"], lang)
+                self.write_front_page(writer, lang, occurrences)
+                self.write_calendar(writer, lang, occurrences)
+                self.write_subscribe(writer, lang)
+                write_feed(self.context, self.settings, lang, Path(self.output_path))
+
+    def write(self, writer, lang, url, template, **values):
+        writer.write_file(f"{lang}/{url}index.html", self.get_template(template), self.context,
+                          page_lang=lang, url=f"{lang}/{url}", relative_urls=False, **values)
+
+    def write_front_page(self, writer, lang, occurrences):
+        context, settings = self.context, self.settings
+        pages = {p.slug: p for p in context.get("pages", []) + context.get("hidden_pages", [])}
+        intro = pages.get(site.FRONT_PAGE_SLUG)
+        news = site.latest_news(context["articles"], settings)
+        self.write(writer, lang, "", "home",
+                   intro=localize(intro, lang) if intro else None,
+                   upcoming=site.upcoming(occurrences, settings["TODAY"], 7),
+                   latest_news=[localize(article, lang) for article in news])
+
+    def write_calendar(self, writer, lang, occurrences):
+        groups = calendar_pages.filters(self.settings)
+        today = self.settings["TODAY"]
+        months = [m for m in calendar_pages.months(self.context["calendar_window"]) if m.first >= today.replace(day=1)]
+        self.write(writer, lang, "kalender/", "calendar", weeks=calendar_pages.weeks(occurrences, today),
+                   chosen=None, filter_groups=groups, months=months)
+
+    def write_subscribe(self, writer, lang):
+        base = calendar_pages.site_base(self.settings)
+        own = calendar_pages.Feed(translate(lang, ALL_ACTIVITIES), f"{base}/{lang}/kalender.ics")
+        subscriptions = [own] + calendar_pages.subscriptions(self.settings)[1:]
+        self.write(writer, lang, "abonner/", "abonner", feeds=subscriptions,
+                   qr=calendar_pages.qr_svg(own.webcal), site_base=base)
+
+
+class InLanguage:
+    """A Danish event in another language's feed: the Danish text under that feed's own UID."""
+
+    def __init__(self, event, lang: str):
+        self._event = event
+        self.uid = f"{event.slug}.{lang}@{event.settings['SITE_HOST']}"
+
+    def __getattr__(self, name):
+        return getattr(self._event, name)
+
+
+def feed_events(events, lang: str):
+    """Each event in `lang` where translated, else in Danish; every UID is `<slug>.<lang>@host`."""
+    shown = []
+    for event in events:
+        version = localize(event, lang)
+        shown.append(version if version.lang == lang else InLanguage(event, lang))
+    return shown
+
+
+def write_feed(context, settings, lang: str, output: Path) -> None:
+    """/<lang>/kalender.ics: a calendar of its own, so two languages never clash in one app.
+
+    SEQUENCE and LAST-MODIFIED are the Danish event's: translations keep its times.
+    """
+    today = settings["TODAY"]
+    revisions = feeds.load_revisions(Path(settings["PATH"]) / feeds.REVISIONS_FILE)
+    recent = [e for e in context["events"] if feeds.is_recent(e, today, settings.get("FEED_PAST_DAYS", feeds.PAST_DAYS))]
+    components = []
+    for original, shown in sorted(zip(recent, feed_events(recent, lang)), key=lambda pair: pair[1].uid):
+        components += feeds.event_components(shown, settings, feeds.revision_of(revisions, original, today))
+    name = translate(lang, FEED_NAME) % {"site": settings["SITENAME"]}
+    target = output / lang / "kalender.ics"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(feeds.assemble(name, components).to_ical())
+
+
+# --- Newsletter editions -------------------------------------------------------------------
+
+FALLBACK_NOTE = N_("Dette afsnit findes kun på dansk.")
+
+
+def editions(issue, context: dict) -> list:
+    """The Danish issue, and an edition for each language one of its sections is written in.
+
+    Sections pair up by file name (`30-driften.md`, `30-driften.ar.md`). An
+    edition takes its language's version of each section and the Danish one
+    where there is none (the template marks it); its news and calendar show
+    translations where they exist. Printed as `/<lang>/nyhedsbrev/<id>.pdf`.
+    """
+    from . import newsletter  # late: newsletter is a sibling output, not a dependency of the site
+
+    default = issue.lang
+    languages = sorted({s.lang for s in issue.sections} - {default}, key=context["LANGUAGES"].index)
+    danish = replace(issue, sections=[s for s in issue.sections if s.lang == default])
+    result = [danish]
+    for lang in languages:
+        chosen = {s.key: s for s in danish.sections}
+        chosen.update({s.key: s for s in issue.sections if s.lang == lang})
+        keys = sorted(chosen)
+        first, last = issue.covers
+        occurrences = localized_occurrences(newsletter.occurrences_between(context, first, last), lang)
+        news = [newsletter.NewsItem(version, newsletter.demote_headings(version.content, 2))
+                for version in (localize(item.article, lang) for item in issue.news)]
+        result.append(replace(danish, lang=lang, prefix=f"{lang}/", sections=[chosen[key] for key in keys], news=news,
+                              calendar=newsletter.build_calendar(occurrences, first, last), pages=0))
+    for edition in result:  # as Pelican's content: each knows the others (language switcher, archive)
+        edition.translations = [other for other in result if other is not edition]
+    return result
+
+
+def add_editions(context: dict) -> None:
+    """Replace each issue in the shared list by itself and its editions (the newsletter prints the list)."""
+    issues = context.get("newsletter_issues")
+    if issues:
+        issues[:] = [edition for issue in list(issues) for edition in editions(issue, context)]

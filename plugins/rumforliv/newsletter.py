@@ -1,0 +1,610 @@
+"""The quarterly newsletter: issues in newsletter/<year>-<n>/ become PDFs and web pages.
+
+`generate_context` builds one `NewsletterIssue` per folder: its editorial and
+sections, the news published since the previous issue and the calendar of
+the covered period (from the one expansion in recurrence.py).
+`generate_output` prints every issue in this process (WeasyPrint loaded
+once, fonts shared), as three PDFs per issue, then writes the issue's web
+page and the archive. An issue whose HTML, CSS, fonts and images are
+unchanged is copied from the cache instead of being rendered again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.metadata
+import io
+import json
+import logging
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import segno
+from dateutil.relativedelta import relativedelta
+from pelican.generators import Generator
+
+from . import imposition, schema
+from .reader import render_markdown
+from .recurrence import expand
+
+logger = logging.getLogger(__name__)
+
+ISSUE_FOLDER = re.compile(r"(\d{4})-(\d{1,2})")
+SEASONS = {12: "Vinter", 1: "Vinter", 2: "Vinter", 3: "Forår", 4: "Forår", 5: "Forår",
+           6: "Sommer", 7: "Sommer", 8: "Sommer", 9: "Efterår", 10: "Efterår", 11: "Efterår"}
+SPARE_PAGES = 3  # blank pages laid out once, used to pad the issue to a multiple of 4
+OUR_FONTS = ("NotoSans", "NotoNaskhArabic", "NotoNastaliqUrdu")
+PDF_KINDS = ("a5", "tryk", "haefte")
+COVER_HIGHLIGHTS = 3
+# Images are named in the PDF by a hash of their URL: a fixed base keeps the
+# bytes the same whichever folder the site is built in.
+CONTENT_URL = "https://content.rumforliv.invalid/"
+CACHE_FORMAT = "1"  # bump to invalidate every cached PDF
+
+
+class NewsletterError(Exception):
+    """Printing an issue failed; the message is for the editor, in Danish."""
+
+
+# --- The model ---------------------------------------------------------------
+
+
+@dataclass
+class Section:
+    title: str
+    html: str
+    lang: str
+    rtl: bool = False
+    key: str = ""  # the file name before any language: "30-driften" for 30-driften.ar.md (i18n pairs them)
+
+
+@dataclass
+class NewsItem:
+    """A published news item as the newsletter prints it."""
+
+    article: object
+    html: str  # headings demoted below the item's title
+
+    title = property(lambda self: self.article.title)
+    date = property(lambda self: self.article.date)
+    url = property(lambda self: self.article.url)
+    image = property(lambda self: getattr(self.article, "image", None))
+    image_alt = property(lambda self: getattr(self.article, "image_alt", ""))
+    print_html = property(lambda self: self.html)
+
+
+@dataclass
+class RegularLine:
+    """A repeating activity: one line in words, plus its changes in the period."""
+
+    event: object
+    place: str
+    occurrences: list
+    dates: list[str] = field(default_factory=list)  # spelled out when the words do not say them
+
+    title = property(lambda self: self.event.title)
+
+    @property
+    def changes(self) -> list:
+        return [occ for occ in self.occurrences if occ.cancelled or occ.moved]
+
+    @property
+    def all_cancelled(self) -> bool:
+        return all(occ.cancelled for occ in self.occurrences)
+
+
+@dataclass
+class DatedLine:
+    """A one-off event (or a day of one), shown under a big date."""
+
+    occurrence: object
+    place: str
+
+    title = property(lambda self: self.occurrence.event.title)
+
+    def _date(self, pattern: str) -> str:
+        from babel.dates import format_date
+
+        return format_date(self.occurrence.day, pattern, locale=self.occurrence.event.lang or "da")
+
+    weekday = property(lambda self: self._date("EEEE"))  # "torsdag"
+    day_number = property(lambda self: self._date("d."))  # "14."
+    month = property(lambda self: self._date("MMMM"))  # "marts"
+
+
+@dataclass
+class Month:
+    first: dt.date
+    lines: list[DatedLine] = field(default_factory=list)
+
+
+@dataclass
+class IssueCalendar:
+    first: dt.date
+    last: dt.date
+    regular: list[RegularLine] = field(default_factory=list)
+    months: list[Month] = field(default_factory=list)
+
+    @property
+    def highlights(self) -> list[DatedLine]:
+        """The first events that are not called off, for the cover."""
+        lines = [line for month in self.months for line in month.lines if not line.occurrence.cancelled]
+        return lines[:COVER_HIGHLIGHTS]
+
+    @property
+    def period(self) -> str:
+        from babel.dates import format_date
+
+        months = [format_date(day, "MMMM", locale="da") for day in (self.first, self.last)]
+        return months[0] if months[0] == months[1] else f"{months[0]}–{months[1]}"
+
+
+@dataclass
+class Code:
+    """A QR code on the back page, with the address spelled out beside it."""
+
+    page: str  # "kalender" or "abonner": the template words the caption
+    url: str
+
+    @property
+    def shown_url(self) -> str:
+        return self.url.split("://", 1)[-1].rstrip("/")
+
+    @property
+    def data_uri(self) -> str:
+        return segno.make(self.url, error="m", micro=False).svg_data_uri(scale=4, border=2)
+
+
+@dataclass
+class NewsletterIssue:
+    id: str  # "2013-1"
+    year: int
+    number: int
+    title: str
+    date: dt.date
+    covers: tuple[dt.date, dt.date]
+    lang: str
+    editorial: str
+    sections: list[Section]
+    source: str  # index.md, for messages
+    prefix: str = ""  # "ar/" for an edition in another language than the site's
+    news: list[NewsItem] = field(default_factory=list)
+    calendar: IssueCalendar | None = None
+    codes: list[Code] = field(default_factory=list)
+    pages: int = 0  # known once printed
+
+    @property
+    def season(self) -> str:
+        return SEASONS[self.date.month]
+
+    @property
+    def season_year(self) -> str:
+        return f"{self.season} {self.year}"
+
+    @property
+    def slot(self) -> str:
+        """'2013-1', or 'ar/2013-1' for an edition: names it in the cache and in messages."""
+        return f"{self.prefix}{self.id}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.prefix}nyhedsbrev/{self.id}/"
+
+    @property
+    def save_as(self) -> str:
+        return f"{self.url}index.html"
+
+    @property
+    def pdf_names(self) -> dict[str, str]:
+        """Output paths by kind: the contract's URLs."""
+        base = f"{self.prefix}nyhedsbrev/{self.id}"
+        return {"a5": f"{base}.pdf", "tryk": f"{base}-tryk.pdf", "haefte": f"{base}-haefte.pdf"}
+
+
+# --- Reading the issues ------------------------------------------------------
+
+
+def read_issues(settings: dict) -> list[NewsletterIssue]:
+    """Every issue folder, oldest first; a broken folder stops the build."""
+    root = Path(settings.get("NEWSLETTER_PATH", "newsletter"))
+    issues, problems = [], []
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))) if root.is_dir() else []
+    for folder in folders:
+        try:
+            issues.append(read_issue(folder, settings))
+        except schema.ContentError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise schema.ContentError(problems)
+    return sorted(issues, key=lambda issue: (issue.date, issue.id))
+
+
+def read_issue(folder: Path, settings: dict) -> NewsletterIssue:
+    base = folder.parent.parent
+    shown = f"{folder.parent.name}/{folder.name}"
+    match = ISSUE_FOLDER.fullmatch(folder.name)
+    if not match:
+        raise schema.ContentError([schema.Problem(shown, 1, "", 'Mappen skal hedde år-nummer, fx "2013-1".')])
+    index = folder / "index.md"
+    if not index.is_file():
+        raise schema.ContentError([schema.Problem(shown, 1, "", "Mappen mangler index.md med Title og Date.")])
+    checked = checked_file(index, base, "issue", settings)
+    values = checked.values
+    lang = values.get("lang", settings.get("DEFAULT_LANG", "da"))
+    first = values["date"]
+    covers = values.get("covers") or (first, first + relativedelta(months=3) - dt.timedelta(days=1))
+    sections = []
+    for path in sorted(folder.glob("*.md")):
+        if path.name == "index.md":
+            continue
+        section = checked_file(path, base, "section", settings)
+        section_lang = section.values.get("lang", lang)
+        sections.append(
+            Section(
+                title=section.values["title"],
+                html=letter(render_markdown(section.body, settings)),
+                lang=section_lang,
+                rtl=section_lang in settings.get("RTL_LANGUAGES", ()),
+                key=path.name.split(".")[0],
+            )
+        )
+    return NewsletterIssue(
+        id=folder.name,
+        year=int(match.group(1)),
+        number=int(match.group(2)),
+        title=values["title"],
+        date=first,
+        covers=tuple(covers),
+        lang=lang,
+        editorial=letter(render_markdown(checked.body, settings)),
+        sections=sections,
+        source=checked.path,
+        prefix="" if lang == settings.get("DEFAULT_LANG", "da") else f"{lang}/",
+    )
+
+
+def checked_file(path: Path, base: Path, kind: str, settings: dict) -> schema.Checked:
+    checked, problems = schema.check_file(path, settings, base, kind)
+    if problems:
+        raise schema.ContentError(problems)
+    return checked
+
+
+def letter(html: str, levels: int = 1) -> str:
+    """An editorial or section body as printed: headings below the part's, the sign-off on two lines."""
+    return sign_off(demote_headings(html, levels))
+
+
+def sign_off(html: str) -> str:
+    """'Venlig hilsen' + a name on the next line is one paragraph in Markdown; keep the line break."""
+    return re.sub(r"<p>(Venlig hilsen|Mange hilsner|Med venlig hilsen),?\n", r'<p class="signature">\1<br>\n', html)
+
+
+def demote_headings(html: str, levels: int) -> str:
+    """A body's <h2> sits below the part's own heading in the printed outline."""
+    return re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + levels)}", html)
+
+
+# --- What an issue holds ------------------------------------------------------
+
+
+def news_since_previous(issues: list[NewsletterIssue], articles) -> None:
+    """Each issue gets the news dated after the previous issue, up to its own date."""
+    ordered = sorted(articles, key=lambda article: (article.date, article.slug))
+    previous: dict[str, dt.date] = {}
+    for issue in issues:
+        since = previous.get(issue.lang)
+        issue.news = [
+            NewsItem(article, demote_headings(article.content, 2))
+            for article in ordered
+            if getattr(article, "print", True)
+            and article.lang == issue.lang
+            and (since is None or article.date.date() > since)
+            and article.date.date() <= issue.date
+        ]
+        previous[issue.lang] = issue.date
+
+
+def occurrences_between(context: dict, first: dt.date, last: dt.date) -> list:
+    """The site's one expansion where it reaches; otherwise the same expansion over the period."""
+    window = context.get("calendar_window")
+    if window and window[0] <= first and last <= window[1]:
+        return [occ for occ in context["occurrences"] if occ.day <= last and max(occ.day, occ.last_day) >= first]
+    return expand(context.get("events", []), first, last)
+
+
+def build_calendar(occurrences, first: dt.date, last: dt.date) -> IssueCalendar:
+    """Repeating activities as one line each; one-off events by date, month by month."""
+    calendar = IssueCalendar(first, last)
+    repeating: dict[str, list] = {}
+    for occ in occurrences:
+        if occ.event.schedule.rule:
+            repeating.setdefault(occ.event.slug, []).append(occ)
+            continue
+        month = max(occ.day, first).replace(day=1)
+        if not calendar.months or calendar.months[-1].first != month:
+            calendar.months.append(Month(month))
+        calendar.months[-1].lines.append(DatedLine(occ, place_of(occ.event)))
+    for occs in repeating.values():
+        event = occs[0].event
+        calendar.regular.append(RegularLine(event, place_of(event), occs, spelled_dates(event, occs)))
+    calendar.regular.sort(key=week_order)
+    return calendar
+
+
+def week_order(line: RegularLine):
+    """Monday's activities first, then by the time of day."""
+    schedule = line.event.schedule
+    clock = schedule.start.time() if not schedule.all_day else dt.time()
+    return min(occ.original_start.weekday() for occ in line.occurrences), clock, line.title
+
+
+def spelled_dates(event, occurrences) -> list[str]:
+    """The dates, when the rule is not a plain weekly one (a reader cannot count 'every 2nd Thursday')."""
+    from babel.dates import format_date
+
+    parts = dict(event.schedule.rule)
+    if parts["FREQ"] == "WEEKLY" and parts.get("INTERVAL", "1") == "1":
+        return []
+    locale = getattr(event, "lang", None) or "da"
+    return [format_date(occ.day, "d. MMMM", locale=locale) for occ in occurrences if not occ.cancelled]
+
+
+def place_of(event) -> str:
+    """'Lejlighed 252, Akacieparken' (every place is in 2500 Valby; the postcode is noise on paper)."""
+    location = getattr(event, "location", "") or ""
+    return re.sub(r",\s*\d{4}\s+[^,]+$", "", location).strip()
+
+
+def site_url(settings: dict) -> str:
+    """Printed codes need absolute addresses, even in a local build."""
+    return (settings.get("SITEURL") or settings.get("PUBLISH_SITEURL") or "").rstrip("/")
+
+
+def qr_codes(settings: dict) -> list[Code]:
+    base = site_url(settings)
+    return [Code(page, f"{base}/{page}/") for page in ("kalender", "abonner")]
+
+
+def sentence(text: str) -> str:
+    """Capitalise the first letter only (Jinja's `capitalize` lowercases the rest)."""
+    return text[:1].upper() + text[1:]
+
+
+# --- Printing -------------------------------------------------------------------
+
+
+class NotdefCatcher(logging.Handler):
+    """WeasyPrint only warns when a letter is missing from every font; we stop."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        message = record.getMessage()
+        if ".notdef" in message:
+            self.messages.append(message)
+
+
+class Press:
+    """Prints issues in this process: WeasyPrint and the fonts are loaded once per build."""
+
+    def __init__(self, settings: dict):
+        theme = Path(settings["THEME"])
+        self.print_dir = theme / "print"
+        self.fonts_dir = theme / "fonts"
+        self.content = Path(settings["PATH"]).resolve()
+        self.site_name = settings.get("SITENAME", "")
+        cache = settings.get("NEWSLETTER_CACHE_PATH") or Path(settings.get("CACHE_PATH", "cache")) / "newsletter"
+        self.cache = Path(cache)
+        self._weasy = None
+        self._tools = None
+
+    def stylesheet_files(self) -> list[Path]:
+        return sorted(self.print_dir.glob("*.css"))
+
+    def tools(self) -> bytes:
+        """What every issue shares: code, library versions, CSS and fonts (hashed once per build)."""
+        if self._tools is None:
+            digest = hashlib.sha256(CACHE_FORMAT.encode())
+            for name in ("weasyprint", "pypdf", "pydyf"):
+                digest.update(importlib.metadata.version(name).encode())
+            for path in [Path(__file__), Path(imposition.__file__), *self.stylesheet_files(),
+                         *sorted(self.fonts_dir.glob("*.ttf"))]:
+                digest.update(path.name.encode() + path.read_bytes())
+            self._tools = digest.digest()
+        return self._tools
+
+    def key(self, issue: NewsletterIssue, html: str) -> str:
+        """Hash of everything the PDFs depend on: the tools, the HTML and its images."""
+        digest = hashlib.sha256(self.tools())
+        digest.update(html.encode())
+        for src, path in local_images(html, self.content):
+            digest.update(src.encode() + (path.read_bytes() if path.is_file() else b"-"))
+        return digest.hexdigest()[:32]
+
+    def print_issue(self, issue: NewsletterIssue, html: str, output: Path) -> bool:
+        """Write the three PDFs of `issue` into `output`; True if they came from the cache."""
+        key = self.key(issue, html)
+        files = self.cached(issue, key)
+        if files is None:
+            files = self.render(issue, html, key)
+            self.store(issue, key, files)
+        for kind, name in issue.pdf_names.items():
+            target = output / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(files[kind])
+        return files.get("cached", False)
+
+    def cached(self, issue: NewsletterIssue, key: str) -> dict | None:
+        """The stored PDFs for this exact key, or None (also if another build is replacing them)."""
+        folder = self.cache / issue.slot / key
+        try:
+            files = {kind: (folder / kind).read_bytes() for kind in PDF_KINDS}
+            issue.pages = json.loads((folder / "meta.json").read_text(encoding="utf-8"))["pages"]
+        except (OSError, ValueError, KeyError):
+            return None
+        return {**files, "cached": True}
+
+    def store(self, issue: NewsletterIssue, key: str, files: dict[str, bytes]) -> None:
+        """Write into a fresh folder and rename it in place: builds running side by side never see half an entry."""
+        home = self.cache / issue.slot
+        home.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=".new-", dir=home))
+        for kind in PDF_KINDS:
+            (scratch / kind).write_bytes(files[kind])
+        (scratch / "meta.json").write_text(json.dumps({"pages": issue.pages}), encoding="utf-8")
+        for old in home.iterdir():
+            if old.name != key and not old.name.startswith(".new-"):
+                shutil.rmtree(old, ignore_errors=True)  # older versions of this issue
+        try:
+            scratch.rename(home / key)
+        except OSError:  # another build stored the same key first
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def weasy(self):
+        """WeasyPrint is imported (0.5 s) only when an issue must really be printed."""
+        if self._weasy is None:
+            import weasyprint
+            from weasyprint.text import ffi
+            from weasyprint.text.fonts import FontConfiguration
+
+            if not ffi.harfbuzz_subset:
+                logger.warning("libharfbuzz-subset0 mangler: nyhedsbrevene bliver 3-10 gange langsommere at lave. "
+                               "Kør scripts/setup.sh (apt-get install libharfbuzz-subset0).")
+
+            fonts = FontConfiguration()
+            sheets = [weasyprint.CSS(filename=str(path), font_config=fonts) for path in self.stylesheet_files()]
+            self._weasy = (weasyprint, fonts, sheets, content_fetcher(self.content))
+        return self._weasy
+
+    def render(self, issue: NewsletterIssue, html: str, key: str) -> dict[str, bytes]:
+        """One layout per issue: the print shop's PDF; the A5 and the booklet are cut from it."""
+        catcher = NotdefCatcher()
+        weasy_logger = logging.getLogger("weasyprint")
+        weasy_logger.addHandler(catcher)
+        try:
+            tryk = self.layout(issue, html, key)
+        finally:
+            weasy_logger.removeHandler(catcher)
+        if catcher.messages:
+            raise NewsletterError(
+                "Nogle tegn findes ikke i skrifttyperne i theme/fonts og ville blive trykt "
+                "som tomme firkanter. Ret teksten eller tilføj en skrifttype.\n" + "\n".join(catcher.messages)
+            )
+        check_fonts(tryk)
+        return {
+            "a5": imposition.trimmed(tryk),
+            "tryk": tryk,
+            "haefte": imposition.impose(tryk, f"{self.site_name} · {issue.title} (hæfte)", issue.date),
+        }
+
+    def layout(self, issue: NewsletterIssue, html: str, key: str) -> bytes:
+        weasyprint, fonts, stylesheets, fetcher = self.weasy()
+        # Images are downsampled when loaded, so the options go to render() as well as write_pdf().
+        options = {"pdf_variant": "pdf/ua-1", "dpi": 300, "pdf_identifier": f"newsletter-{issue.slot}-{key}".encode()}
+        document = weasyprint.HTML(string=html, base_url=CONTENT_URL, url_fetcher=fetcher).render(
+            stylesheets=stylesheets, font_config=fonts, **options
+        )
+        document = document.copy(padded(document.pages))
+        issue.pages = len(document.pages)
+        return document.write_pdf(**options)
+
+
+def content_fetcher(content: Path):
+    """Reads CONTENT_URL from content/ and nothing from the network (a print must not depend on it)."""
+    from urllib.parse import unquote
+
+    from weasyprint.urls import URLFetcher
+
+    class ContentFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith(CONTENT_URL):
+                url = (content / unquote(url[len(CONTENT_URL):].split("?")[0])).as_uri()
+            return super().fetch(url, headers)
+
+    return ContentFetcher(allowed_protocols={"file", "data"})
+
+
+def padded(pages: list) -> list:
+    """Content pages, then as many spare blank pages as make a multiple of 4, then the back cover."""
+    body, spare, back = pages[: -SPARE_PAGES - 1], pages[-SPARE_PAGES - 1 : -1], pages[-1]
+    return body + spare[: (-(len(body) + 1)) % 4] + [back]
+
+
+def local_images(html: str, base: Path) -> list[tuple[str, Path]]:
+    """(src, file) of each image the HTML points at inside content/, for the cache key."""
+    sources = set(re.findall(r'<img[^>]+src="([^"]+)"', html))
+    return sorted((src, base / src) for src in sources if "://" not in src and not src.startswith("data:"))
+
+
+def check_fonts(pdf: bytes) -> None:
+    """Only the theme's fonts may be embedded: a system fallback font differs between machines."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    foreign = set()
+    for page in reader.pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for font in fonts.values():
+            name = str(font.get_object().get("/BaseFont", ""))
+            if not any(ours in name.replace("-", "") for ours in OUR_FONTS):
+                foreign.add(name)
+    if foreign:
+        raise NewsletterError(
+            f"Nogle tegn findes kun i maskinens egne skrifttyper ({', '.join(sorted(foreign))}). "
+            "Brug tegn, som skrifttyperne i theme/fonts har."
+        )
+
+
+# --- The Pelican generator ---------------------------------------------------------
+
+
+class NewsletterGenerator(Generator):
+    """Builds the issues' model in the context phase; prints and writes them in the output phase."""
+
+    def __init__(self, *args, **kwargs):
+        self.issues: list[NewsletterIssue] = []
+        super().__init__(*args, **kwargs)
+        self.env.filters["sentence"] = sentence
+
+    def generate_context(self):
+        self.issues = read_issues(self.settings)
+        news_since_previous(self.issues, self.context.get("articles", []))
+        for issue in self.issues:
+            first, last = issue.covers
+            issue.calendar = build_calendar(occurrences_between(self.context, first, last), first, last)
+            issue.codes = qr_codes(self.settings)
+        self.context["newsletter_issues"] = self.issues
+
+    def print_html(self, issue: NewsletterIssue) -> str:
+        template = self.get_template("newsletter/issue")
+        return template.render({**self.context, "issue": issue, "SPARE_PAGES": SPARE_PAGES})
+
+    def generate_output(self, writer):
+        output = Path(self.output_path)
+        press = Press(self.settings)
+        for issue in self.issues:
+            started, cpu = time.perf_counter(), time.process_time()
+            html = self.print_html(issue)
+            try:
+                cached = press.print_issue(issue, html, output)
+            except NewsletterError as error:
+                raise schema.ContentError([schema.Problem(issue.source, 1, "", str(error))]) from None
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            logger.info("Nyhedsbrev %s: %d sider, %.2f s%s", issue.slot, issue.pages, seconds,
+                        " (fra cachen)" if cached else "",
+                        extra={"issue": issue.slot, "seconds": seconds, "cpu_seconds": cpu, "cached": cached,
+                               "pages": issue.pages})
+        for issue in self.issues:
+            writer.write_file(issue.save_as, self.get_template("newsletter_page"), self.context,
+                              issue=issue, url=issue.url, relative_urls=False)
+        newest_first = sorted(self.issues, key=lambda issue: (issue.date, issue.id), reverse=True)
+        writer.write_file("nyhedsbrev/index.html", self.get_template("newsletter_archive"), self.context,
+                          issues=newest_first, url="nyhedsbrev/", relative_urls=False)

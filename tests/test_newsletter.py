@@ -1,0 +1,380 @@
+"""The newsletter: a tiny site with two issues, printed once, its PDFs read back.
+
+Checks what a print shop, an office copier and a reader would notice: page
+sizes and boxes, page count, embedded fonts, the quarter's news and
+calendar lines in the text, the booklet's page order, tags and language,
+and that the same content gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import TinySite
+from rumforliv import imposition
+from rumforliv.build import BuildFailed
+
+A5 = (419.53, 595.28)  # points
+BLEED = 8.50  # 3 mm in points
+
+ISSUE_1 = """
+    Title: Nyhedsbrev · Forår 2013
+    Date: 2013-03-01
+    Covers: 2013-03-01 .. 2013-05-31
+
+    Kære beboere. Her er det første nummer.
+"""
+ISSUE_2 = """
+    Title: Nyhedsbrev · Sommer 2013
+    Date: 2013-06-01
+
+    Sommeren er her.
+"""
+SECTION = """
+    Title: Nyt fra driften
+
+    Husk at sortere affaldet.
+"""
+
+
+def header(*lines: str, body: str) -> str:
+    """A content file from header lines (empty ones dropped) and a body."""
+    return "\n".join(line for line in lines if line) + "\n\n" + body + "\n"
+
+
+def news(title: str, date: str, extra: str = "") -> str:
+    return header(f"Title: {title}", f"Date: {date}", "Category: Beboernetværk, inddragelse og demokrati", extra,
+                  body="Der skete noget godt.")
+
+
+def event(title: str, start: str, end: str, extra: str = "") -> str:
+    return header(
+        f"Title: {title}", f"Start: {start}", f"End: {end}", extra,
+        "Location: Beboerhuset, Carl Th. Dreyersvej 248, 2500 Valby",
+        "Estate: Akacieparken", "Category: Børn, unge og familier",
+        body="Kom og vær med.",
+    )
+
+
+FILES = {
+    "newsletter/2013-1/index.md": ISSUE_1,
+    "newsletter/2013-1/30-driften.md": SECTION,
+    "newsletter/2013-2/index.md": ISSUE_2,
+    "content/nyheder/vinter.md": news("Vinterfesten blev en succes", "2013-01-15 10:00",
+                                      "Image: billeder/fest.png\nImage-Alt: Børn danser i beboerhuset"),
+    "content/nyheder/hemmelig.md": news("Kun til hjemmesiden", "2013-02-01 10:00", "Print: no"),
+    "content/nyheder/foraar.md": news("Forårets loppemarked", "2013-04-10 10:00"),
+    "content/kalender/strik.md": event(
+        "Strikkeklubben", "2013-01-07 10:00", "2013-01-07 12:00",
+        "Repeat: FREQ=WEEKLY;BYDAY=MO\nCancelled: 2013-03-11",
+    ),
+    "content/kalender/loppe.md": event("Loppemarked i gården", "2013-04-20 10:00", "2013-04-20 14:00"),
+    "content/kalender/grill.md": event("Grillaften", "2013-05-15 17:00", "2013-05-15 20:00", "Status: cancelled"),
+    "content/kalender/sommer.md": event("Sommerfest", "2013-07-06 12:00", "2013-07-06 18:00"),
+}
+
+
+def photo(site: TinySite) -> None:
+    """A 3000 px wide photo: far more than 300 ppi at the width of an A5 column."""
+    from PIL import Image
+
+    (site.content / "billeder").mkdir(exist_ok=True)
+    Image.new("RGB", (3000, 2000), (200, 120, 40)).save(site.content / "billeder" / "fest.png")
+
+
+class Records(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.INFO)
+        self.cached = {}
+
+    def emit(self, record):
+        if hasattr(record, "cached"):
+            self.cached[record.issue] = record.cached
+
+
+def build_recording(site: TinySite, **overrides) -> dict[str, bool]:
+    """Build; return per issue whether its PDFs came from the cache."""
+    records = Records()
+    logger = logging.getLogger("rumforliv.newsletter")
+    logger.setLevel(logging.INFO)
+    logger.addHandler(records)
+    try:
+        site.build(**overrides)
+    finally:
+        logger.removeHandler(records)
+    return records.cached
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    site = TinySite(tmp_path_factory.mktemp("newsletter"))
+    site.write(FILES)
+    photo(site)
+    build_recording(site)
+    return site
+
+
+def pdf(site: TinySite, name: str) -> bytes:
+    return (site.output / "nyhedsbrev" / name).read_bytes()
+
+
+def reader(site: TinySite, name: str) -> PdfReader:
+    return PdfReader(io.BytesIO(pdf(site, name)))
+
+
+def text(site: TinySite, name: str) -> str:
+    out = subprocess.run(["pdftotext", str(site.output / "nyhedsbrev" / name), "-"],
+                         capture_output=True, encoding="utf-8", check=True).stdout
+    return " ".join(out.split())
+
+
+def size(box) -> tuple[float, float]:
+    return float(box.width), float(box.height)
+
+
+# --- Pages and boxes -----------------------------------------------------------
+
+
+def test_a5_pdf_has_a5_pages_padded_to_a_multiple_of_four(built):
+    for issue in ("2013-1", "2013-2"):
+        pages = reader(built, f"{issue}.pdf").pages
+        assert len(pages) % 4 == 0 and len(pages) >= 4
+        for page in pages:
+            assert size(page.mediabox) == pytest.approx(A5, abs=1)
+
+
+def test_print_shop_pdf_has_3mm_bleed_around_an_a5_trimbox(built):
+    for page in reader(built, "2013-1-tryk.pdf").pages:
+        media, trim, bleed = page.mediabox, page.trimbox, page.bleedbox
+        assert size(media) == pytest.approx((A5[0] + 2 * BLEED, A5[1] + 2 * BLEED), abs=0.1)
+        assert size(trim) == pytest.approx(A5, abs=0.1)
+        assert float(trim.left) - float(media.left) == pytest.approx(BLEED, abs=0.05)
+        assert float(trim.bottom) - float(media.bottom) == pytest.approx(BLEED, abs=0.05)
+        assert size(bleed) == size(media)
+
+
+def test_cover_band_runs_into_the_bleed(built):
+    """The dark band is painted up to the bleed's edge: the top-left corner pixel is dark."""
+    out = subprocess.run(
+        ["pdftoppm", "-r", "30", "-f", "1", "-l", "1", "-gray", "-x", "0", "-y", "0", "-W", "2", "-H", "2",
+         str(built.output / "nyhedsbrev" / "2013-1-tryk.pdf")],
+        capture_output=True, check=True,
+    ).stdout
+    assert out[-1] < 128  # PGM: the last byte is a pixel of the corner
+
+
+def test_all_fonts_are_embedded_and_from_the_theme(built):
+    for name in ("2013-1.pdf", "2013-1-tryk.pdf", "2013-1-haefte.pdf"):
+        lines = subprocess.run(["pdffonts", str(built.output / "nyhedsbrev" / name)],
+                               capture_output=True, encoding="utf-8", check=True).stdout.splitlines()[2:]
+        assert lines, name
+        for line in lines:
+            font, emb = line.split()[0], line.split()[-5]
+            assert emb == "yes", line
+            assert "Noto" in font, line
+
+
+# --- What the issue says --------------------------------------------------------
+
+
+def test_issue_holds_its_quarters_news_and_calendar(built):
+    first = text(built, "2013-1.pdf")
+    assert "Vinterfesten blev en succes" in first
+    assert "Nyt fra driften" in first and "Husk at sortere affaldet." in first
+    assert "Hver mandag kl. 10–12" in first and "Strikkeklubben" in first
+    assert "Aflyst" in first
+    assert "Loppemarked i gården" in first and "Grillaften" in first
+    assert "Forår 2013" in first and "Nr. 1 · 2013" in first
+    assert "rumforliv.dk/kalender" in first and "rumforliv.dk/abonner" in first
+    assert "Kun til hjemmesiden" not in first  # Print: no
+    assert "Forårets loppemarked" not in first  # published after this issue
+    assert "Sommerfest" not in first  # outside the covered period
+
+
+def test_next_issue_has_only_news_since_the_previous_one(built):
+    second = text(built, "2013-2.pdf")
+    assert "Forårets loppemarked" in second
+    assert "Vinterfesten blev en succes" not in second
+    assert "Sommer 2013" in second and "Nr. 2 · 2013" in second
+    assert "Sommerfest" in second  # Covers defaults to the three months from Date
+
+
+def test_cancelled_lines_are_struck_through_not_only_coloured(built):
+    html = built.read("nyhedsbrev/2013-1/index.html")
+    assert re.search(r"Aflyst</span>\s*<del>\s*<span class=\"title\">Grillaften", html)
+
+
+def test_body_text_is_at_least_10pt(built):
+    sizes = {}
+
+    def visit(text_, cm, tm, font, font_size):
+        scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+        sizes[round(font_size * scale, 1)] = sizes.get(round(font_size * scale, 1), 0) + len(text_.strip())
+
+    for page in reader(built, "2013-1.pdf").pages[1:]:
+        page.extract_text(visitor_text=visit)
+    body = max(sizes, key=sizes.get)
+    assert body >= 10, sizes
+
+
+def test_pdf_is_tagged_with_danish_language_and_alt_texts(built):
+    document = reader(built, "2013-1.pdf")
+    root = document.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "da"
+    assert root["/MarkInfo"]["/Marked"]
+    found = []
+
+    def walk(node, depth=0):
+        node = node.get_object()
+        if isinstance(node, dict) or hasattr(node, "get"):
+            if "/Alt" in node:
+                found.append(str(node["/Alt"]))
+            kids = node.get("/K")
+            if kids is not None:
+                for kid in kids if isinstance(kids, list) else [kids]:
+                    if hasattr(kid, "get_object") and depth < 40:
+                        walk(kid, depth + 1)
+
+    walk(root["/StructTreeRoot"])
+    assert any("QR-kode til kalenderen" in alt for alt in found), found
+    assert "Børn danser i beboerhuset" in found
+
+
+def test_photos_are_downsampled_to_300_ppi(built):
+    widths = []
+    for page in reader(built, "2013-1.pdf").pages:
+        for image in page.images:
+            widths.append(image.image.width)
+    column = (148 - 2 * 14) / 25.4 * 300  # the text column at 300 ppi, in pixels
+    assert widths and max(widths) <= column + 1, widths
+
+
+# --- The booklet -------------------------------------------------------------------
+
+
+def test_sheet_order_is_saddle_stitch():
+    assert imposition.sheet_order(4) == [(4, 1), (2, 3)]
+    assert imposition.sheet_order(8) == [(8, 1), (2, 7), (6, 3), (4, 5)]
+    assert imposition.sheet_order(12)[:2] == [(12, 1), (2, 11)]
+    with pytest.raises(ValueError):
+        imposition.sheet_order(6)
+
+
+def halves(path, sheet: int) -> tuple[str, str]:
+    """The text on the left and on the right half of a booklet sheet (poppler crops at 72 dpi)."""
+    def crop(x: int) -> str:
+        return " ".join(subprocess.run(
+            ["pdftotext", "-f", str(sheet), "-l", str(sheet), "-r", "72", "-x", str(x), "-y", "0",
+             "-W", "421", "-H", "596", str(path), "-"],
+            capture_output=True, encoding="utf-8", check=True,
+        ).stdout.split())
+
+    return crop(0), crop(421)
+
+
+def test_booklet_places_eight_numbered_pages_in_saddle_stitch_order(tmp_path):
+    import datetime as dt
+
+    import weasyprint
+
+    html = "".join(f'<p style="break-after: page">Side {n}</p>' for n in range(1, 9))
+    css = weasyprint.CSS(string="@page { size: A5; bleed: 3mm; background: #ccc }")
+    numbered = weasyprint.HTML(string=html).write_pdf(stylesheets=[css])
+    path = tmp_path / "booklet.pdf"
+    path.write_bytes(imposition.impose(numbered, "Test", dt.date(2013, 3, 1)))
+    sides = []
+    for number, sheet in enumerate(PdfReader(path).pages, start=1):
+        assert size(sheet.mediabox) == pytest.approx((841.89, 595.28), abs=1)
+        left, right = halves(path, number)
+        assert left.startswith("Side") and right.startswith("Side")
+        sides.append((int(left.split()[-1]), int(right.split()[-1])))
+    assert sides == [(8, 1), (2, 7), (6, 3), (4, 5)]
+
+
+def test_issue_booklet_has_back_cover_left_of_front_cover(built):
+    a5_pages = len(reader(built, "2013-1.pdf").pages)
+    booklet = reader(built, "2013-1-haefte.pdf")
+    assert len(booklet.pages) == a5_pages // 2
+    sheet = booklet.pages[0]
+    assert size(sheet.mediabox) == pytest.approx((841.89, 595.28), abs=1)
+    left, right = halves(built.output / "nyhedsbrev" / "2013-1-haefte.pdf", 1)
+    assert "rumforliv.dk/kalender" in left and "I dette nummer" in right  # back cover | front cover
+    assert "I dette nummer" not in left and "rumforliv.dk/kalender" not in right
+
+
+# --- Web pages ---------------------------------------------------------------------
+
+
+def test_archive_lists_issues_newest_first_with_three_pdfs(built):
+    archive = built.read("nyhedsbrev/index.html")
+    assert archive.index("Sommer 2013") < archive.index("Forår 2013")
+    for name in ("2013-1.pdf", "2013-1-tryk.pdf", "2013-1-haefte.pdf"):
+        assert f"/nyhedsbrev/{name}" in archive
+    assert "kopimaskinen" in archive and "trykkeriet" in archive
+    page = built.read("nyhedsbrev/2013-1/index.html")
+    assert "Vinterfesten blev en succes" in page and "Strikkeklubben" in page
+
+
+# --- Reproducible and cached -------------------------------------------------------------
+
+
+def test_same_content_gives_identical_pdfs_and_unchanged_issues_come_from_cache(built, tmp_path):
+    again = TinySite(tmp_path / "again")
+    again.write(FILES)
+    photo(again)
+    cached = build_recording(again)  # its own, empty cache
+    assert cached == {"2013-1": False, "2013-2": False}
+    for name in ("2013-1.pdf", "2013-1-tryk.pdf", "2013-1-haefte.pdf", "2013-2.pdf"):
+        assert pdf(again, name) == pdf(built, name), name
+    again.write({"newsletter/2013-2/index.md": ISSUE_2.replace("Sommeren er her.", "Sommeren er her nu.")})
+    cached = build_recording(again)
+    assert cached == {"2013-1": True, "2013-2": False}
+    assert pdf(again, "2013-1.pdf") == pdf(built, "2013-1.pdf")
+    assert "Sommeren er her nu." in text(again, "2013-2.pdf")
+
+
+def test_letter_missing_from_the_fonts_stops_the_build(tmp_path):
+    site = TinySite(tmp_path)
+    site.write({
+        "newsletter/2013-1/index.md": ISSUE_1 + "\n    Et tegn uden skrift: \ue000.\n",
+    })
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    assert "newsletter/2013-1/index.md" in str(failure.value)
+    assert "tomme firkanter" in str(failure.value)  # WeasyPrint's .notdef warning, made an error
+
+
+def test_issue_folder_must_be_named_year_and_number(tmp_path):
+    site = TinySite(tmp_path)
+    site.write({"newsletter/forår/index.md": ISSUE_1})
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    assert "newsletter/forår" in str(failure.value) and '"2013-1"' in str(failure.value)
+
+
+def test_period_beyond_the_site_calendar_is_expanded_by_the_same_function():
+    """An issue may cover months the site's calendar window does not reach."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from rumforliv.newsletter import build_calendar, occurrences_between
+    from rumforliv.recurrence import build_schedule
+
+    values = {"start": dt.datetime(2013, 1, 7, 10), "end": dt.datetime(2013, 1, 7, 12),
+              "repeat": {"FREQ": "WEEKLY", "BYDAY": "MO"}, "cancelled": [dt.date(2015, 3, 9)]}
+    event = SimpleNamespace(slug="strik", title="Strikkeklubben", location="Beboerhuset, 2500 Valby",
+                            schedule=build_schedule(values, {}))
+    context = {"events": [event], "occurrences": [], "calendar_window": (dt.date(2013, 1, 1), dt.date(2014, 3, 31))}
+    found = occurrences_between(context, dt.date(2015, 3, 1), dt.date(2015, 3, 31))
+    assert [occ.day.day for occ in found] == [2, 9, 16, 23, 30]
+    calendar = build_calendar(found, dt.date(2015, 3, 1), dt.date(2015, 3, 31))
+    [line] = calendar.regular
+    assert line.place == "Beboerhuset" and [occ.day.day for occ in line.changes] == [9]
+    assert calendar.months == []
