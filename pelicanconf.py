@@ -18,6 +18,7 @@ SITEURL = ""
 SITE_HOST = "rumforliv.dk"  # permanent: calendar UIDs are <slug>@SITE_HOST
 PUBLISH_SITEURL = "https://rumforliv.dk"
 AUTHOR = "Rum for Liv"
+CALENDAR_PRODID = "-//Rum for Liv//Kalender//DA"  # names this project in every .ics
 ORGANISATION = "Lejerbo København"
 
 TIMEZONE = "Europe/Copenhagen"

@@ -6,14 +6,18 @@
     python bench/run.py --profile       # where the time of one cold build goes
 
 Every build runs in its own subprocess (clean caches, clean memory numbers);
-times are wall-clock seconds of that subprocess, the median of --runs.
-Content comes from bench/generate.py, so every run measures the same files.
+times are wall-clock seconds of that subprocess, the median of --runs, with
+its CPU seconds beside them (steadier when other work shares the machine).
+Content comes from bench/generate.py, so every run measures the same files;
+plain Pelican builds a converted copy (events as articles) with its default
+theme. Page weight is also measured on the repository's own content/.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import re
 import resource
@@ -32,6 +36,7 @@ sys.path.insert(0, str(ROOT / "plugins"))
 import generate  # noqa: E402
 
 TODAY = "2015-03-02"  # mid-period: past and coming activities both exist
+PLAN_TODAY = "2013-03-04"  # the real content/ covers 2013
 TARGETS = {
     "ratio": 1.3,  # full build / plain Pelican
     "rebuild": 0.25,  # rebuild after one change / full build
@@ -44,14 +49,32 @@ TARGETS = {
 # --- One build, in a child process ------------------------------------------
 
 
+class IssueTimes(logging.Handler):
+    """The newsletter logs each issue with its seconds and whether it came from its cache."""
+
+    def __init__(self):
+        super().__init__(level=logging.INFO)
+        self.issues: list[dict] = []
+
+    def emit(self, record):
+        if hasattr(record, "seconds") and hasattr(record, "cached"):
+            self.issues.append({"issue": getattr(record, "issue", "?"), "seconds": record.seconds,
+                                "cpu": getattr(record, "cpu_seconds", None), "cached": record.cached,
+                                "pages": getattr(record, "pages", None)})
+
+
 def child_build(spec: dict) -> None:
     """Run one project build as described by `spec` and print its numbers as JSON."""
     os.environ["SITE_TODAY"] = spec["today"]
     started = time.perf_counter()
     from rumforliv.build import build
 
+    times = IssueTimes()
+    newsletter_log = logging.getLogger("rumforliv.newsletter")
+    newsletter_log.setLevel(logging.INFO)
+    newsletter_log.addHandler(times)
     build(ROOT / "pelicanconf.py", spec["output"], **spec["overrides"])
-    report(started)
+    report(started, issues=times.issues)
 
 
 def child_plain(settings_file: str) -> None:
@@ -77,13 +100,13 @@ def child_profile(spec: dict) -> None:
     stats.sort_stats("tottime").print_stats(25)
 
 
-def report(started: float) -> None:
+def report(started: float, **extra) -> None:
     """Peak memory and CPU seconds of this process and its workers (a PDF pool), as JSON."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
     print(json.dumps({"inside": time.perf_counter() - started, "cpu": cpu,
-                      "maxrss_kb": max(own.ru_maxrss, workers.ru_maxrss)}))
+                      "maxrss_kb": max(own.ru_maxrss, workers.ru_maxrss), **extra}))
 
 
 def run_child(args: list[str], env: dict | None = None) -> dict:
@@ -126,6 +149,10 @@ class Tree:
         """Cold start: no cache, no previous output."""
         for name in ("cache", "cache-site", "output", "output-site", "plain-output"):
             shutil.rmtree(self.root / name, ignore_errors=True)
+
+    def cold(self, newsletters: bool) -> dict:
+        self.forget()
+        return self.project(newsletters)
 
     def plain(self) -> dict:
         plain = self.root / "plain"
@@ -187,17 +214,25 @@ def touch_one(folder: Path, run: int) -> None:
 
 
 def page_weight(output: Path, page: str) -> dict:
-    """Bytes of one HTML page and the stylesheets it links (fonts aside)."""
+    """Bytes of one HTML page and of each stylesheet it links or @imports (fonts aside)."""
     html_path = output / page
     html = html_path.read_text(encoding="utf-8")
-    css = 0
-    for href in re.findall(r'<link[^>]+rel="?stylesheet"?[^>]*>', html):
-        match = re.search(r'href="([^"]+)"', href)
-        if match and not match.group(1).startswith(("http:", "https:")):
-            url = match.group(1).split("?")[0]
-            target = output / url.lstrip("/") if url.startswith("/") else html_path.parent / url
-            css += target.stat().st_size if target.is_file() else 0
-    return {"html": len(html.encode("utf-8")), "css": css, "scripts": len(re.findall(r"<script", html))}
+    sheets: dict[Path, int] = {}
+    for tag in re.findall(r'<link[^>]+rel="?stylesheet"?[^>]*>', html):
+        match = re.search(r'href="([^"]+)"', tag)
+        if match and not match.group(1).startswith(("http:", "https:", "//")):
+            add_sheet(output, html_path.parent, match.group(1), sheets)
+    return {"html": len(html.encode("utf-8")), "sheets": sheets, "scripts": len(re.findall(r"<script", html))}
+
+
+def add_sheet(output: Path, base: Path, url: str, sheets: dict) -> None:
+    url = url.split("?")[0].split("#")[0]
+    path = (output / url.lstrip("/") if url.startswith("/") else base / url).resolve()
+    if path in sheets or not path.is_file():
+        return
+    sheets[path] = path.stat().st_size
+    for imported in re.findall(r'@import\s+(?:url\()?["\']?([^"\')\s;]+)', path.read_text(encoding="utf-8")):
+        add_sheet(output, path.parent, imported, sheets)
 
 
 # --- The benchmark ----------------------------------------------------------------
@@ -211,8 +246,7 @@ def measure(tree: Tree, runs: int, newsletters: bool) -> dict:
     """Cold build, then rebuilds after one news item and one event change, `runs` times."""
     results = {"cold": [], "news": [], "event": []}
     for run in range(runs):
-        tree.forget()
-        results["cold"].append(tree.project(newsletters))
+        results["cold"].append(tree.cold(newsletters))
         touch_one(tree.root / "content" / "nyheder", run)
         results["news"].append(tree.project(newsletters))
         touch_one(tree.root / "content" / "kalender", run)
@@ -240,11 +274,27 @@ def ratio(samples, base, target: float, strict: bool = False) -> str:
     return f"{wall:.2f} x (cpu {cpu:.2f} x), target {'<' if strict else '<='} {target}: {verdict(ok)}"
 
 
+def print_issue_times(full: dict) -> None:
+    """What the newsletter itself logged: seconds per printed issue, and how many a rebuild printed again."""
+    printed = [i for sample in full["cold"] for i in sample.get("issues", []) if not i["cached"]]
+    if printed:
+        times = sorted(i["seconds"] for i in printed)
+        pages = [i["pages"] for i in printed if i["pages"]]
+        line("  per issue, as the newsletter logs it", f"{statistics.median(times):6.2f} s",
+             f"max {times[-1]:.2f} s, median {statistics.median(pages) if pages else '?'} pages")
+    for kind in ("news", "event"):
+        runs = [sample.get("issues", []) for sample in full[kind]]
+        again = [sum(not i["cached"] for i in issues) for issues in runs]
+        line(f"  issues printed again after one {kind} change", f"{statistics.median(again):g} of "
+             f"{len(runs[0]) if runs else 0}", "the rest copied from the newsletter cache")
+
+
 def verdict(ok: bool) -> str:
     return "ok" if ok else "OVER TARGET"
 
 
 def main_benchmark(args) -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # show each number as it comes, also into a file
     work = Path(args.work or tempfile.mkdtemp(prefix="rumforliv-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"Rum for Liv benchmark · {os.cpu_count()} cores · load {os.getloadavg()[0]:.1f} · "
@@ -264,7 +314,9 @@ def main_benchmark(args) -> None:
     line("full cold build: site + feeds", seconds(site["cold"]), "vs plain " + ratio(site["cold"], plain, TARGETS["ratio"]))
     line("full cold build: site + feeds + newsletters", seconds(full["cold"]))
     line(f"newsletters alone ({issues} issues, difference)", seconds(newsletters))
-    line("  per issue", seconds(per_issue), f"target < {TARGETS['issue']} s: {verdict(median(per_issue) < TARGETS['issue'])}")
+    line("  per issue (difference / issues)", seconds(per_issue),
+         f"target < {TARGETS['issue']} s: {verdict(median(per_issue) < TARGETS['issue'])}")
+    print_issue_times(full)
     for kind, label in (("news", "one news item"), ("event", "one event")):
         line(f"rebuild after {label} changed: site", seconds(site[kind]),
              "vs full " + ratio(site[kind], site["cold"], TARGETS["rebuild"]))
@@ -274,16 +326,17 @@ def main_benchmark(args) -> None:
     line("peak memory of a build (ru_maxrss)", f"{memory:.0f} MB",
          f"target < {TARGETS['memory_mb']} MB: {verdict(memory < TARGETS['memory_mb'])}")
     line("peak memory of plain Pelican", f"{mb(plain):.0f} MB")
-    print_weight(tree.root / "output")
+    print_weight(tree.root / "output", f"synthetic content x{main_factor:g}")
+    print_weight(build_plan_site(work), "the plan's own content/ (what residents get)")
 
     if growth:
-        print("\nGrowth (cold builds; ms per news item or event should stay flat):")
+        print(f"\nGrowth (cold builds, median of {args.growth_runs}; ms per news item or event should stay flat):")
         rows = [(main_factor, site["cold"], full["cold"], tree.counts)]
         shutil.rmtree(tree.root, ignore_errors=True)
         for factor in growth:
             other = Tree(work, factor)
-            cold = [other.project(False) for _ in range(args.runs) if other.forget() is None]
-            cold_nl = [other.project(True) for _ in range(args.runs) if other.forget() is None]
+            cold = [other.cold(newsletters=False) for _ in range(args.growth_runs)]
+            cold_nl = [other.cold(newsletters=True) for _ in range(args.growth_runs)]
             rows.append((factor, cold, cold_nl, other.counts))
             shutil.rmtree(other.root, ignore_errors=True)
         for factor, cold, cold_nl, counts in sorted(rows, key=lambda row: row[0]):
@@ -295,19 +348,35 @@ def main_benchmark(args) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def print_weight(output: Path) -> None:
-    month = f"kalender/{TODAY[:4]}/{TODAY[5:7]}/index.html"
-    total = 0
-    print("\nOutput weight (HTML + linked CSS, fonts aside):")
+def build_plan_site(work: Path) -> Path:
+    """The repository's real content, site only, as of a day in its first year."""
+    output = work / "plan-output"
+    spec = {"today": PLAN_TODAY, "output": str(output),
+            "overrides": {"NEWSLETTER_PATH": str(work / "no-newsletter"), "CACHE_PATH": str(work / "plan-cache")}}
+    (work / "no-newsletter").mkdir(exist_ok=True)
+    run_child([sys.executable, __file__, "--child", json.dumps(spec)])
+    return output
+
+
+def print_weight(output: Path, what: str) -> None:
+    """Each page with its CSS; together = both pages + every stylesheet once (a browser caches them)."""
+    today = TODAY if "synthetic" in what else PLAN_TODAY
+    month = f"kalender/{today[:4]}/{today[5:7]}/index.html"
+    html, sheets = 0, {}
+    print(f"\nOutput weight, {what} (HTML + linked CSS, fonts aside):")
     for page in ("index.html", month):
         if not (output / page).is_file():
             line(page, "missing")
             continue
         weight = page_weight(output, page)
-        total += weight["html"] + weight["css"]
-        line(page, f"{(weight['html'] + weight['css']) / 1024:.1f} KB",
-             f"html {weight['html'] / 1024:.1f} KB + css {weight['css'] / 1024:.1f} KB, {weight['scripts']} <script>")
-    line("together", f"{total / 1024:.1f} KB", f"(target < {TARGETS['weight_kb']} KB) {verdict(total / 1024 < TARGETS['weight_kb'])}")
+        css = sum(weight["sheets"].values())
+        html += weight["html"]
+        sheets.update(weight["sheets"])
+        line(page, f"{(weight['html'] + css) / 1024:.1f} KB",
+             f"html {weight['html'] / 1024:.1f} KB + css {css / 1024:.1f} KB, {weight['scripts']} <script>")
+    total = (html + sum(sheets.values())) / 1024
+    line("together (each stylesheet once)", f"{total:.1f} KB",
+         f"target < {TARGETS['weight_kb']} KB: {verdict(total < TARGETS['weight_kb'])}")
 
 
 def main_profile(args) -> None:
@@ -330,6 +399,7 @@ def main(argv=None) -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is shown")
     parser.add_argument("--sizes", type=lambda s: [float(x) for x in s.split(",")], default=[1, 0.25, 0.5, 2],
                         help="size factors, the first is the main one (default 1,0.25,0.5,2)")
+    parser.add_argument("--growth-runs", type=int, default=1, help="runs per growth size (default 1)")
     parser.add_argument("--quick", action="store_true", help="smoke run: small sizes, 1 run")
     parser.add_argument("--profile", action="store_true",
                         help="profile one cold build (site + feeds) of the first size, with cProfile")

@@ -221,6 +221,22 @@ def test_check_all_lists_every_problem_in_every_file(site):
     assert report.summary() == "3 fejl i 2 filer. Ret dem og kør 'invoke tjek' igen."
 
 
+def test_check_all_finds_a_translation_whose_dates_differ(site):
+    site.write({
+        "content/kalender/lektiecafe.md": HOMEWORK,
+        "content/kalender/lektiecafe.en.md": HOMEWORK.replace("Title: Lektiecafé for børn og unge",
+                                                              "Title: Homework café\nLang: en")
+        .replace("Cancelled: 2013-03-04", "Cancelled: 2013-03-06"),
+        "content/kalender/kun-engelsk.en.md": HOMEWORK.replace("Slug: lektiecafe", "Slug: kun-engelsk\nLang: en"),
+    })
+    assert [str(p) for p in editor.check_all(site.settings()).problems] == [
+        'content/kalender/kun-engelsk.en.md:1: Slug: Oversættelsen (en) har ingen dansk fil med '
+        '"Slug: kun-engelsk". Giv den samme Slug som den danske fil.',
+        'content/kalender/lektiecafe.en.md:1: Start: Oversættelsen (en) har andre tider end den danske aktivitet '
+        '"lektiecafe". Kopiér Start, End, Repeat, Except, Cancelled og Moved fra den danske fil.',
+    ]
+
+
 # --- byg: progress, summary and atomicity ---------------------------------------------
 
 

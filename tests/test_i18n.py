@@ -209,3 +209,17 @@ def test_words_from_the_settings_are_in_the_catalogues():
     env = Environment(autoescape=True)
     env.filters.update(translated=i18n.translated)
     assert env.from_string("{{ 'børn'|translated }}").render(page_lang="so") == "carruurta"
+
+
+def test_the_plans_key_pages_are_translated_into_every_language():
+    """The issue's list: front page, homework cafés, job centre (activities and their pages), a news item."""
+    content = ROOT / "content"
+    danish = ["sider/forside.md", "sider/indsatser/lektiecafe.md", "sider/indsatser/jobcenter.md",
+              "kalender/lektiecafe-boern.md", "kalender/lektiecafe-voksne.md", "kalender/jobcenter-aabent-hus.md",
+              "nyheder/2013-01-15-jobcentret-hver-tirsdag.md"]
+    missing = [f"{name[:-3]}.{lang}.md" for name in danish for lang in OTHER_LANGUAGES
+               if not (content / f"{name[:-3]}.{lang}.md").is_file()]
+    assert missing == []
+    for lang in OTHER_LANGUAGES:
+        text_ = (content / f"kalender/lektiecafe-boern.{lang}.md").read_text(encoding="utf-8")
+        assert f"\nLang: {lang}\n" in text_ and "\nSlug: lektiecafe-boern\n" in text_

@@ -197,7 +197,7 @@ def coming_dates(event, context: dict, today: dt.date) -> list:
     """The event's occurrences still to come (those ending today included)."""
     first, last = context["calendar_window"]
     if event in context["events"]:
-        found = [occ for occ in context["occurrences"] if occ.event is event]
+        found = context["occurrences_by_event"].get(event, [])  # indexed once in events.py, not scanned per page
     else:  # translations and drafts are not in the shared expansion
         found = event.occurrences(first, last)
     return [occ for occ in found if occ.last_day >= today]

@@ -370,15 +370,50 @@ class CheckReport:
 
 
 def check_all(settings: dict) -> CheckReport:
-    """Every problem in every content file, and how many files of each kind."""
-    problems, counts = [], Counter()
+    """Every problem in every content file, and how many files of each kind.
+
+    Also what the build checks across files: newsletter folders, and that an
+    activity's translations keep its dates (so `tjek` passing means the build will).
+    """
+    problems, counts, events = [], Counter(), []
     for path, base, kind in schema.content_files(settings):
         relative = path.relative_to(base) if path.is_relative_to(base) else path
-        counts[kind or schema.kind_of(relative)] += 1
-        problems.extend(schema.check_file(path, settings, base, kind)[1])
+        kind = kind or schema.kind_of(relative)
+        counts[kind] += 1
+        checked, found = schema.check_file(path, settings, base, kind)
+        problems.extend(found)
+        if kind == "event" and checked is not None and not found:
+            events.append((path, checked))
     problems.extend(schema.issue_folder_problems(settings))
+    problems.extend(translation_problems(events, settings))
     counts.pop("section", None)
     return CheckReport(problems, counts)
+
+
+def translation_problems(events, settings: dict) -> list[schema.Problem]:
+    """languages.py's checks on translated activities, run on the checked files alone."""
+    from types import SimpleNamespace
+
+    from .languages import orphan_problems, schedule_problems
+
+    default = settings["DEFAULT_LANG"]
+    groups: dict[str, list] = {}
+    for path, checked in events:
+        values = checked.values
+        if values.get("status") == "draft":
+            continue
+        item = SimpleNamespace(
+            source_path=str(path), lang=values.get("lang", default), translations=[],
+            slug=values.get("slug") or slugify(values["title"], settings), schedule=build_schedule(values, settings),
+        )
+        groups.setdefault(item.slug, []).append(item)
+    originals = []
+    for items in groups.values():
+        danish = [item for item in items if item.lang == default][:1]
+        if danish:
+            danish[0].translations = [item for item in items if item is not danish[0]]
+        originals.extend(danish or items)
+    return orphan_problems(originals, settings) + schedule_problems(originals, settings)
 
 
 # --- Building with progress ---------------------------------------------------

@@ -22,10 +22,10 @@ from pathlib import Path
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
+from .i18n import translate
 from .recurrence import CHECK_HORIZON_YEARS, TZ, UTC, day_of, moved_start
 from .text import slugify
 
-PRODID = "-//Rum for Liv//Kalender//DA"
 TZID = "Europe/Copenhagen"
 REFRESH = dt.timedelta(hours=12)  # a hint: Google refreshes every 8-24 h anyway
 # One-off events that ended longer ago than this are left out of the shared
@@ -159,8 +159,10 @@ def site_base(settings: dict) -> str:
 
 def description(event) -> str:
     """Plain text (HTML shows as raw tags in Apple Calendar and Thunderbird); who to ask last."""
+    lang = getattr(event, "lang", "da")  # a translation's labels in its own language (i18n catalogues)
     who = [f"{label}: {value}" for label, value in
-           (("Arrangør", getattr(event, "organizer", None)), ("Kontakt", getattr(event, "contact", None))) if value]
+           ((translate(lang, "Arrangør"), getattr(event, "organizer", None)),
+            (translate(lang, "Kontakt"), getattr(event, "contact", None))) if value]
     return "\n\n".join(part for part in (getattr(event, "description", ""), "\n".join(who)) if part)
 
 
@@ -269,10 +271,10 @@ def feed_name(settings: dict, subset: str | None = None) -> str:
     return f"{settings['SITENAME']} · {subset}" if subset else settings["SITENAME"]
 
 
-def assemble(name: str, components) -> Calendar:
+def assemble(name: str, components, settings: dict) -> Calendar:
     """A calendar of ready-made VEVENTs (subset feeds share the very same objects)."""
     calendar = Calendar()
-    calendar.add("prodid", PRODID)
+    calendar.add("prodid", settings["CALENDAR_PRODID"])
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("name", name)
@@ -295,7 +297,7 @@ def build_calendar(events, settings, name: str, revisions: dict | None = None) -
         for event in sorted(events, key=lambda e: e.uid)
         for component in event_components(event, settings, revision_of(revisions or {}, event, today))
     ]
-    return assemble(name, components)
+    return assemble(name, components, settings)
 
 
 def is_recent(event, today: dt.date, past_days: int = PAST_DAYS) -> bool:
@@ -352,7 +354,7 @@ def write_all(context, settings, output):
         targets[event_feed_path(shown)] = (feed_name(settings, shown.title), [shown])
     for relative, (name, chosen) in sorted(targets.items()):
         chosen = sorted(chosen, key=lambda e: e.uid)
-        calendar = assemble(name, [c for event in chosen for c in components[event.uid]])
+        calendar = assemble(name, [c for event in chosen for c in components[event.uid]], settings)
         target = Path(output) / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(calendar.to_ical())

@@ -66,8 +66,12 @@ SETTING_WORDS = [
 # --- Catalogues ---------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
-def _compiled(path: str, mtime_ns: int) -> Translations:
+# Compiled catalogues by language; emptied when a build starts (on_initialized), so
+# `invoke serve` picks up an edited .po file and a page's many _() calls cost a dict lookup.
+_loaded: dict[tuple[str, Path], gettext_module.NullTranslations] = {}
+
+
+def compile_po(path: Path) -> Translations:
     with open(path, "rb") as po:
         catalog = read_po(po, domain=DOMAIN)
     mo = io.BytesIO()
@@ -78,10 +82,12 @@ def _compiled(path: str, mtime_ns: int) -> Translations:
 
 def catalogue(lang: str, folder: Path = CATALOGUES) -> gettext_module.NullTranslations:
     """The compiled catalogue for `lang`; untranslated texts stay Danish."""
-    path = folder / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not path.is_file():
-        return gettext_module.NullTranslations()
-    return _compiled(str(path), path.stat().st_mtime_ns)
+    found = _loaded.get((lang, folder))
+    if found is None:
+        path = folder / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        found = compile_po(path) if path.is_file() else gettext_module.NullTranslations()
+        _loaded[(lang, folder)] = found
+    return found
 
 
 def translate(lang: str, message: str) -> str:
@@ -221,7 +227,8 @@ def install(env) -> None:
         localized=localized_url,
         translate=translate,
     )
-    env.filters.update(lang_attrs=lang_attrs, translated=translated, language_name=language_name, bdi=bdi)
+    env.filters.update(lang_attrs=lang_attrs, translated=translated, language_name=language_name, bdi=bdi,
+                       danish_mark=danish_mark)
 
 
 # --- Which versions of a page exist ------------------------------------------------
@@ -324,6 +331,18 @@ def lang_attrs(context, item) -> Markup:
     return Markup(' lang="%s" dir="%s"') % (lang, "rtl" if rtl else "ltr")
 
 
+IN_DANISH = N_("på dansk")
+
+
+@pass_context
+def danish_mark(context, item) -> Markup:
+    """` (in Danish)`, in the page's language, after a link to an item that has no translation into it."""
+    lang, default = lang_of(context), context.get("DEFAULT_LANG", "da")
+    if lang == default or getattr(item, "lang", lang) != default:
+        return Markup("")
+    return Markup(' <span class="in-danish">(%s)</span>') % translate(lang, IN_DANISH)
+
+
 @pass_context
 def localized_url(context, url: str) -> str:
     """A listing's URL in the page's language ('kalender/' -> 'ar/kalender/')."""
@@ -365,6 +384,7 @@ LOCALIZED_LISTINGS = ["", "kalender/", "abonner/"]
 
 
 def on_initialized(pelican):
+    _loaded.clear()  # a new build reads the catalogues afresh
     pelican.settings.setdefault("LOCALIZED_LISTINGS", list(LOCALIZED_LISTINGS))
 
 

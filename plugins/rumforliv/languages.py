@@ -143,7 +143,7 @@ def write_feed(context, settings, lang: str, output: Path) -> None:
     name = translate(lang, FEED_NAME) % {"site": settings["SITENAME"]}
     target = output / lang / "kalender.ics"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(feeds.assemble(name, components).to_ical())
+    target.write_bytes(feeds.assemble(name, components, settings).to_ical())
 
 
 # --- Newsletter editions -------------------------------------------------------------------

@@ -176,7 +176,9 @@ def parse_datetime(value: str, settings=None) -> dt.datetime | dt.date:
     return dt.datetime.combine(date, dt.time(int(hour), int(minute)))
 
 
-TIME_RANGE = re.compile(r"(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2}))?\s*(?:-|–|til)\s*(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2}))?\s*$")
+TIME_RANGE = re.compile(
+    r"(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2}))?\s*(?:-|–|til)\s*(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2}))?\s*$"
+)
 CLOCK = re.compile(r"(?:kl\.?\s*(\d{1,2})(?:[:.](\d{2}))?|\b(\d{1,2})[:.](\d{2})(?:[:.]\d{2})?)\s*$")
 
 
@@ -196,7 +198,9 @@ def date_hint(text: str, with_time: bool) -> str:
     time = CLOCK.search(lowered)
     clock = f" {int(time.group(1) or time.group(3)):02d}:{time.group(2) or time.group(4) or '00'}" if time else ""
     if guess and not with_time:
-        return f'Skriv kun datoen, uden klokkeslæt: "{guess}".' if time else f'Skriv datoen som år-måned-dag: "{guess}".'
+        if time:
+            return f'Skriv kun datoen, uden klokkeslæt: "{guess}".'
+        return f'Skriv datoen som år-måned-dag: "{guess}".'
     if guess and clock:
         return f'Skriv datoen som år-måned-dag og tiden med kolon: "{guess}{clock}".'
     if guess:
@@ -605,7 +609,8 @@ def check_source(source: Source, kind: str, settings: dict, base: Path | None = 
     for key, (_, required) in schema.items():
         if required and key not in source.fields and key not in meant:
             name = key_name(key)
-            problems.append(Problem(source.path, 1, name, f'Feltet mangler. Tilføj en linje "{name}: ..." øverst i filen.'))
+            message = f'Feltet mangler. Tilføj en linje "{name}: ..." øverst i filen.'
+            problems.append(Problem(source.path, 1, name, message))
     checked = Checked(source.path, kind, values, lines, source.body, source.body_line)
     if not problems:
         problems.extend(CROSS_CHECKS.get(kind, lambda c, s, b: [])(checked, settings, base))
@@ -649,7 +654,8 @@ def missing_image(name: str, base: Path) -> str:
     """Say where the image should be, and which file was probably meant."""
     wanted = base / name
     folder = wanted.parent if wanted.parent.is_dir() else base / "billeder"
-    present = {p.name: p.relative_to(base).as_posix() for p in folder.glob("*") if p.is_file()} if folder.is_dir() else {}
+    files = [p for p in folder.glob("*") if p.is_file()] if folder.is_dir() else []
+    present = {p.name: p.relative_to(base).as_posix() for p in files}
     message = f'Billedet "{name}" findes ikke. Læg billedfilen i {base.name}/{name}, eller ret navnet.'
     close = difflib.get_close_matches(Path(name).name.lower(), [n.lower() for n in present], n=1, cutoff=0.8)
     if close:
@@ -694,7 +700,8 @@ ISSUE_FOLDER = re.compile(r"\d{4}-\d{1,2}")
 def issue_folder_problems(settings: dict) -> list[Problem]:
     """Newsletter folders must be named <year>-<n> and hold an index.md (as newsletter.py reads them)."""
     root = Path(settings.get("NEWSLETTER_PATH", "newsletter"))
-    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))) if root.is_dir() else []
+    children = sorted(root.iterdir()) if root.is_dir() else []
+    folders = [p for p in children if p.is_dir() and not p.name.startswith((".", "_"))]
     problems = []
     for folder in folders:
         shown = f"{root.name}/{folder.name}"
