@@ -97,6 +97,13 @@ DRAFT_EVENT_SAVE_AS = "kladder/kalender/{slug}/index.html"
 DRAFT_EVENT_LANG_URL = "{lang}/kladder/kalender/{slug}/"
 DRAFT_EVENT_LANG_SAVE_AS = "{lang}/kladder/kalender/{slug}/index.html"
 
+def newest_first(article):
+    """News newest first; language and slug break ties so every build lists them alike."""
+    return (-article.date.timestamp(), article.lang, article.slug)
+
+
+ARTICLE_ORDER_BY = newest_first
+
 INDEX_SAVE_AS = "nyheder/index.html"
 INDEX_URL = "nyheder/"
 PAGINATION_PATTERNS = (

@@ -626,3 +626,17 @@ def test_a_big_calendar_stays_under_one_megabyte(site):
     assert 60 + 200 < len(chosen) < 60 + 300  # one-offs of the last year and the future only
     assert len(data) < 1_000_000
     assert len(raw_blocks(data)) == len(chosen)
+
+
+def test_feeds_written_from_serialised_events_equal_the_whole_calendar_serialised(site):
+    """The writer joins each event's VEVENT bytes (made once) under a head and the zone:
+    that must be exactly what icalendar writes for the calendar as one object."""
+    settings = site.settings()
+    settings["TODAY"] = dt.date(2013, 3, 4)
+    settings["SITENAME"] = "Rum for Liv – et langt navn der skal foldes over flere linjer, æøå " * 2
+    texts = [text for text in EVENTS.values() if text is not DRAFT]
+    events = [fake_event(text, settings) for text in texts]
+    for name, chosen in feeds.feeds(events, settings).values():
+        chosen = sorted(chosen, key=lambda e: e.uid)
+        serialised = [feeds.event_ical(e, settings, feeds.revision_of({}, e, settings["TODAY"])) for e in chosen]
+        assert feeds.feed_ical(name, serialised, settings) == feeds.build_calendar(chosen, settings, name).to_ical()

@@ -91,7 +91,9 @@ class EventsGenerator(CachingGenerator):
 
     def generate_context(self):
         published, drafts = [], []
-        for path in self.get_files(self.settings["EVENT_PATHS"], exclude=self.settings.get("EVENT_EXCLUDES", [])):
+        # Pelican finds files as a set: sort, so translations line up the same in every build.
+        found = self.get_files(self.settings["EVENT_PATHS"], exclude=self.settings.get("EVENT_EXCLUDES", []))
+        for path in sorted(found):
             event = self.get_cached_data(path, None)
             if event is None:
                 # Strict: the content check already passed, so any error here is a bug to surface.

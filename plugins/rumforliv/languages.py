@@ -137,13 +137,11 @@ def write_feed(context, settings, lang: str, output: Path) -> None:
     today = settings["TODAY"]
     revisions = feeds.load_revisions(Path(settings["PATH"]) / feeds.REVISIONS_FILE)
     recent = [e for e in context["events"] if feeds.is_recent(e, today, settings.get("FEED_PAST_DAYS", feeds.PAST_DAYS))]
-    components = []
-    for original, shown in sorted(zip(recent, feed_events(recent, lang)), key=lambda pair: pair[1].uid):
-        components += feeds.event_components(shown, settings, feeds.revision_of(revisions, original, today))
+    pairs = sorted(zip(recent, feed_events(recent, lang)), key=lambda pair: pair[1].uid)
+    serialised = [feeds.event_ical(shown, settings, feeds.revision_of(revisions, original, today))
+                  for original, shown in pairs]
     name = translate(lang, FEED_NAME) % {"site": settings["SITENAME"]}
-    target = output / lang / "kalender.ics"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(feeds.assemble(name, components, settings).to_ical())
+    feeds.write_ical(output / lang / "kalender.ics", feeds.feed_ical(name, serialised, settings))
 
 
 # --- Newsletter editions -------------------------------------------------------------------

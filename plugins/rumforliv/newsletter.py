@@ -3,24 +3,29 @@
 `generate_context` builds one `NewsletterIssue` per folder: its editorial and
 sections, the news published since the previous issue and the calendar of
 the covered period (from the one expansion in recurrence.py).
-`generate_output` prints every issue in this process (WeasyPrint loaded
-once, fonts shared), as three PDFs per issue, then writes the issue's web
-page and the archive. An issue whose HTML, CSS, fonts and images are
-unchanged is copied from the cache instead of being rendered again.
+`generate_output` prints every issue as three PDFs, then writes the issue's
+web page and the archive. An issue whose HTML, CSS, fonts and images are
+unchanged is copied from the cache instead of being rendered again; two or
+more issues to print are shared by a pool of two worker processes (WeasyPrint
+loaded once per worker, fonts shared by its issues).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import importlib.metadata
 import io
 import json
 import logging
+import multiprocessing
+import os
 import re
 import shutil
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -393,7 +398,7 @@ class NotdefCatcher(logging.Handler):
 
 
 class Press:
-    """Prints issues in this process: WeasyPrint and the fonts are loaded once per build."""
+    """Prints issues: WeasyPrint and the fonts are loaded once per process that prints."""
 
     def __init__(self, settings: dict):
         theme = Path(settings["THEME"])
@@ -429,18 +434,8 @@ class Press:
             digest.update(src.encode() + (path.read_bytes() if path.is_file() else b"-"))
         return digest.hexdigest()[:32]
 
-    def print_issue(self, issue: NewsletterIssue, html: str, output: Path) -> bool:
-        """Write the three PDFs of `issue` into `output`; True if they came from the cache."""
-        key = self.key(issue, html)
-        files = self.cached(issue, key)
-        if files is None:
-            files = self.render(issue, html, key)
-            self.store(issue, key, files)
-        for kind, name in issue.pdf_names.items():
-            target = output / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[kind])
-        return files.get("cached", False)
+    def __getstate__(self):
+        return {**self.__dict__, "_weasy": None}  # WeasyPrint's objects stay in the process that loaded them
 
     def cached(self, issue: NewsletterIssue, key: str) -> dict | None:
         """The stored PDFs for this exact key, or None (also if another build is replacing them)."""
@@ -517,6 +512,54 @@ class Press:
         return document.write_pdf(**options)
 
 
+def write_pdfs(issue: NewsletterIssue, files: dict[str, bytes], output: Path) -> None:
+    for kind, name in issue.pdf_names.items():
+        target = output / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(files[kind])
+
+
+# --- Printing in worker processes ------------------------------------------------
+# WeasyPrint is single-threaded, so issues are printed side by side in a pool of
+# worker processes, each loading WeasyPrint and the fonts once for all its issues.
+
+POOL_WORKERS = 2
+POOL_FROM = 2  # issues to print; for fewer, starting the workers costs more than it saves
+_worker_press: Press | None = None  # the Press of this worker process
+
+
+@dataclass
+class PrintJob:
+    """What a worker needs to print an issue (the issue itself holds Pelican's objects)."""
+
+    slot: str
+    title: str
+    date: dt.date
+    html: str
+    key: str
+    pages: int = 0
+
+
+def start_worker(press: Press) -> None:
+    global _worker_press
+    _worker_press = press
+
+
+def print_job(job: PrintJob) -> tuple[dict[str, bytes], int, float, float]:
+    """Print one issue in a worker: its PDFs, pages, wall and CPU seconds."""
+    started, cpu = time.perf_counter(), time.process_time()
+    files = _worker_press.render(job, job.html, job.key)  # a PrintJob has what render() reads of an issue
+    return files, job.pages, time.perf_counter() - started, time.process_time() - cpu
+
+
+def print_pool(press: Press, jobs: int):
+    """A pool of at most POOL_WORKERS processes, forked where possible (no second start-up of Pelican)."""
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    workers = max(1, min(POOL_WORKERS, os.cpu_count() or 1, jobs))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
+                               initializer=start_worker, initargs=(press,))
+
+
 def content_fetcher(content: Path):
     """Reads CONTENT_URL from content/ and nothing from the network (a print must not depend on it)."""
     from urllib.parse import unquote
@@ -588,23 +631,66 @@ class NewsletterGenerator(Generator):
         return template.render({**self.context, "issue": issue, "SPARE_PAGES": SPARE_PAGES})
 
     def generate_output(self, writer):
-        output = Path(self.output_path)
-        press = Press(self.settings)
-        for issue in self.issues:
-            started, cpu = time.perf_counter(), time.process_time()
-            html = self.print_html(issue)
-            try:
-                cached = press.print_issue(issue, html, output)
-            except NewsletterError as error:
-                raise schema.ContentError([schema.Problem(issue.source, 1, "", str(error))]) from None
-            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-            logger.info("Nyhedsbrev %s: %d sider, %.2f s%s", issue.slot, issue.pages, seconds,
-                        " (fra cachen)" if cached else "",
-                        extra={"issue": issue.slot, "seconds": seconds, "cpu_seconds": cpu, "cached": cached,
-                               "pages": issue.pages})
+        self.print_issues(Path(self.output_path), Press(self.settings))
         for issue in self.issues:
             writer.write_file(issue.save_as, self.get_template("newsletter_page"), self.context,
                               issue=issue, url=issue.url, relative_urls=False)
         newest_first = sorted(self.issues, key=lambda issue: (issue.date, issue.id), reverse=True)
         writer.write_file("nyhedsbrev/index.html", self.get_template("newsletter_archive"), self.context,
                           issues=newest_first, url="nyhedsbrev/", relative_urls=False)
+
+    def print_issues(self, output: Path, press: Press) -> None:
+        """Every issue's PDFs: unchanged ones copied from the cache, the others printed."""
+        todo = []
+        for issue in self.issues:
+            started, cpu = time.perf_counter(), time.process_time()
+            html = self.print_html(issue)
+            key = press.key(issue, html)
+            files = press.cached(issue, key)
+            if files is None:
+                todo.append((issue, html, key))
+                continue
+            write_pdfs(issue, files, output)
+            log_issue(issue, time.perf_counter() - started, time.process_time() - cpu, cached=True)
+        printed = print_in_pool(press, todo) if len(todo) >= POOL_FROM else print_here(press, todo)
+        with contextlib.closing(printed):  # a failure here stops the workers too
+            for (issue, _, key), (files, seconds, cpu) in zip(todo, printed):  # in order, as each is done
+                press.store(issue, key, files)
+                write_pdfs(issue, files, output)
+                log_issue(issue, seconds, cpu, cached=False)
+
+
+def print_here(press: Press, todo: list):
+    """Print each (issue, html, key) in this process: (PDFs, wall and CPU seconds), one at a time."""
+    for issue, html, key in todo:
+        started, cpu = time.perf_counter(), time.process_time()
+        files = guarded(issue, press.render, issue, html, key)
+        yield files, time.perf_counter() - started, time.process_time() - cpu
+
+
+def print_in_pool(press: Press, todo: list):
+    """Like print_here, with the issues shared by the pool's workers; the first failure stops the rest."""
+    pool = print_pool(press, len(todo))
+    try:
+        futures = [pool.submit(print_job, PrintJob(issue.slot, issue.title, issue.date, html, key))
+                   for issue, html, key in todo]
+        for (issue, _, _), future in zip(todo, futures):
+            files, issue.pages, seconds, cpu = guarded(issue, future.result)
+            yield files, seconds, cpu
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def guarded(issue: NewsletterIssue, work, *args):
+    """work(*args); a printing problem becomes a content error naming the issue's file."""
+    try:
+        return work(*args)
+    except NewsletterError as error:
+        raise schema.ContentError([schema.Problem(issue.source, 1, "", str(error))]) from None
+
+
+def log_issue(issue: NewsletterIssue, seconds: float, cpu: float, cached: bool) -> None:
+    logger.info("Nyhedsbrev %s: %d sider, %.2f s%s", issue.slot, issue.pages, seconds,
+                " (fra cachen)" if cached else "",
+                extra={"issue": issue.slot, "seconds": seconds, "cpu_seconds": cpu, "cached": cached,
+                       "pages": issue.pages})

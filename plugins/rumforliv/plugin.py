@@ -38,9 +38,11 @@ def on_initialized(pelican):
     settings["TODAY"] = site_today(settings)
     settings.setdefault("JINJA_FILTERS", {}).update(FILTERS)
     settings["JINJA_FILTERS"].update(WORD_FILTERS)
-    problems = schema.check_tree(settings)
+    passed = schema.CheckedTree()
+    problems = schema.check_tree(settings, passed)
     if problems:
         raise schema.ContentError(problems)
+    settings[schema.CHECKED_SETTING] = passed  # the reader takes these instead of checking each file again
 
 
 def prepare_templates(generator):

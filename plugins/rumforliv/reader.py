@@ -28,11 +28,8 @@ ALLOWED_TAGS = {
 
 def render_markdown(text: str, settings: dict) -> str:
     """Markdown to HTML with raw HTML shown as text and links limited to safe schemes."""
-    config = dict(settings.get("MARKDOWN", {}))
-    config["extensions"] = [e for e in config.get("extension_configs", {}) if "meta" not in e]
-    md = markdown.Markdown(**config)
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
+    md = markdown_for(settings)
+    md.reset()  # no footnotes, abbreviations or stashed HTML carried over from the previous text
     html = md.convert(text)
     return nh3.clean(
         html,
@@ -42,6 +39,33 @@ def render_markdown(text: str, settings: dict) -> str:
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel=None,
     )
+
+
+# Building a Markdown object (extensions, patterns) costs more than converting a
+# news item, so each settings object keeps one; a few slots cover tests that
+# build several sites in one process without holding on to old builds.
+_MARKDOWN: dict[int, tuple[dict, markdown.Markdown]] = {}
+MARKDOWN_SLOTS = 4
+
+
+def markdown_for(settings: dict) -> markdown.Markdown:
+    """The one Markdown instance for this settings object (compared by identity)."""
+    slot = _MARKDOWN.get(id(settings))
+    if slot is None or slot[0] is not settings:
+        while len(_MARKDOWN) >= MARKDOWN_SLOTS:
+            del _MARKDOWN[next(iter(_MARKDOWN))]  # the oldest
+        slot = _MARKDOWN[id(settings)] = (settings, new_markdown(settings))
+    return slot[1]
+
+
+def new_markdown(settings: dict) -> markdown.Markdown:
+    """Markdown as configured, without raw HTML (it is escaped instead)."""
+    config = dict(settings.get("MARKDOWN", {}))
+    config["extensions"] = [e for e in config.get("extension_configs", {}) if "meta" not in e]
+    md = markdown.Markdown(**config)
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
 
 
 def plain_summary(html: str) -> str:
@@ -58,11 +82,19 @@ class StrictReader(MarkdownReader):
     def read(self, source_path):
         path = Path(source_path)
         base = Path(self.settings["PATH"])
-        checked, problems = schema.check_file(path, self.settings, base)
-        if problems:
-            raise schema.ContentError(problems)
+        checked = self.checked(path, base)
         content = render_markdown(checked.body, self.settings)
         return content, to_metadata(checked, content, path.relative_to(base), self.settings)
+
+    def checked(self, path: Path, base: Path) -> schema.Checked:
+        """The file as the build's start checked it (see plugin.on_initialized), or checked now."""
+        tree = self.settings.get(schema.CHECKED_SETTING)
+        checked = tree.take(path) if tree is not None else None
+        if checked is None:  # changed since, or read without the check at start
+            checked, problems = schema.check_file(path, self.settings, base)
+            if problems:
+                raise schema.ContentError(problems)
+        return checked
 
 
 def to_metadata(checked: schema.Checked, content: str, relative: Path, settings: dict) -> dict:

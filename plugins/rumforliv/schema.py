@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -619,9 +620,13 @@ def check_source(source: Source, kind: str, settings: dict, base: Path | None = 
 
 def check_file(path: Path, settings: dict, base: Path | None = None, kind: str | None = None):
     """Read and check one file; return (Checked or None, problems)."""
+    return check_data(path.read_bytes(), path, settings, base, kind)
+
+
+def check_data(data: bytes, path: Path, settings: dict, base: Path | None = None, kind: str | None = None):
+    """Check `data`, the bytes of the file at `path`; return (Checked or None, problems)."""
     shown = str(path.relative_to(base.parent)) if base and path.is_relative_to(base.parent) else str(path)
     kind = kind or kind_of(path.relative_to(base) if base and path.is_relative_to(base) else path)
-    data = path.read_bytes()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -685,13 +690,44 @@ def content_files(settings: dict):
         yield path, newsletters, "issue" if path.name == "index.md" else "section"
 
 
-def check_tree(settings: dict) -> list[Problem]:
-    """Every problem in every content file, in file order."""
+def check_tree(settings: dict, passed: CheckedTree | None = None) -> list[Problem]:
+    """Every problem in every content file, in file order; files without problems go into `passed`."""
     problems = []
     for path, base, kind in content_files(settings):
-        _, found = check_file(path, settings, base, kind)
+        if passed is None:
+            found = check_file(path, settings, base, kind)[1]
+        else:
+            found = passed.check(path, settings, base, kind)
         problems.extend(found)
     return problems + issue_folder_problems(settings)
+
+
+CHECKED_SETTING = "CHECKED_CONTENT"  # where plugin.py hands a build's CheckedTree to the reader
+
+
+class CheckedTree:
+    """The files one build checked at its start, so the reader need not check them again.
+
+    Each result is kept with the bytes it was checked from and handed out once:
+    a file changed since (or read a second time) is checked again."""
+
+    def __init__(self):
+        self.files: dict[str, tuple[bytes, Checked]] = {}
+
+    def check(self, path: Path, settings: dict, base: Path, kind: str | None) -> list[Problem]:
+        """check_file, remembering the result when the file passed."""
+        data = path.read_bytes()
+        checked, problems = check_data(data, path, settings, base, kind)
+        if checked is not None and not problems:
+            self.files[os.path.abspath(path)] = (data, checked)
+        return problems
+
+    def take(self, path: Path) -> Checked | None:
+        """The result for `path` if its bytes are still those checked, else None."""
+        entry = self.files.pop(os.path.abspath(path), None)
+        if entry is None or path.read_bytes() != entry[0]:
+            return None
+        return entry[1]
 
 
 ISSUE_FOLDER = re.compile(r"\d{4}-\d{1,2}")

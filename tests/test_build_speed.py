@@ -1,0 +1,113 @@
+"""The build's shortcuts give the same result as the long way round.
+
+One Markdown object per build, each file checked once, newsletters printed
+in a pool of worker processes: none of them may change a byte of output or
+let a broken file through.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+import pytest
+from conftest import HOMEWORK, NEWS, TinySite
+from rumforliv import newsletter, reader, schema
+from rumforliv.build import BuildFailed
+from test_newsletter import FILES as NEWSLETTER_FILES
+from test_newsletter import ISSUE_1, ISSUE_2, build_recording, photo
+from test_newsletter import TODAY as NEWSLETTER_TODAY
+
+TEXTS = [
+    "Fest[^1] hos HUSET.\n\n*[HUSET]: Beboerhuset\n\n[^1]: Med kage.",
+    "Ingen fodnoter her, men HUSET og <b>fed</b> og [et link][ref].\n\n[ref]: https://example.org",
+    "Igen[^1].\n\n[^1]: En anden fodnote.",
+    "Term\n:   Forklaring\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+]
+
+
+def fresh_markdown(text: str, settings: dict) -> str:
+    """render_markdown as it was: a new Markdown object for every text."""
+    saved = dict(reader._MARKDOWN)
+    reader._MARKDOWN.clear()
+    try:
+        return reader.render_markdown(text, settings)
+    finally:
+        reader._MARKDOWN.clear()
+        reader._MARKDOWN.update(saved)
+
+
+def test_one_markdown_object_renders_each_text_as_a_new_one_would(site):
+    settings = site.settings()
+    expected = [fresh_markdown(text, settings) for text in TEXTS]
+    assert [reader.render_markdown(text, settings) for text in TEXTS] == expected
+    assert [reader.render_markdown(text, settings) for text in reversed(TEXTS)] == expected[::-1]
+    assert reader.markdown_for(settings) is reader.markdown_for(settings)
+    assert isinstance(reader.markdown_for(settings), markdown.Markdown)
+    assert reader.markdown_for(site.settings()) is not reader.markdown_for(settings)  # other settings, own object
+
+
+def count_checks(monkeypatch) -> list[str]:
+    """The names of the files schema checks, once per check."""
+    seen = []
+    original = schema.check_data
+
+    def counting(data, path, *args, **kwargs):
+        seen.append(Path(path).name)
+        return original(data, path, *args, **kwargs)
+
+    monkeypatch.setattr(schema, "check_data", counting)
+    return seen
+
+
+def test_each_content_file_is_checked_once_per_build(site, monkeypatch):
+    site.write({"content/nyheder/fastelavn.md": NEWS, "content/kalender/lektiecafe.md": HOMEWORK})
+    checks = count_checks(monkeypatch)
+    site.build()
+    assert sorted(checks) == ["fastelavn.md", "lektiecafe.md"]
+    assert "120 børn slog katten af tønden." in site.read("nyheder/2013/fastelavn-i-akacieparken/index.html")
+
+
+def test_a_file_changed_after_the_check_is_checked_again(site):
+    path = site.content / "nyheder/fastelavn.md"
+    site.write({"content/nyheder/fastelavn.md": NEWS})
+    settings = site.settings()
+    tree = schema.CheckedTree()
+    assert schema.check_tree(settings, tree) == []
+    path.write_text(path.read_text("utf-8").replace("120 børn", "130 børn"), encoding="utf-8")
+    assert tree.take(path) is None  # the reader then checks the file as it is now
+    assert schema.check_tree(settings, tree) == []
+    assert "130 børn" in tree.take(path).body
+    assert tree.take(path) is None  # handed out once
+
+
+def test_a_broken_file_fails_the_build_before_it_is_read(site):
+    site.write({"content/nyheder/fastelavn.md": NEWS.replace("Estate: Akacieparken", "Estate: Akaciparken")})
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    assert "content/nyheder/fastelavn.md:4: Estate:" in str(failure.value)
+
+
+def test_issues_printed_in_the_pool_equal_those_printed_one_by_one(tmp_path, monkeypatch):
+    pooled, serial = TinySite(tmp_path / "pool"), TinySite(tmp_path / "serial")
+    for site in (pooled, serial):
+        site.write(NEWSLETTER_FILES)
+        photo(site)
+    assert build_recording(pooled) == {"2013-1": False, "2013-2": False}
+    monkeypatch.setattr(newsletter, "POOL_FROM", 1000)
+    assert build_recording(serial) == {"2013-1": False, "2013-2": False}
+    for name in ("2013-1.pdf", "2013-1-tryk.pdf", "2013-1-haefte.pdf", "2013-2.pdf", "2013-2-haefte.pdf"):
+        assert (pooled.output / "nyhedsbrev" / name).read_bytes() == (serial.output / "nyhedsbrev" / name).read_bytes()
+    assert build_recording(pooled) == {"2013-1": True, "2013-2": True}  # and the pool filled the cache
+
+
+def test_a_letter_missing_from_the_fonts_stops_the_build_from_a_worker(tmp_path):
+    site = TinySite(tmp_path)
+    site.write({
+        "newsletter/2013-1/index.md": ISSUE_1,
+        "newsletter/2013-2/index.md": ISSUE_2 + "\n    Et tegn uden skrift: \ue000.\n",
+    })
+    with pytest.raises(BuildFailed) as failure:
+        site.build(today=NEWSLETTER_TODAY)
+    assert "newsletter/2013-2/index.md:1:" in str(failure.value)
+    assert "tomme firkanter" in str(failure.value)
