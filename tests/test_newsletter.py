@@ -379,3 +379,13 @@ def test_period_beyond_the_site_calendar_is_expanded_by_the_same_function():
     [line] = calendar.regular
     assert line.place == "Beboerhuset" and [occ.day.day for occ in line.changes] == [9]
     assert calendar.months == []
+
+
+def test_the_same_missing_letter_stops_every_build_of_a_session(tmp_path):
+    """Pelican's loggers swallow repeated warnings; WeasyPrint's .notdef warning must still stop a second build."""
+    for attempt in ("first", "second"):
+        site = TinySite(tmp_path / attempt)
+        site.write({"newsletter/2013-1/index.md": ISSUE_1 + "\n    Et tegn uden skrift: \ue001.\n"})
+        with pytest.raises(BuildFailed) as failure:
+            site.build()
+        assert "tomme firkanter" in str(failure.value), attempt

@@ -37,7 +37,15 @@ from . import imposition, schema
 from .reader import render_markdown
 from .recurrence import expand
 
-logger = logging.getLogger(__name__)
+def every_record(log: logging.Logger) -> logging.Logger:
+    """Pelican's loggers drop a warning or note they have seen before in this process; we need each one."""
+    for log_filter in list(log.filters):
+        if type(log_filter).__name__ == "LimitFilter":
+            log.removeFilter(log_filter)
+    return log
+
+
+logger = every_record(logging.getLogger(__name__))
 
 ISSUE_FOLDER = re.compile(r"(\d{4})-(\d{1,2})")
 SEASONS = {12: "Vinter", 1: "Vinter", 2: "Vinter", 3: "Forår", 4: "Forår", 5: "Forår",
@@ -482,7 +490,7 @@ class Press:
     def render(self, issue: NewsletterIssue, html: str, key: str) -> dict[str, bytes]:
         """One layout per issue: the print shop's PDF; the A5 and the booklet are cut from it."""
         catcher = NotdefCatcher()
-        weasy_logger = logging.getLogger("weasyprint")
+        weasy_logger = every_record(logging.getLogger("weasyprint"))  # the same missing letter twice: twice an error
         weasy_logger.addHandler(catcher)
         try:
             tryk = self.layout(issue, html, key)
