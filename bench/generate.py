@@ -20,14 +20,9 @@ from pathlib import Path
 
 from dateutil import rrule as dtrule
 
-ESTATES = ["Akacieparken", "Lukretiavej"]
-CATEGORIES = [
-    "Børn, unge og familier",
-    "Uddannelse, beskæftigelse og erhverv",
-    "Beboernetværk, inddragelse og demokrati",
-    "Image og kommunikation",
-]
-AUDIENCES = ["børn", "unge", "familier", "voksne", "seniorer", "alle"]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from pelicanconf import AUDIENCES, CATEGORIES, ESTATES  # noqa: E402  (the plan's vocabulary, one source)
+
 PLACES = [
     "Beboerhuset, Carl Th. Dreyersvej 248, 2500 Valby",
     "Sekretariatet, Carl Th. Dreyersvej 248, 2500 Valby",

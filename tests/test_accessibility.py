@@ -7,19 +7,16 @@ server, so nothing is fetched from another host.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
 import subprocess
-import threading
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from conftest import ROOT, TinySite
+from conftest import ROOT, TinySite, served
 from test_theme import FILES, LANGUAGES
 
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -110,20 +107,10 @@ def test_the_tiny_site_has_every_page_type(built):
     assert "/nyheder/2013/nyhed-nummer-1/" in page_types(paths)  # the browser sees the picture
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(built):
-    handler = functools.partial(QuietHandler, directory=str(built.output))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with served(built.output) as url:
+        yield url
 
 
 def checked_files(site: TinySite) -> list[Path]:

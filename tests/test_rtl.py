@@ -9,18 +9,15 @@ leave screenshots in the test's temporary folder.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import logging
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import HOMEWORK, NEWS, ROOT, TinySite
+from conftest import HOMEWORK, NEWS, ROOT, TinySite, served
 from rumforliv import i18n, languages
 from test_i18n import translation
 
@@ -95,19 +92,10 @@ def multilingual(tmp_path_factory) -> TinySite:
     return site
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(multilingual):
-    handler = functools.partial(QuietHandler, directory=str(multilingual.output))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with served(multilingual.output) as url:
+        yield url
 
 
 def run_node(script: Path, *args: str) -> dict:
