@@ -175,5 +175,10 @@ LOAD_CONTENT_CACHE = True
 CONTENT_CACHING_LAYER = "reader"
 CHECK_MODIFIED_METHOD = "mtime"
 GZIP_CACHE = False  # a few MB on disk; gzip would cost more time than it saves
+# A page whose inputs did not change since the last build is linked from it
+# (pages.json in CACHE_PATH; plugins/rumforliv/memo.py); the others render on
+# two cores once there are enough of them to pay for a second process.
+RENDER_WORKERS = 2
+RENDER_PARALLEL_FROM = 200
 RELATIVE_URLS = False
 TYPOGRIFY = False

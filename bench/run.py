@@ -55,8 +55,11 @@ class IssueTimes(logging.Handler):
     def __init__(self):
         super().__init__(level=logging.INFO)
         self.issues: list[dict] = []
+        self.reused = "?"
 
     def emit(self, record):
+        if hasattr(record, "reused"):  # the build's page memo: pages copied from the previous build
+            self.reused = f"{record.reused} of {record.pages}"
         if hasattr(record, "seconds") and hasattr(record, "cached"):
             self.issues.append({"issue": getattr(record, "issue", "?"), "seconds": record.seconds,
                                 "cpu": getattr(record, "cpu_seconds", None), "cached": record.cached,
@@ -73,8 +76,11 @@ def child_build(spec: dict) -> None:
     newsletter_log = logging.getLogger("rumforliv.newsletter")
     newsletter_log.setLevel(logging.INFO)
     newsletter_log.addHandler(times)
+    build_log = logging.getLogger("rumforliv.build")
+    build_log.setLevel(logging.INFO)
+    build_log.addHandler(times)
     build(ROOT / "pelicanconf.py", spec["output"], **spec["overrides"])
-    report(started, issues=times.issues)
+    report(started, issues=times.issues, reused=times.reused)
 
 
 def child_plain(settings_file: str) -> None:
@@ -320,6 +326,7 @@ def main_benchmark(args) -> None:
     for kind, label in (("news", "one news item"), ("event", "one event")):
         line(f"rebuild after {label} changed: site", seconds(site[kind]),
              "vs full " + ratio(site[kind], site["cold"], TARGETS["rebuild"]))
+        line("  pages copied from the previous build", site[kind][-1].get("reused", "?"), "the rest rendered")
         line(f"rebuild after {label} changed: + newsletters", seconds(full[kind]),
              "vs full " + ratio(full[kind], full["cold"], TARGETS["rebuild"]))
     memory = max(mb(site["cold"]), mb(full["cold"]), mb(full["news"]), mb(full["event"]))

@@ -49,6 +49,7 @@ def built(tmp_path_factory) -> TinySite:
     page, activity page, focus page, 404, a newsletter issue, and all the calendar and
     language pages the build makes."""
     site = TinySite(tmp_path_factory.mktemp("a11y"))
+    site.write(BUSY_DAY)
     site.write({**FILES, "content/nyheder/01.md": FILES["content/nyheder/01.md"].replace(
         "Tags: fest, børn", "Tags: fest, børn\n        Image: billeder/fest.png\n        Image-Alt: Børn ved festen")})
     (site.content / "billeder").mkdir()
@@ -68,6 +69,20 @@ def built(tmp_path_factory) -> TinySite:
     })
     site.build()
     return site
+
+
+# Four meetings besides the homework café on Wednesday 9 January, in the first month grid
+# (which the browser checks): the grid shows three and links to the day's own page.
+BUSY_DAY = {f"content/kalender/moede-{n}.md": f"""
+    Title: Møde {n}
+    Start: 2013-01-09 {9 + n}:00
+    Location: Beboerhuset, Carl Th. Dreyersvej 248, 2500 Valby
+    Estate: Lukretiavej
+    Category: Beboernetværk, inddragelse og demokrati
+    Slug: moede-{n}
+
+    Et møde.
+""" for n in range(1, 5)}
 
 
 def pages(site: TinySite) -> list[str]:
@@ -101,10 +116,13 @@ def test_the_tiny_site_has_every_page_type(built):
     paths = pages(built)
     for expected in ("/", "/404.html", "/nyheder/", "/nyheder/side/2/", "/nyheder/2013/nyhed-nummer-3/",
                      "/kontakt/", "/indsatser/familielejr/", "/fokus/boern-unge-og-familier/",
-                     "/kalender/", "/kalender/lektiecafe/", "/nyhedsbrev/", "/nyhedsbrev/2013-1/"):
+                     "/kalender/", "/kalender/lektiecafe/", "/nyhedsbrev/", "/nyhedsbrev/2013-1/",
+                     "/kalender/2013/01/", "/kalender/2013/01/09/"):
         assert expected in paths
     assert 'alt="Børn ved festen"' in built.read("nyheder/2013/nyhed-nummer-1/index.html")
     assert "/nyheder/2013/nyhed-nummer-1/" in page_types(paths)  # the browser sees the picture
+    assert {"/kalender/2013/01/", "/kalender/2013/01/09/"} <= set(page_types(paths))  # month grid and day page
+    assert 'href="/kalender/2013/01/09/">+2 flere' in built.read("kalender/2013/01/index.html")
 
 
 @pytest.fixture(scope="module")

@@ -178,13 +178,55 @@ def test_days_carry_their_date_and_the_list_starts_today(built):
 # --- Month grids ----------------------------------------------------------------
 
 
+class GridItems(HTMLParser):
+    """Every item of a month grid's cells (the short form): (event slug, day, cancelled)."""
+
+    def __init__(self):
+        super().__init__()
+        self.day, self.found, self.item = None, set(), None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "td":
+            self.day = attrs.get("data-date")
+        elif tag == "li" and self.day:
+            self.item = [None, self.day, attrs.get("class") == "occ-cancelled"]
+        elif tag == "a" and self.item and self.item[0] is None:
+            self.item[0] = attrs["href"].rstrip("/").rsplit("/", 1)[-1]
+            self.found.add(tuple(self.item))
+
+    def handle_endtag(self, tag):
+        if tag == "td":
+            self.day = self.item = None
+
+
+def grid_items(html: str) -> set[tuple]:
+    parser = GridItems()
+    parser.feed(html)
+    return parser.found
+
+
+def expected_days(occurrences, first: dt.date, last: dt.date) -> set[tuple]:
+    """(slug, day, cancelled) for every day of first..last an occurrence is on."""
+    days = set()
+    for occ in occurrences:
+        day = occ.day
+        while day <= occ.last_day:
+            if first <= day <= last:
+                days.add((occ.event.slug, day.isoformat(), occ.cancelled))
+            day += dt.timedelta(days=1)
+    return days
+
+
 def test_month_pages_show_the_expansion_day_by_day(built):
     march, april = built.read("kalender/2013/03/index.html"), built.read("kalender/2013/04/index.html")
-    assert as_set(shown(march)) == expected(built.occurrences, dt.date(2013, 3, 1), dt.date(2013, 3, 31))
-    assert as_set(shown(april)) == expected(built.occurrences, dt.date(2013, 4, 1), dt.date(2013, 4, 30))
-    for item in shown(march) + shown(april):
-        assert item["day"][:7] in ("2013-03", "2013-04")
+    assert grid_items(march) == expected_days(built.occurrences, dt.date(2013, 3, 1), dt.date(2013, 3, 31))
+    assert grid_items(april) == expected_days(built.occurrences, dt.date(2013, 4, 1), dt.date(2013, 4, 30))
     assert '<td data-date="2013-04-13">' in april  # the camp's middle day
+    assert '<li><a href="/kalender/klub/">15–17 Klubaften</a></li>' in march  # time and title, no place
+    assert ('<li class="occ-cancelled"><a href="/kalender/klub/"><strong class="occ-flag">Aflyst</strong> '
+            "<del>15–17 Klubaften</del></a></li>") in march
+    assert "Flyttet fra torsdag d. 4. april" in april
 
 
 def test_every_month_of_the_window_has_a_page_linked_to_its_neighbours(built):
@@ -327,3 +369,97 @@ def test_two_builds_write_byte_identical_calendar_pages(built, tmp_path):
     assert len(pages) > 20
     for page in pages:
         assert (again.output / page).read_bytes() == (built.output / page).read_bytes(), page
+
+
+# --- A busy calendar: short month cells, day pages, a capped front page, markup rendered once ---------
+
+BUSY_DAY = dt.date(2013, 3, 6)  # a Wednesday in the front page's first week
+BUSY = {f"content/kalender/moede-{n:02d}.md": f"""
+    Title: Møde nummer {n}
+    Start: 2013-03-06 {8 + n}:00
+    End: 2013-03-06 {9 + n}:00
+    Location: Beboerhuset, Carl Th. Dreyersvej 248, 2500 Valby
+    Estate: Akacieparken
+    Category: Beboernetværk, inddragelse og demokrati
+    Slug: moede-{n:02d}
+
+    Et møde.
+""" for n in range(1, 12)}  # 11 meetings that day; with the club's two, 13 in the front page's week
+
+
+@pytest.fixture(scope="module")
+def busy(tmp_path_factory):
+    """The calendar with a busy day, built with each occurrence's renders counted."""
+    from rumforliv import calendar_pages
+
+    site = TinySite(tmp_path_factory.mktemp("busy"))
+    site.write({**FILES, **BUSY})
+    renders = []
+    original = calendar_pages.render_item
+
+    def counted(context, occ, variant, lang):
+        renders.append(calendar_pages.occurrence_key(occ, variant, lang))
+        return original(context, occ, variant, lang)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(calendar_pages, "render_item", counted)
+        site.build(today=TODAY.isoformat())
+    site.renders = renders
+    return site
+
+
+def cell(html: str, day: dt.date) -> str:
+    return re.search(rf'<td data-date="{day.isoformat()}">(.*?)</td>', html, re.S).group(1)
+
+
+def test_a_busy_day_shows_three_and_links_to_its_day_page(busy):
+    html = cell(busy.read("kalender/2013/03/index.html"), BUSY_DAY)
+    assert re.findall(r'<li><a href="/kalender/(moede-\d+)/">', html) == ["moede-01", "moede-02", "moede-03"]
+    assert ('<a href="/kalender/2013/03/06/">+8 flere<span> aktiviteter onsdag d. 6. marts</span></a>'
+            in html)  # the link's name makes sense on its own
+    day_page = busy.read("kalender/2013/03/06/index.html")
+    assert [item["slug"] for item in shown(day_page)] == [f"moede-{n:02d}" for n in range(1, 12)]
+    assert {item["day"] for item in shown(day_page)} == {"2013-03-06"}
+    assert "<h1>Onsdag d. 6. marts 2013</h1>" in day_page
+    assert 'href="/kalender/2013/03/">Se hele marts 2013</a>' in day_page
+    assert '<span class="occ-place"><bdi>Beboerhuset' in day_page  # the full form, with the place
+
+
+def test_a_quiet_day_has_no_day_page(busy):
+    march = busy.read("kalender/2013/03/index.html")
+    assert "+" not in cell(march, dt.date(2013, 3, 7))  # the club alone
+    days = sorted(p.parent.relative_to(busy.output).as_posix()
+                  for p in busy.output.glob("kalender/[0-9]*/[0-9]*/[0-9]*/index.html"))
+    assert days == ["kalender/2013/03/06"]
+
+
+def test_four_on_a_day_say_one_more():
+    from rumforliv.calendar_pages import Cell
+
+    four = Cell(BUSY_DAY, True, ["a", "b", "c", "d"])
+    assert (four.shown, four.more, four.url) == (["a", "b", "c"], 1, "kalender/2013/03/06/")
+    assert Cell(BUSY_DAY, True, ["a", "b", "c"]).more == 0
+
+
+def test_front_page_shows_ten_and_links_to_the_calendar_with_the_count(busy):
+    for page, link in (("index.html", "/kalender/"), ("en/index.html", "/en/kalender/")):
+        html = busy.read(page)
+        agenda = html.split('id="naeste-7-dage"')[1].split("</section>")[0]
+        assert agenda.count("<li") == 10, page
+        assert f'href="{link}">' in agenda
+    assert ">Se alle 13 aktiviteter de næste 7 dage i kalenderen</a>" in busy.read("index.html")
+    assert ">See all 13 activities of the next 7 days in the calendar</a>" in busy.read("en/index.html")
+
+
+def test_front_page_of_a_quiet_week_keeps_its_plain_link(built):
+    assert ">Se alle aktiviteter i kalenderen</a>" in built.read("index.html")
+
+
+def test_each_occurrence_is_rendered_once_and_the_same_everywhere(busy):
+    assert busy.renders and len(busy.renders) == len(set(busy.renders))  # never twice
+    item = re.compile(r'<li class="occ">\s*<time class="occ-time" datetime="2013-03-06T10:00:00\+01:00">.*?</li>', re.S)
+    week, day = busy.read("kalender/index.html"), busy.read("kalender/2013/03/06/index.html")
+    estate = busy.read("kalender/afdeling/akacieparken/index.html")
+    assert item.search(week).group(0) == item.search(day).group(0) == item.search(estate).group(0)
+    full = [key for key in busy.renders if key[0].endswith("moede-02.md") and key[-2] == "full" and key[-1] == "da"]
+    assert len(full) == 1  # shown on four pages (week list, day page, estate, category), rendered once

@@ -5,8 +5,10 @@ Every check follows /work/shared/notes/calendar-feeds.md.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import pickle
 import re
 import shutil
 import subprocess
@@ -22,7 +24,8 @@ from dateutil import rrule as dtrule
 from pelican import signals
 
 from conftest import ROOT, TinySite
-from rumforliv import feeds, schema
+from rumforliv import feeds, languages, schema
+from rumforliv.i18n import translate
 from rumforliv.recurrence import build_schedule
 
 UTC = dt.timezone.utc
@@ -640,3 +643,143 @@ def test_feeds_written_from_serialised_events_equal_the_whole_calendar_serialise
         chosen = sorted(chosen, key=lambda e: e.uid)
         serialised = [feeds.event_ical(e, settings, feeds.revision_of({}, e, settings["TODAY"])) for e in chosen]
         assert feeds.feed_ical(name, serialised, settings) == feeds.build_calendar(chosen, settings, name).to_ical()
+
+
+# --- Language feeds: the Danish bytes under their own UIDs ------------------------
+
+DROP_IN_EN = DROP_IN.replace("Title: Jobcentret i lejlighed 252", "Title: Job centre in flat 252\n    Lang: en").replace(
+    "Råd om job og uddannelse.", "Advice on jobs and education.")
+# "UID:<slug>@rumforliv.dk" is 73 octets, "UID:<slug>.en@rumforliv.dk" 76: icalendar folds the latter.
+LONG_SLUG = "en-aktivitet-med-et-saerdeles-langt-navn-til-kalenderen1"
+LONG = CAMP.replace("Slug: familielejr", f"Slug: {LONG_SLUG}").replace("Title: Familielejr", "Title: Lang lejr")
+OTHER_LANGUAGES = ("en", "tr", "so", "ar", "ur")
+
+
+@contextlib.contextmanager
+def captured_context():
+    """The build's shared context (after the build: its feeds' Serialiser too)."""
+    found = {}
+
+    def grab(generators):  # a named function: blinker keeps only a weak reference
+        found["context"] = generators[0].context
+
+    signals.all_generators_finalized.connect(grab)
+    try:
+        yield found
+    finally:
+        signals.all_generators_finalized.disconnect(grab)
+
+
+def feed_as_before(context, lang: str) -> bytes:
+    """/<lang>/kalender.ics as written before the Danish bytes were reused: every event serialised as shown."""
+    today = context["TODAY"]
+    revisions = feeds.load_revisions(Path(context["PATH"]) / feeds.REVISIONS_FILE)
+    recent = [e for e in context["events"] if feeds.is_recent(e, today)]
+    pairs = sorted(zip(recent, languages.feed_events(recent, lang)), key=lambda pair: pair[1].uid)
+    serialised = [feeds.event_ical(shown, context, feeds.revision_of(revisions, original, today))
+                  for original, shown in pairs]
+    name = translate(lang, languages.FEED_NAME) % {"site": context["SITENAME"]}
+    return feeds.feed_ical(name, serialised, context)
+
+
+def folded_uid(data: bytes) -> bool:
+    return re.search(rb"(^|\r\n)UID:[^\r]*\r\n ", data) is not None
+
+
+def test_an_untranslated_event_in_a_language_feed_is_the_danish_event_under_its_own_uid(site):
+    with captured_context() as found:
+        write_events(site, {**EVENTS, "jobcenter.en.md": DROP_IN_EN, "lang.md": LONG}).build()
+    for lang in OTHER_LANGUAGES:  # exactly the bytes of serialising each event again
+        assert site.output.joinpath(f"{lang}/kalender.ics").read_bytes() == feed_as_before(found["context"], lang)
+    danish_data, english_data = (site.output.joinpath(name).read_bytes() for name in ("kalender.ics", "en/kalender.ics"))
+    danish = {str(e["UID"]): e for e in vevents(parse(danish_data))}
+    english = {str(e["UID"]): e for e in vevents(parse(english_data))}
+    assert f"klub.en+20130422@{HOST}" in english  # the split-off move, under the language's UID too
+    for uid, event in english.items():
+        if uid.startswith("jobcenter."):
+            continue
+        original = danish[uid.replace(".en", "", 1)]
+        assert event["SUMMARY"] == original["SUMMARY"] and event["DESCRIPTION"] == original["DESCRIPTION"]
+        assert ({k: v for k, v in event.property_items() if k != "UID"}
+                == {k: v for k, v in original.property_items() if k != "UID"})
+    assert {str(english[f"klub.en@{HOST}"]["SUMMARY"]), str(english[f"jobcenter.en@{HOST}"]["SUMMARY"])} == {
+        "Klubaften", "Job centre in flat 252"}
+    assert folded_uid(english_data) and not folded_uid(danish_data)  # the long slug took the slow way
+    expand = by_recurring_ical_events
+    assert [o for o in expand(english_data) if o[0] == "klub.en"] == [
+        ("klub.en", *o[1:]) for o in expand(danish_data) if o[0] == "klub"]
+
+
+@pytest.mark.parametrize("length", [10, 45, 46, 48, 49, 60])
+def test_swapping_uid_lines_equals_serialising_again_or_declines(length):
+    """CLUB's split-off move has the longest UID: 'UID:<slug>.en+20130422@rumforliv.dk' is length + 29 octets."""
+    settings = {"DEFAULT_EVENT_MINUTES": 120, "ESTATES": ["Lukretiavej"], "CATEGORIES": ["Børn, unge og familier"],
+                "AUDIENCES": ["unge"], "LANGUAGES": ["da"], "SITE_HOST": HOST, "SITEURL": "https://x.dk"}
+    slug = "k" * length
+    text = CLUB.replace("Hver mandag", "UID:snyd@x.dk; UID:" + "lang tekst " * 10 + "\n\n    UID:igen")
+    event = fake_event(text, settings, slug)
+    revision = feeds.Revision(3, dt.datetime(2013, 3, 4, tzinfo=UTC))
+    new = f"{slug}.en@{HOST}"
+    danish = feeds.event_ical(event, settings, revision)
+    expected = feeds.event_ical(SimpleNamespace(**{**vars(event), "uid": new}), settings, revision)
+    swapped = feeds.with_uid(danish, event.uid, new)
+    assert folded_uid(expected) == (length > 45)  # where icalendar folds (75 octets and more)
+    assert swapped == (None if length > 45 else expected)
+    assert feeds.with_uid(danish, f"andet@{HOST}", new) is None  # UIDs of another event: decline
+    assert feeds.with_uid(b"", event.uid, new) == b""  # an event with nothing left to show
+
+
+# --- The serialisation cache across builds -----------------------------------------
+
+
+def cache_keys(site) -> set[str]:
+    stored = pickle.loads(site.root.joinpath("cache", feeds.CACHE_FILE).read_bytes())
+    return set(stored["entries"])
+
+
+def test_a_second_build_with_the_cache_writes_the_same_bytes_and_serialises_nothing(site, tmp_path):
+    files = {**EVENTS, "jobcenter.en.md": DROP_IN_EN}
+    write_events(site, files).build()
+    first = ics_files(site, languages=True)
+    with captured_context() as found:
+        site.build()
+    serialiser = found["context"][feeds.SERIALISER]
+    assert ics_files(site, languages=True) == first
+    assert serialiser.misses == 0 and serialiser.hits == len(cache_keys(site)) == 8 + 1  # no draft; the translation
+    uncached = write_events(TinySite(tmp_path / "uncached"), files)
+    uncached.build(CACHE_CONTENT=False)
+    assert ics_files(uncached, languages=True) == first
+    assert not (uncached.root / "cache" / feeds.CACHE_FILE).exists()
+
+
+def test_after_a_title_change_only_that_event_is_serialised_again(site):
+    write_events(site).build()
+    before = cache_keys(site)
+    with captured_context() as found:
+        write_events(site, {"klub.md": CLUB.replace("Title: Klubaften", "Title: Klubaften for unge")}).build()
+    serialiser = found["context"][feeds.SERIALISER]
+    assert (serialiser.misses, serialiser.hits) == (1, len(before) - 1)
+    after = cache_keys(site)
+    assert len(before - after) == len(after - before) == 1  # the old entry is dropped, not kept
+    for name in ("kalender.ics", "kalender/klub.ics", "en/kalender.ics"):
+        titles = {str(e["SUMMARY"]) for e in vevents(parse(site.output.joinpath(name).read_bytes()))}
+        assert "Klubaften for unge" in titles and "Klubaften" not in titles
+
+
+@pytest.mark.parametrize("junk", [b"", b"not a pickle", pickle.dumps({"format": 1, "entries": [1]}),
+                                  pickle.dumps({"format": 1, "entries": {"k": SimpleNamespace()}}),
+                                  pickle.dumps(ValueError("a class")), pickle.dumps({"format": 0, "entries": {}})])
+def test_an_unreadable_cache_file_is_no_cache(tmp_path, junk):
+    path = tmp_path / feeds.CACHE_FILE
+    path.write_bytes(junk)
+    assert feeds.load_cache(path) == {}
+    assert feeds.load_cache(tmp_path / "missing") == {}
+
+
+def test_a_corrupt_cache_file_is_ignored_and_replaced(site):
+    write_events(site, {"klub.md": CLUB}).build()
+    expected = ics_files(site, languages=True)
+    site.root.joinpath("cache", feeds.CACHE_FILE).write_bytes(b"\x80\x04not a pickle")
+    site.build()
+    assert ics_files(site, languages=True) == expected
+    assert len(cache_keys(site)) == 1

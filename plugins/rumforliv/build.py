@@ -14,6 +14,8 @@ import json
 import logging
 import platform
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -22,7 +24,16 @@ import pelican
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from . import memo
 from .schema import ContentError, Problem
+
+
+def every_record(log: logging.Logger) -> logging.Logger:
+    """Pelican's loggers drop a warning or note they have seen before in this process; we need each one."""
+    for log_filter in list(log.filters):
+        if type(log_filter).__name__ == "LimitFilter":
+            log.removeFilter(log_filter)
+    return log
 
 
 class BuildFailed(Exception):
@@ -55,7 +66,11 @@ def build(settings_file: str | Path = "pelicanconf.py", output: str | Path | Non
     pelican_logger.addHandler(collector)
     try:
         settings["OUTPUT_PATH"] = str(staging)
-        stamp = trust_cache(settings, fingerprint(settings_file, overrides))
+        key = fingerprint(settings_file, overrides)
+        stamp = trust_cache(settings, key)
+        page_memo = None
+        if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
+            page_memo = settings[memo.SETTING] = memo.PageMemo(settings["CACHE_PATH"], target, staging, key)
         Pelican(settings).run()
         if collector.messages:
             raise BuildFailed("\n".join(collector.messages))
@@ -68,10 +83,16 @@ def build(settings_file: str | Path = "pelicanconf.py", output: str | Path | Non
         raise
     finally:
         pelican_logger.removeHandler(collector)
-    swap_into_place(staging, target)
+    swap_into_place(staging, target, Path(settings["CACHE_PATH"]) / TRASH)
+    if page_memo:
+        page_memo.save(target)  # only now: the pages it names are the ones in `target`
+        reused, pages = page_memo.reused, len(page_memo.written)
+        every_record(logging.getLogger(__name__)).info("%d of %d pages copied from the previous build", reused, pages,
+                                                       extra={"reused": reused, "pages": pages})
     return target
 
 
+TRASH = "old-output"  # in the cache folder: earlier sites being removed
 PELICAN_CACHES = ("Generator", "Generator-Readers")  # Pelican names its cache files <Generator class><suffix>
 CODE = Path(__file__).resolve().parent
 
@@ -119,7 +140,7 @@ def trust_cache(settings: dict, current: str):
     return record
 
 
-def swap_into_place(staging: Path, target: Path) -> None:
+def swap_into_place(staging: Path, target: Path, trash: Path | None = None) -> None:
     """Replace `target` by `staging` with two renames, so readers never see half a site."""
     staging.chmod(0o755)
     old = target.with_name(f".{target.name}.old")
@@ -127,7 +148,30 @@ def swap_into_place(staging: Path, target: Path) -> None:
     if target.exists():
         target.rename(old)
     staging.rename(target)
+    if old.exists():
+        discard(old, trash)
+
+
+def discard(old: Path, trash: Path | None) -> None:
+    """Remove the old site; from `trash` by a process of its own, as nothing needs to wait for it
+    (removing thousands of folders takes seconds on a virtual disk)."""
+    if trash is not None:
+        try:
+            trash.mkdir(parents=True, exist_ok=True)
+            old.rename(Path(tempfile.mkdtemp(prefix="output-", dir=trash)) / "site")
+        except OSError:  # the trash is on another file system
+            pass
+        else:
+            for leftover in trash.iterdir():  # this one, and any whose removal was cut short
+                remove_in_background(leftover)
+            return
     shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_in_background(folder: Path) -> None:
+    subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
+                      str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 __all__ = ["build", "BuildFailed", "ContentError", "Problem", "load_settings"]

@@ -1,4 +1,4 @@
-"""Calendar pages: week list, month grids, one page per activity, filters, /abonner/.
+"""Calendar pages: week list, month grids, busy days, one page per activity, filters, /abonner/.
 
 Every page reads the one expansion in `context["occurrences"]` (translations
 and drafts, which it does not hold, are expanded by the same Schedule code).
@@ -17,10 +17,13 @@ from urllib.parse import quote
 
 import segno
 from babel.dates import get_day_names
+from jinja2 import pass_context
 
+from .i18n import lang_of
 from .text import slugify
 
 WEEKS_AHEAD = 8  # /kalender/ and the filter pages
+DAY_LIMIT = 3  # occurrences a month grid's day shows; the rest are on the day's own page
 EVENT_DATES = 12  # coming dates listed on an activity's page
 
 
@@ -55,6 +58,23 @@ class Cell:
     date: dt.date
     in_month: bool
     occurrences: list = field(default_factory=list)
+
+    @property
+    def shown(self) -> list:
+        return self.occurrences[:DAY_LIMIT]
+
+    @property
+    def more(self) -> int:
+        """How many are left for the day page: a busy day keeps the grid short."""
+        return max(0, len(self.occurrences) - DAY_LIMIT)
+
+    @property
+    def url(self) -> str:
+        return day_url(self.date)
+
+
+def day_url(day: dt.date) -> str:
+    return f"kalender/{day:%Y}/{day:%m}/{day:%d}/"
 
 
 @dataclass
@@ -111,7 +131,7 @@ def monday(day: dt.date) -> dt.date:
 
 def weeks(occurrences, today: dt.date, count: int = WEEKS_AHEAD) -> list[Week]:
     """`count` weeks from today's week; only days from today on with something on them."""
-    index = by_day(occurrences)
+    index = by_day(coming(occurrences, today, count))
     result = []
     for number in range(count):
         week = Week(monday(today) + dt.timedelta(weeks=number))
@@ -121,6 +141,12 @@ def weeks(occurrences, today: dt.date, count: int = WEEKS_AHEAD) -> list[Week]:
                 week.days.append(Day(day, index[day]))
         result.append(week)
     return result
+
+
+def coming(occurrences, today: dt.date, count: int = WEEKS_AHEAD) -> list:
+    """Those on a day from today to the end of the `count`th week (the week lists show no more)."""
+    end = monday(today) + dt.timedelta(weeks=count)
+    return [occ for occ in occurrences if occ.day < end and occ.last_day >= today]
 
 
 def months(window: tuple[dt.date, dt.date]) -> list[Month]:
@@ -147,6 +173,82 @@ def weekday_names(lang: str = "da") -> list[tuple[str, str]]:
     """(short, full) names Monday..Sunday, from Babel."""
     short, full = get_day_names("abbreviated", locale=lang), get_day_names("wide", locale=lang)
     return [(short[i].rstrip("."), full[i]) for i in range(7)]
+
+
+# --- Each occurrence's markup, rendered once per build --------------------------
+
+OCCURRENCE_TEMPLATE = "partials/occurrence.html"
+VARIANTS = {"full": ("occurrence", {}), "dated": ("occurrence", {"show_title": False}), "compact": ("compact", {})}
+MARKUP_CACHE = "occurrence_markup"  # the build's cache, in the shared context (SiteGenerator.generate_context)
+
+
+def new_markup_cache(context: dict) -> None:
+    """One cache per build: Pelican shares this context dict between generators and drops it after."""
+    context[MARKUP_CACHE] = {}
+
+
+def occurrence_key(occ, variant: str, lang: str) -> tuple:
+    """What an occurrence's list item depends on: its event (the file, so a translation differs), its
+    times and status, the form and the page's language (everything else is the build's settings)."""
+    event = occ.event
+    return (event.source_path, event.lang, occ.start, occ.end, occ.original_start, occ.cancelled, occ.moved,
+            variant, lang)
+
+
+@pass_context
+def occurrence_item(context, occ, variant: str = "full"):
+    """`{{ occ|occurrence_item }}`: the occurrence's <li>, rendered the first time and reused after.
+
+    The same occurrence is shown on the week list, the filter pages and a day
+    page: rendering the macro each time was a large part of a build.
+    """
+    lang = lang_of(context)
+    cache = context.get(MARKUP_CACHE)
+    if cache is None:  # a template rendered outside a build (tests of single templates)
+        return render_item(context, occ, variant, lang)
+    key = occurrence_key(occ, variant, lang)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = render_item(context, occ, variant, lang)
+    return found
+
+
+@pass_context
+def event_part(context, event, part: str):
+    """`{{ occ.event|event_part("place") }}`: a piece of an item that only its event decides (title
+    link, place), rendered once for all of a weekly activity's occurrences."""
+    lang = lang_of(context)
+    cache = context.get(MARKUP_CACHE)
+    key = ("event", event.source_path, event.lang, part, lang)
+    found = cache.get(key) if cache is not None else None
+    if found is None:
+        found = getattr(macros(context, lang), part)(event)
+        if cache is not None:
+            cache[key] = found
+    return found
+
+
+def render_item(context, occ, variant: str, lang: str):
+    macro, arguments = VARIANTS[variant]
+    return getattr(macros(context, lang), macro)(occ, **arguments)
+
+
+def macros(context, lang: str):
+    """partials/occurrence.html's macros, in a module that knows only what they read (and the cache)."""
+    cache = context.get(MARKUP_CACHE)
+    env = context.environment
+    key = ("module", id(env), lang)
+    module = cache.get(key) if cache is not None else None
+    if module is None:
+        names = ("SITEURL", "DEFAULT_LANG", "RTL_LANGUAGES", "LANGUAGES", MARKUP_CACHE)
+        module = env.get_template(OCCURRENCE_TEMPLATE).make_module(
+            {"page_lang": lang, **{name: context.get(name) for name in names}})
+        if cache is not None:
+            cache[key] = module
+    return module
+
+
+FILTERS = {"occurrence_item": occurrence_item, "event_part": event_part}
 
 
 # --- Filters -----------------------------------------------------------------
@@ -255,10 +357,11 @@ def write_all(generator, writer):
                           relative_urls=False, **values)
 
     common = {"filter_groups": groups, "months": [m for m in all_months if m.first >= today.replace(day=1)]}
-    write("kalender/index.html", "calendar", "kalender/", weeks=weeks(occurrences, today), chosen=None, **common)
+    soon = coming(occurrences, today)
+    write("kalender/index.html", "calendar", "kalender/", weeks=weeks(soon, today), chosen=None, **common)
     for group in groups.values():
         for chosen in group:
-            shown = [occ for occ in occurrences if chosen.matches(occ.event)]
+            shown = [occ for occ in soon if chosen.matches(occ.event)]
             write(f"{chosen.url}index.html", "calendar_filter", chosen.url,
                   weeks=weeks(shown, today), chosen=chosen, **common)
     write_months(write, occurrences, all_months)
@@ -272,20 +375,33 @@ def write_months(write, occurrences, all_months: list[Month]) -> None:
     index = by_day(occurrences)
     names = weekday_names()
     for number, month in enumerate(all_months):
+        grid = month_grid(index, month)
         write(f"{month.url}index.html", "calendar_month", month.url,
-              month=month, grid=month_grid(index, month), weekdays=names,
+              month=month, grid=grid, weekdays=names,
               previous=all_months[number - 1] if number else None,
               next=all_months[number + 1] if number + 1 < len(all_months) else None)
+        write_days(write, month, grid)
+
+
+def write_days(write, month: Month, grid: list[Row]) -> None:
+    """A page for each day too busy for its cell, with every occurrence; quiet days need none."""
+    for row in grid:
+        for cell in row.cells:
+            if cell.more:
+                write(f"{cell.url}index.html", "calendar_day", cell.url,
+                      day=cell.date, occurrences=cell.occurrences, month=month)
 
 
 def write_events(write, context: dict, today: dt.date) -> None:
+    groups = None
     for event in context["events"] + context["event_translations"] + context["draft_events"]:
+        groups = groups or filters(event.settings)  # the same for every event: made once, not per page
         location = getattr(event, "location", "")
         write(event.save_as, event.template, event.url, event=event,
               coming=coming_dates(event, context, today)[:EVENT_DATES],
               map_url=map_url(location),
               feed=None if event.status == "draft" else event.url.rstrip("/") + ".ics",  # drafts have no feed
-              links=event_links(event, filters(event.settings)))
+              links=event_links(event, groups))
 
 
 def event_links(event, groups: dict[str, list[Filter]]) -> dict[str, list[Filter]]:

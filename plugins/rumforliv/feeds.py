@@ -17,13 +17,22 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import io
 import json
+import os
+import pickle
+import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import icalendar
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
+from . import memo
+from .build import code_fingerprint
 from .i18n import translate
+from .memo import source_digest
 from .recurrence import CHECK_HORIZON_YEARS, TZ, UTC, day_of, moved_start
 from .text import slugify
 
@@ -312,6 +321,8 @@ def build_calendar(events, settings, name: str, revisions: dict | None = None) -
 # on); building and folding its VEVENTs for each was half of a cold build. So
 # each event is serialised once, and a feed is its head, the zone and those
 # bytes: exactly what Calendar.to_ical() writes for the same components.
+# The language feeds take the same bytes with other UIDs (`with_uid`), and
+# a rebuild takes them from the cache of the last one (`Serialiser`).
 
 END = b"END:VCALENDAR\r\n"
 
@@ -337,6 +348,17 @@ def feed_ical(name: str, events: list[bytes], settings: dict) -> bytes:
 def write_ical(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
+
+
+def write_feed(output: Path, relative: str, name: str, events: list[bytes], settings: dict) -> None:
+    """One .ics file of `events` (serialised); linked from the last build if its name and events are the same."""
+    page_memo = settings.get(memo.SETTING)
+    key = page_memo.file_key(relative, name.encode(), *events) if page_memo else None
+    if key and page_memo.reuse(relative, key):
+        return
+    write_ical(Path(output) / relative, feed_ical(name, events, settings))
+    if key:
+        page_memo.record(relative, key)
 
 
 def is_recent(event, today: dt.date, past_days: int = PAST_DAYS) -> bool:
@@ -384,13 +406,168 @@ def write_all(context, settings, output):
     save_revisions(path, revisions)
     versions = [(event, event) for event in events]
     versions += [(translation, event) for event in events for translation in getattr(event, "translations", [])]
+    serialiser = serialiser_for(context, settings)
     serialised = {
-        shown.uid: event_ical(shown, settings, revision_of(revisions, original, today))
+        shown.uid: serialiser.ical(shown, original, revision_of(revisions, original, today))
         for shown, original in versions
     }
+    serialiser.save()
     targets = feeds(events, settings)
     for shown, original in versions[len(events):]:
         targets[event_feed_path(shown)] = (feed_name(settings, shown.title), [shown])
     for relative, (name, chosen) in sorted(targets.items()):
         chosen = sorted(chosen, key=lambda e: e.uid)
-        write_ical(Path(output) / relative, feed_ical(name, [serialised[event.uid] for event in chosen], settings))
+        write_feed(output, relative, name, [serialised[event.uid] for event in chosen], settings)
+
+
+# --- Serialised events across feeds and builds ---------------------------------
+# The language feeds (languages.py) reuse this build's bytes, and with
+# CACHE_CONTENT a rebuild reuses the last build's: folding is most of a feed's cost.
+
+CACHE_FILE = "ical-events.pickle"  # in CACHE_PATH: {"format": n, "entries": {key: bytes}}
+CACHE_FORMAT = 1
+SERIALISER = "ical_serialiser"  # the context key under which one build's feeds share a Serialiser
+
+
+def serialisation_key(shown, original, revision: Revision, settings: dict) -> str:
+    """SHA-256 of everything `event_ical(shown, settings, revision)` reads.
+
+    The sources and the code would be enough; the values as read (title,
+    description, URL, schedule ...) are added because they also depend on
+    settings (Markdown, URL patterns, catalogues) and cost little to hash.
+    """
+    category = getattr(shown, "category", None)
+    parts = [
+        CACHE_FORMAT, code_fingerprint(), icalendar.__version__,
+        source_digest(shown), source_digest(original),
+        revision.sequence, revision.modified.isoformat(), shown.uid, getattr(shown, "lang", None),
+        site_base(settings), settings.get("SITE_HOST"), settings.get("TIMEZONE"),
+        shown.url, shown.title, shown.location, description(shown), category.name if category else None,
+        repr(shown.schedule),
+    ]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+class PlainUnpickler(pickle.Unpickler):
+    """Loads only dicts, strings, bytes and numbers: the cache file holds nothing else."""
+
+    def find_class(self, module, name):
+        raise pickle.UnpicklingError(f"{module}.{name} in {CACHE_FILE}")
+
+
+def load_cache(path: Path) -> dict[str, bytes]:
+    """The stored entries; a missing, corrupt or foreign file is simply no cache."""
+    try:
+        stored = PlainUnpickler(io.BytesIO(path.read_bytes())).load()
+        entries = stored["entries"] if stored.get("format") == CACHE_FORMAT else {}
+    except Exception:  # any unreadable cache means starting cold
+        return {}
+    if not isinstance(entries, dict):
+        return {}
+    return {key: data for key, data in entries.items() if isinstance(key, str) and isinstance(data, bytes)}
+
+
+def save_cache(path: Path, entries: dict[str, bytes]) -> None:
+    """Sorted (the same entries give the same file) and atomic (a reader never sees half)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = pickle.dumps({"format": CACHE_FORMAT, "entries": dict(sorted(entries.items()))}, protocol=4)
+    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(partial, 0o644)  # as the other cache files, not mkstemp's 0o600
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+
+
+class Serialiser:
+    """`event_ical` with a memory: each version once per build, and across builds by key."""
+
+    def __init__(self, settings: dict):
+        self.settings = settings
+        use = settings.get("CACHE_CONTENT")
+        self.path = Path(settings["CACHE_PATH"]) / CACHE_FILE if use else None
+        load = self.path is not None and settings.get("LOAD_CONTENT_CACHE", True)
+        self.stored = load_cache(self.path) if load else {}
+        self.on_disk = set(self.stored)
+        self.used: dict[str, bytes] = {}  # only these are saved: the cache never outgrows the content
+        self.built: dict[int, tuple] = {}  # id(shown) -> (shown, revision, bytes), within this build
+        self.hits = self.misses = 0
+
+    def ical(self, shown, original, revision: Revision) -> bytes:
+        """event_ical(shown, ...) with `original`'s revision, from memory where the key matches."""
+        known = self.built.get(id(shown))
+        if known is not None and known[0] is shown and known[1] == revision:
+            return known[2]
+        key = serialisation_key(shown, original, revision, self.settings)
+        data = self.used.get(key, self.stored.get(key))
+        if data is None:
+            self.misses += 1
+            data = event_ical(shown, self.settings, revision)
+        else:
+            self.hits += 1
+        self.used[key] = data
+        self.built[id(shown)] = (shown, revision, data)
+        return data
+
+    def save(self) -> None:
+        """Write this build's entries, only when they differ from the file's (cheap to call again)."""
+        if self.path is None or set(self.used) == self.on_disk:
+            return
+        save_cache(self.path, self.used)
+        self.on_disk = set(self.used)
+
+
+def serialiser_for(context: dict, settings: dict) -> Serialiser:
+    """The build's one Serialiser: the Danish feeds make it, the language feeds reuse it."""
+    if SERIALISER not in context:
+        context[SERIALISER] = Serialiser(settings)
+    return context[SERIALISER]
+
+
+# A UID the build writes as is: no escaping, one octet per character.
+PLAIN_UID = re.compile(r"[A-Za-z0-9._+@-]+")
+# icalendar folds a content line from 75 octets on (RFC 5545: at most 75 per line).
+UNFOLDED_MAX = 74
+
+
+def with_uid(data: bytes, old: str, new: str) -> bytes | None:
+    """`data` (event_ical of an event with UID `old`) as written under UID `new`, or None if unsure.
+
+    Only UID lines differ (split-off moves carry `+YYYYMMDD` before the
+    '@'), so they are swapped and nothing else. Any UID line that is or
+    would be folded, or that is neither form of `old`, gives None: the
+    caller then serialises the event itself.
+    """
+    if not (PLAIN_UID.fullmatch(old) and PLAIN_UID.fullmatch(new)):
+        return None
+    lines = data.split(b"\r\n")
+    if lines[-1] != b"":
+        return None  # not whole lines
+    swapped = 0
+    for index, line in enumerate(lines):
+        if not line.startswith(b"UID:"):
+            continue
+        if lines[index + 1][:1] in (b" ", b"\t"):
+            return None  # folded: the value goes on in the next line
+        uid = split_off_uid(line[4:].decode("ascii", "replace"), old, new)
+        line = f"UID:{uid}".encode() if uid else b""
+        if not uid or len(line) > UNFOLDED_MAX:
+            return None
+        lines[index] = line
+        swapped += 1
+    if swapped != lines.count(b"BEGIN:VEVENT"):
+        return None  # each VEVENT has exactly one UID line
+    return b"\r\n".join(lines)
+
+
+def split_off_uid(value: str, old: str, new: str) -> str | None:
+    """`new` where `value` is `old`; its split-off form where `value` is `old`'s; else None."""
+    if value == old:
+        return new
+    match = re.fullmatch(r".*\+(\d{8})@.*", value)
+    if match and value == old.replace("@", f"+{match[1]}@", 1):
+        return new.replace("@", f"+{match[1]}@", 1)
+    return None

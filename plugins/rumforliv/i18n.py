@@ -24,6 +24,7 @@ import functools
 import gettext as gettext_module
 import inspect
 import io
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,8 @@ from babel.support import Translations
 from jinja2 import pass_context
 from markupsafe import Markup
 from pelican.writers import Writer
+
+from . import memo, parallel
 
 
 CATALOGUES = Path(__file__).resolve().parents[2] / "translations"
@@ -118,6 +121,7 @@ def direction(lang: str, settings: dict) -> str:
     return "rtl" if lang in settings.get("RTL_LANGUAGES", ()) else "ltr"
 
 
+@functools.cache  # asked on every page, for every language
 def language_name(lang: str) -> str:
     """The language's own name for itself ('Dansk', 'Türkçe', 'العربية')."""
     name = Locale.parse(lang).get_display_name(lang)
@@ -356,7 +360,16 @@ def localized_url(context, url: str) -> str:
 
 
 class LanguageWriter(Writer):
-    """Pelican's writer, telling every template the language and versions of its page."""
+    """Pelican's writer, telling every template the language and versions of its page.
+
+    A page whose inputs did not change since the last build is copied from it
+    (memo.py); the others wait in `pending` until every generator has queued
+    its pages, and are then rendered on two cores (parallel.py).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pending: list[parallel.PendingPage] = []
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
@@ -368,12 +381,46 @@ class LanguageWriter(Writer):
             page_url = url if url is not None else name
             kwargs["page_versions"] = content_versions(item) if item else (
                 listing_versions(page_url, self.settings) or {lang: page_url})
-        token = _rendering.set(lang)
+        if paginated is not None or {"articles", "dates"} & kwargs.keys():  # Pelican paginates these: now
+            token = _rendering.set(lang)
+            try:
+                return super().write_file(name, template, context, relative_urls, paginated,
+                                          template_name, override_output, url, **kwargs)
+            finally:
+                _rendering.reset(token)
+        page_memo = self.settings.get(memo.SETTING)
+        key = None
+        if page_memo:
+            key = page_memo.key(name, template, context, self.settings, url=url, relative_urls=relative_urls,
+                                **kwargs)
+            if key and page_memo.reuse(name, key):
+                return
+        self.pending.append(parallel.PendingPage(name, template, context, relative_urls, template_name,
+                                                 override_output, url, lang, key, kwargs))
+
+    def _open_w(self, filename, encoding, override=False):
+        """A file here may be a hard link to the previous build's (memo.py): replace it, never write through it."""
+        if filename not in self._written_files and os.path.lexists(filename):  # Pelican's own rules after
+            os.unlink(filename)
+        return super()._open_w(filename, encoding, override)
+
+    def render(self, page: parallel.PendingPage) -> tuple[str, list] | None:
+        """Write one queued page; returns its page-memo record, if it has a key."""
+        token = _rendering.set(page.lang)
         try:
-            return super().write_file(name, template, context, relative_urls, paginated,
-                                      template_name, override_output, url, **kwargs)
+            super().write_file(page.name, page.template, page.context, page.relative_urls, None,
+                               page.template_name, page.override_output, page.url, **page.values)
         finally:
             _rendering.reset(token)
+        page_memo = self.settings.get(memo.SETTING)
+        return page_memo.record(page.name, page.key) if page_memo and page.key else None
+
+    def render_pending(self) -> None:
+        pages, self.pending = self.pending, []
+        records = parallel.render_all(self, pages, self.settings)
+        page_memo = self.settings.get(memo.SETTING)
+        if page_memo:
+            page_memo.written.update(dict(records))  # a forked child's records reach this process only so
 
 
 # --- Signal handlers (connected in plugin.py) ----------------------------------------------

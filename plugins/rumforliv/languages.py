@@ -50,8 +50,15 @@ def schedule_problems(events, settings: dict) -> list[schema.Problem]:
 
 
 def localized_occurrences(occurrences, lang: str):
-    """The calendar with each event in `lang` where a translation exists."""
-    return [replace(occ, event=localize(occ.event, lang)) for occ in occurrences]
+    """The calendar with each event in `lang` where a translation exists (the rest are the Danish objects)."""
+    versions = {}
+    result = []
+    for occ in occurrences:
+        event = occ.event
+        if event not in versions:
+            versions[event] = localize(event, lang)
+        result.append(occ if versions[event] is event else replace(occ, event=versions[event]))
+    return result
 
 
 # --- Listings in every language ----------------------------------------------------------
@@ -91,7 +98,7 @@ class LanguagesGenerator(Generator):
         news = site.latest_news(context["articles"], settings)
         self.write(writer, lang, "", "home",
                    intro=localize(intro, lang) if intro else None,
-                   upcoming=site.upcoming(occurrences, settings["TODAY"], 7),
+                   **site.agenda(occurrences, settings["TODAY"]),
                    latest_news=[localize(article, lang) for article in news])
 
     def write_calendar(self, writer, lang, occurrences):
@@ -138,10 +145,23 @@ def write_feed(context, settings, lang: str, output: Path) -> None:
     revisions = feeds.load_revisions(Path(settings["PATH"]) / feeds.REVISIONS_FILE)
     recent = [e for e in context["events"] if feeds.is_recent(e, today, settings.get("FEED_PAST_DAYS", feeds.PAST_DAYS))]
     pairs = sorted(zip(recent, feed_events(recent, lang)), key=lambda pair: pair[1].uid)
-    serialised = [feeds.event_ical(shown, settings, feeds.revision_of(revisions, original, today))
+    serialiser = feeds.serialiser_for(context, settings)  # the Danish feeds' bytes of this build
+    serialised = [feed_event_ical(serialiser, original, shown, feeds.revision_of(revisions, original, today))
                   for original, shown in pairs]
     name = translate(lang, FEED_NAME) % {"site": settings["SITENAME"]}
-    feeds.write_ical(output / lang / "kalender.ics", feeds.feed_ical(name, serialised, settings))
+    feeds.write_feed(output, f"{lang}/kalender.ics", name, serialised, settings)
+    serialiser.save()  # only writes if this feed needed an entry the Danish feeds did not
+
+
+def feed_event_ical(serialiser, original, shown, revision) -> bytes:
+    """An untranslated event is the Danish bytes with the feed's UIDs (only they differ);
+    a translation, or anything `with_uid` is unsure of, is serialised as itself."""
+    if isinstance(shown, InLanguage):
+        danish = serialiser.ical(original, original, revision)
+        swapped = feeds.with_uid(danish, original.uid, shown.uid)
+        if swapped is not None:
+            return swapped
+    return serialiser.ical(shown, original, revision)
 
 
 # --- Newsletter editions -------------------------------------------------------------------

@@ -34,16 +34,9 @@ from dateutil.relativedelta import relativedelta
 from pelican.generators import Generator
 
 from . import imposition, schema
+from .build import every_record
 from .reader import render_markdown
 from .recurrence import expand
-
-def every_record(log: logging.Logger) -> logging.Logger:
-    """Pelican's loggers drop a warning or note they have seen before in this process; we need each one."""
-    for log_filter in list(log.filters):
-        if type(log_filter).__name__ == "LimitFilter":
-            log.removeFilter(log_filter)
-    return log
-
 
 logger = every_record(logging.getLogger(__name__))
 

@@ -13,6 +13,7 @@ from .guide import GuideGenerator
 from .reader import StrictReader
 from .site import SiteGenerator
 from .newsletter import NewsletterGenerator
+from .parallel import PendingPages
 from .text import FILTERS
 from .words import FILTERS as WORD_FILTERS
 
@@ -38,6 +39,7 @@ def on_initialized(pelican):
     settings["TODAY"] = site_today(settings)
     settings.setdefault("JINJA_FILTERS", {}).update(FILTERS)
     settings["JINJA_FILTERS"].update(WORD_FILTERS)
+    settings["JINJA_FILTERS"].update(site.FILTERS)
     passed = schema.CheckedTree()
     problems = schema.check_tree(settings, passed)
     if problems:
@@ -57,7 +59,8 @@ def add_reader(readers):
 
 
 def add_generators(pelican):
-    return [EventsGenerator, SiteGenerator, NewsletterGenerator, languages.LanguagesGenerator, GuideGenerator]
+    return [EventsGenerator, SiteGenerator, NewsletterGenerator, languages.LanguagesGenerator, GuideGenerator,
+            PendingPages]  # last: renders what the others queued
 
 
 def register():

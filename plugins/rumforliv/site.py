@@ -17,12 +17,23 @@ from . import calendar_pages, feeds
 FRONT_PAGE_SLUG = "forside"  # this page's text is the front page's intro
 ACTIVITY_PREFIX = "indsatser/"  # content/sider/indsatser/: one page per activity
 FOCUS_PREFIX = "fokus/"  # content/sider/fokus/: one page per focus area
+FILTERS = calendar_pages.FILTERS  # the site's own Jinja filters (registered in plugin.py)
 
 
 def upcoming(occurrences, first: dt.date, days: int):
     """Occurrences on days first .. first+days-1."""
     last = first + dt.timedelta(days=days - 1)
     return [occ for occ in occurrences if first <= occ.day <= last or (occ.day < first <= occ.last_day)]
+
+
+FRONT_PAGE_DAYS = 7
+FRONT_PAGE_LIMIT = 10  # a busy week still fits a phone screen or two (and the page stays light)
+
+
+def agenda(occurrences, today: dt.date) -> dict:
+    """The front page's "next 7 days": the first few, and how many there are in all."""
+    coming = upcoming(occurrences, today, FRONT_PAGE_DAYS)
+    return {"upcoming": coming[:FRONT_PAGE_LIMIT], "upcoming_count": len(coming)}
 
 
 def latest_news(articles, settings) -> list:
@@ -78,6 +89,7 @@ class SiteGenerator(Generator):
     def generate_context(self):
         # Runs after PagesGenerator.generate_context and before any page is written.
         context = self.context
+        calendar_pages.new_markup_cache(context)  # before any page is written, every build afresh
         pages = context.get("pages", [])
         keep_front_page_unwritten(pages + context.get("hidden_pages", []))
         context["focus_pages"] = focus_pages(pages)
@@ -92,7 +104,7 @@ class SiteGenerator(Generator):
             self.get_template("home"),
             context,
             intro=pages.get(FRONT_PAGE_SLUG),
-            upcoming=upcoming(context["occurrences"], today, 7),
+            **agenda(context["occurrences"], today),
             latest_news=latest_news(context["articles"], self.settings),
             url="",
             relative_urls=False,

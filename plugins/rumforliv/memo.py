@@ -1,0 +1,208 @@
+"""What a rebuild may reuse: a page whose inputs did not change is linked, not rendered.
+
+A page is rendered from its template, the values its generator passes to
+that template, and what every page may show (settings, theme, catalogues,
+the site's pages for menus, today's date). A digest of all that is the
+page's key; `pages.json` in the cache folder remembers the key of every page
+of the last successful build, with the size and time of the file it wrote.
+When the key and the file are the same, the file is linked (or copied) from
+the previous `output/` into the new one instead of being rendered again.
+
+Values are digested by what they are: content by its source file (and its
+translations'), dataclasses field by field, lists in order. A value of any
+other kind makes its page render as usual, so an unknown input can cost
+time but never show stale text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
+
+SETTING = "PAGE_MEMO"  # the build's PageMemo, in the settings every writer sees
+MANIFEST = "pages.json"
+SIMPLE = (str, int, float, bool, dt.date, dt.time, dt.timedelta, Path, type(None))  # date covers datetime
+DEEPEST = 40  # nesting beyond this is not a page's data but a cycle
+
+
+def source_digest(content) -> str:
+    """SHA-256 of the content's source file, read once per object (a build reads each file once)."""
+    digest = getattr(content, "_source_digest", None)
+    if digest is None:
+        digest = hashlib.sha256(Path(content.source_path).read_bytes()).hexdigest()
+        content._source_digest = digest
+    return digest
+
+
+def folder_digest(folder: Path) -> str:
+    """Every file's relative path and bytes, in a stable order."""
+    digest = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class Unmemoizable(Exception):
+    """A value the memo cannot digest: its page is rendered."""
+
+
+class PageMemo:
+    """One build's reuse of the previous build's pages."""
+
+    def __init__(self, cache: Path, previous: Path, staging: Path, build_key: str):
+        self.file = Path(cache) / MANIFEST
+        self.previous, self.staging, self.build_key = Path(previous), Path(staging), build_key
+        self.known = self.load()
+        self.written: dict[str, list] = {}
+        self.reused = 0
+        self.site: bytes | None = None  # digest of what every page may show; set on the first page
+        self._digests: dict[int, bytes] = {}  # id(object) -> digest, for content and dataclasses
+        self._alive: list = []  # those objects, kept so that no other object takes their id
+        self._folders: set[Path] = set()  # made in staging already
+
+    def load(self) -> dict:
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data.get("pages", {}) if isinstance(data, dict) and data.get("output") == str(self.previous) else {}
+
+    # --- Keys ---------------------------------------------------------------------
+
+    def key(self, name: str, template, context: dict, settings: dict, **values) -> str | None:
+        """The page's key, or None when one of its values cannot be digested."""
+        if self.site is None:
+            self.site = self.site_digest(context, settings)
+        digest = hashlib.sha256(self.site)
+        digest.update(repr((name, getattr(template, "name", None))).encode())
+        try:
+            for field in sorted(values):
+                digest.update(field.encode() + b"\0" + self.digest(values[field]))
+        except (Unmemoizable, RecursionError):
+            return None
+        return digest.hexdigest()
+
+    def file_key(self, name: str, *parts: bytes) -> str:
+        """The key of a file made from `parts` alone (with settings and code): a feed from its events."""
+        digest = hashlib.sha256(self.build_key.encode() + b"\0" + name.encode())
+        for part in parts:
+            digest.update(hashlib.sha256(part).digest())
+        return digest.hexdigest()
+
+    def site_digest(self, context: dict, settings: dict) -> bytes:
+        """What any page may show besides its own values."""
+        from .i18n import CATALOGUES
+
+        digest = hashlib.sha256(self.build_key.encode())
+        digest.update(repr((str(settings.get("TODAY")), settings.get("SITEURL"))).encode())
+        digest.update(folder_digest(Path(settings["THEME"])).encode())
+        digest.update(folder_digest(CATALOGUES).encode())
+        pages = [page for kind in ("pages", "hidden_pages", "draft_pages") for page in context.get(kind, [])]
+        for page in sorted(pages, key=lambda p: p.source_path):  # menus, focus areas, activities
+            digest.update(self.digest(page))
+        return digest.digest()
+
+    def digest(self, value, depth: int = 0) -> bytes:
+        if isinstance(value, SIMPLE):
+            return hashlib.sha256(repr(value).encode()).digest()  # repr tells Markup from str
+        if depth > DEEPEST:
+            raise Unmemoizable(type(value).__name__)
+        if isinstance(value, (list, tuple)):
+            return hashlib.sha256(b"[" + b"".join([self.digest(item, depth + 1) for item in value])).digest()
+        if isinstance(value, dict):
+            return self.combine(b"{", (self.digest(k, depth + 1) + self.digest(v, depth + 1)
+                                       for k, v in value.items()))
+        if isinstance(value, (set, frozenset)):
+            return self.combine(b"(", sorted(self.digest(item, depth + 1) for item in value))
+        if isinstance(value, URLWrapper):
+            return self.digest((type(value).__name__, value.name, value.slug, value.url))
+        known = self._digests.get(id(value))
+        if known is not None:
+            return known
+        if isinstance(value, Content) or hasattr(value, "source_path"):
+            result = self.content_digest(value)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            result = self.dataclass_digest(value, depth)
+        else:
+            raise Unmemoizable(type(value).__name__)
+        self._digests[id(value)] = result
+        self._alive.append(value)
+        return result
+
+    def dataclass_digest(self, value, depth: int) -> bytes:
+        """Field by field; simple fields go into one hash as they are (an occurrence is mostly dates)."""
+        parts = [type(value).__name__]
+        for f in dataclasses.fields(value):
+            if f.compare:  # compare=False marks helpers, not data (a filter's match function)
+                item = getattr(value, f.name)
+                parts.append(item if isinstance(item, SIMPLE) else self.digest(item, depth + 1))
+        return hashlib.sha256(repr(parts).encode()).digest()
+
+    def content_digest(self, content) -> bytes:
+        """A news item, page or event: its source and its translations' (URLs follow from them and the
+        settings); the status, which today's date may have changed to draft."""
+        own = (type(content).__name__, content.source_path, source_digest(content),
+               getattr(content, "lang", None), getattr(content, "status", None))
+        others = sorted((t.source_path, source_digest(t), getattr(t, "lang", None), getattr(t, "status", None))
+                        for t in getattr(content, "translations", []))
+        return hashlib.sha256(repr((own, others)).encode()).digest()
+
+    @staticmethod
+    def combine(tag: bytes, parts) -> bytes:
+        digest = hashlib.sha256(tag)
+        for part in parts:
+            digest.update(part)
+        return digest.digest()
+
+    # --- Reuse --------------------------------------------------------------------
+
+    def reuse(self, name: str, key: str) -> bool:
+        """Copy the previous build's file for `name` if it was made from the same key."""
+        known = self.known.get(name)
+        source = self.previous / name
+        if not known or known[0] != key or not self.same_file(source, known):
+            return False
+        target = self.staging / name
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        try:
+            os.link(source, target)  # the writer never writes through a link (LanguageWriter._open_w)
+        except OSError:  # a file system without hard links
+            shutil.copyfile(source, target)
+        self.reused += 1
+        self.record(name, key)
+        return True
+
+    @staticmethod
+    def same_file(path: Path, known: list) -> bool:
+        """The file the last build wrote, untouched since (size and modification time)."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return False
+        return [stat.st_size, stat.st_mtime_ns] == known[1:]
+
+    def record(self, name: str, key: str) -> tuple[str, list]:
+        stat = (self.staging / name).stat()
+        self.written[name] = entry = [key, stat.st_size, stat.st_mtime_ns]
+        return name, entry
+
+    def save(self, output: Path) -> None:
+        """After a successful build: the pages now in `output`, for the next build."""
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        data = json.dumps({"output": str(output), "pages": dict(sorted(self.written.items()))}, indent=0)
+        handle, temporary = tempfile.mkstemp(dir=self.file.parent, prefix=".pages.")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(data)
+        os.replace(temporary, self.file)

@@ -1,0 +1,191 @@
+"""A rebuild copies the pages whose inputs did not change, and gives exactly what a cold build gives.
+
+Each case builds a site, changes one thing an editor (or the calendar) changes,
+rebuilds into the same output with the same cache, and compares every file
+with a cold build of the changed site into a fresh folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import HOMEWORK, NEWS, ROOT, TinySite
+from rumforliv import i18n, parallel
+from rumforliv.build import BuildFailed
+from test_i18n import HOMEWORK_AR, NEWS_EN, NEWS_WITH_SLUG
+from test_reproducible import CAMP, ISSUE, KNITTING, PAGE, SECTION, assert_identical, build_into
+
+FILES = {
+    "content/nyheder/fastelavn.md": NEWS_WITH_SLUG,
+    "content/nyheder/fastelavn.en.md": NEWS_EN,
+    "content/nyheder/vaar.md": NEWS.replace("Fastelavn i Akacieparken", "Forår på Lukretiavej")
+    .replace("2013-02-11", "2013-03-02"),
+    "content/kalender/lektiecafe.md": HOMEWORK,
+    "content/kalender/lektiecafe.ar.md": HOMEWORK_AR,
+    "content/kalender/lejr.md": CAMP,
+    "content/kalender/strik.md": KNITTING,
+    "content/sider/forside.md": PAGE,
+    "content/sider/kontakt.md": "Title: Kontakt\n\nKom forbi sekretariatet.\n",
+    "newsletter/2013-1/index.md": ISSUE,
+    "newsletter/2013-1/30-driften.md": SECTION,
+}
+
+
+class Reuse(logging.Handler):
+    """How many pages the last build copied from the one before."""
+
+    def __init__(self):
+        super().__init__(level=logging.INFO)
+        self.reused: list[int] = []
+
+    def emit(self, record):
+        if hasattr(record, "reused"):
+            self.reused.append(record.reused)
+
+
+@pytest.fixture
+def reuse():
+    handler, logger = Reuse(), logging.getLogger("rumforliv.build")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    yield handler
+    logger.removeHandler(handler)
+
+
+@pytest.fixture
+def site(site):
+    theme = site.root / "theme"
+    shutil.copytree(ROOT / "theme", theme)  # its own copy, so a case may edit a template
+    site.write(FILES)
+    site.theme = theme
+    return site
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+CHANGES = {
+    "news text": lambda s: edit(s.content / "nyheder/vaar.md", "120 børn", "130 børn"),
+    "news title": lambda s: edit(s.content / "nyheder/vaar.md", "Forår på Lukretiavej", "Forår i gården"),
+    "new news item": lambda s: s.write({"content/nyheder/ny.md": NEWS.replace("Fastelavn i Akacieparken", "Ny")
+                                        .replace("2013-02-11", "2013-03-03")}),
+    "event title": lambda s: edit(s.content / "kalender/strik.md", "Title: Strikkeklub", "Title: Strik og kaffe"),
+    "event time": lambda s: edit(s.content / "kalender/strik.md", "2013-01-08 10:00", "2013-01-08 09:30"),
+    "event translation": lambda s: edit(s.content / "kalender/lektiecafe.ar.md", "مساعدة", "مساعدة كبيرة"),
+    "page": lambda s: edit(s.content / "sider/forside.md", "Her kan du", "Her kan I"),
+    "newsletter section": lambda s: edit(s.root / "newsletter/2013-1/30-driften.md", "sortere", "sortere godt"),
+    "template": lambda s: edit(s.theme / "templates/base.html", "Spring til indholdet", "Gå til indholdet"),
+    "event removed": lambda s: (s.content / "kalender/lejr.md").unlink(),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_rebuild_after_a_change_equals_a_cold_build(site, reuse, change):
+    build_into(site, "output", THEME=str(site.theme))
+    CHANGES[change](site)
+    rebuilt = build_into(site, "output", THEME=str(site.theme))
+    cold = build_into(site, "output-cold", cache="cache-cold", THEME=str(site.theme))
+    assert_identical(cold, rebuilt)
+    if change not in ("template", "page"):  # templates and pages (menus, focus areas) reach every page
+        assert reuse.reused[1] > 0, "the rebuild copied no page from the build before"
+
+
+def test_a_new_day_rebuilds_what_shows_today(site, reuse):
+    """A daily build moves "this week" on; it must not copy yesterday's front page."""
+    build_into(site, "output", THEME=str(site.theme))
+    os.environ["SITE_TODAY"] = "2013-03-05"  # the site fixture puts it back after the test
+    rebuilt = build_into(site, "output", THEME=str(site.theme))
+    cold = build_into(site, "output-cold", cache="cache-cold", THEME=str(site.theme))
+    assert_identical(cold, rebuilt)
+
+
+def test_nothing_changed_copies_every_page(site, reuse):
+    first = build_into(site, "output", THEME=str(site.theme))
+    pages = len(list(first.rglob("*.html")))
+    build_into(site, "output", THEME=str(site.theme))
+    assert reuse.reused[1] >= pages - 25  # all but Pelican's paginated lists and feeds' pages
+
+
+def test_a_failed_build_leaves_the_memo_of_the_last_good_one(site, reuse):
+    """The pages the failed build rendered never reached output/, so they must not count as there."""
+    good = build_into(site, "output", THEME=str(site.theme))
+    before = (good / "kalender/strikkeklub/index.html").read_bytes()
+    edit(site.content / "kalender/strik.md", "drikker kaffe", "spiser kage")
+    section = site.root / "newsletter/2013-1/30-driften.md"
+    edit(section, "sortere", "sortere \ue000")  # no font has it: printing fails after the pages are rendered
+    with pytest.raises(BuildFailed):
+        build_into(site, "output", THEME=str(site.theme))
+    assert (good / "kalender/strikkeklub/index.html").read_bytes() == before
+    edit(section, "sortere \ue000", "sortere")
+    rebuilt = build_into(site, "output", THEME=str(site.theme))
+    assert "spiser kage" in (rebuilt / "kalender/strikkeklub/index.html").read_text(encoding="utf-8")
+    cold = build_into(site, "output-cold", cache="cache-cold", THEME=str(site.theme))
+    assert_identical(cold, rebuilt)
+
+
+def test_an_output_changed_by_hand_is_not_trusted(site, reuse):
+    """A page edited or removed in output/ since the last build is rendered again."""
+    first = build_into(site, "output", THEME=str(site.theme))
+    (first / "kalender/strikkeklub/index.html").write_text("rettet i hånden", encoding="utf-8")
+    (first / "kalender/familielejr/index.html").unlink()
+    rebuilt = build_into(site, "output", THEME=str(site.theme))
+    cold = build_into(site, "output-cold", cache="cache-cold", THEME=str(site.theme))
+    assert_identical(cold, rebuilt)
+
+
+@pytest.fixture
+def forks(monkeypatch):
+    """Counts the forks that render pages."""
+    calls = []
+    original = os.fork
+
+    def counting():
+        calls.append(1)
+        return original()
+
+    monkeypatch.setattr(parallel.os, "fork", counting)
+    return calls
+
+
+def test_pages_rendered_by_two_processes_are_the_same(site, forks):
+    one = build_into(site, "output-1", cache="cache-1", RENDER_WORKERS=1)
+    assert forks == []
+    two = build_into(site, "output-2", cache="cache-2", RENDER_WORKERS=2, RENDER_PARALLEL_FROM=1)
+    assert forks == [1]
+    assert_identical(one, two)
+
+
+def test_an_error_in_the_second_process_fails_the_build(site, forks, monkeypatch):
+    parent, original = os.getpid(), i18n.LanguageWriter.render
+
+    def render(writer, page):
+        if os.getpid() != parent:
+            logging.getLogger("pelican.writers").error("Fejl under tegning af %s", page.name)
+        return original(writer, page)
+
+    monkeypatch.setattr(i18n.LanguageWriter, "render", render)
+    with pytest.raises(BuildFailed) as failure:
+        build_into(site, "output", RENDER_WORKERS=2, RENDER_PARALLEL_FROM=1)
+    assert forks == [1] and "Fejl under tegning af" in str(failure.value)
+    assert not (site.root / "output").exists()  # nothing half-written
+
+
+def test_the_previous_site_is_removed_in_the_background(site):
+    first = build_into(site, "output", THEME=str(site.theme))
+    build_into(site, "output", THEME=str(site.theme))
+    trash = site.root / "cache" / "old-output"
+    for _ in range(300):  # its own process removes it; give it up to 30 s on a slow disk
+        if not any(trash.glob("*/site")):
+            break
+        time.sleep(0.1)
+    assert not any(trash.glob("*/site"))
+    assert (first / "index.html").is_file() and not (site.root / ".output.old").exists()
