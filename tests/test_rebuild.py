@@ -13,10 +13,11 @@ import shutil
 import time
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from conftest import HOMEWORK, NEWS, ROOT, TinySite
-from rumforliv import i18n, parallel
+from rumforliv import i18n, memo, parallel
 from rumforliv.build import BuildFailed
 from test_i18n import HOMEWORK_AR, NEWS_EN, NEWS_WITH_SLUG
 from test_reproducible import CAMP, ISSUE, KNITTING, PAGE, SECTION, assert_identical, build_into
@@ -170,6 +171,8 @@ def test_an_error_in_the_second_process_fails_the_build(site, forks, monkeypatch
     def render(writer, page):
         if os.getpid() != parent:
             logging.getLogger("pelican.writers").error("Fejl under tegning af %s", page.name)
+        else:
+            time.sleep(0.02)  # the child surely takes some of the work
         return original(writer, page)
 
     monkeypatch.setattr(i18n.LanguageWriter, "render", render)
@@ -189,3 +192,24 @@ def test_the_previous_site_is_removed_in_the_background(site):
         time.sleep(0.1)
     assert not any(trash.glob("*/site"))
     assert (first / "index.html").is_file() and not (site.root / ".output.old").exists()
+
+
+def test_a_value_no_template_reads_does_not_change_a_key(tmp_path):
+    """Pelican hands every draft the list of all news; a draft must not be rendered again for that."""
+    env = jinja2.Environment(loader=jinja2.DictLoader({
+        "base.html": "{{ title }}{% block body %}{% endblock %}",
+        "page.html": "{% extends 'base.html' %}{% block body %}{% include 'part.html' %}{% endblock %}",
+        "part.html": "{{ shown }}",
+        "dynamic.html": "{% include chosen %}",
+    }))
+    page_memo = memo.PageMemo(tmp_path / "cache", tmp_path / "output", tmp_path / "staging", "build")
+    page_memo.site = b"settings, theme, catalogues"
+
+    def key(template="page.html", **values):
+        return page_memo.key("side.html", env.get_template(template), {}, {}, **values)
+
+    assert key(title="a", shown="b", all_articles=[1]) == key(title="a", shown="b", all_articles=[2])
+    assert key(title="a", shown="b") != key(title="a", shown="c")  # read by an included template
+    assert key(title="a", shown="b") != key(title="x", shown="b")  # read by the extended template
+    assert key(title="a", shown="b", page_lang="da") != key(title="a", shown="b", page_lang="ar")  # by filters
+    assert key("dynamic.html", chosen="part.html", other=1) != key("dynamic.html", chosen="part.html", other=2)

@@ -370,6 +370,7 @@ class LanguageWriter(Writer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.pending: list[parallel.PendingPage] = []
+        self.jobs: list = []  # other output to write with the pages (the feeds; parallel.later)
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
@@ -388,15 +389,18 @@ class LanguageWriter(Writer):
                                           template_name, override_output, url, **kwargs)
             finally:
                 _rendering.reset(token)
+        page = parallel.PendingPage(name, template, context, relative_urls, template_name, override_output, url,
+                                    lang, kwargs)
         page_memo = self.settings.get(memo.SETTING)
-        key = None
-        if page_memo:
-            key = page_memo.key(name, template, context, self.settings, url=url, relative_urls=relative_urls,
-                                **kwargs)
-            if key and page_memo.reuse(name, key):
+        if page_memo and page_memo.may_reuse(name):
+            page.key = self.page_key(page_memo, page)
+            if page.key and page_memo.reuse(name, page.key):
                 return
-        self.pending.append(parallel.PendingPage(name, template, context, relative_urls, template_name,
-                                                 override_output, url, lang, key, kwargs))
+        self.pending.append(page)
+
+    def page_key(self, page_memo, page: parallel.PendingPage) -> str | None:
+        return page_memo.key(page.name, page.template, page.context, self.settings, url=page.url,
+                             relative_urls=page.relative_urls, **page.values)
 
     def _open_w(self, filename, encoding, override=False):
         """A file here may be a hard link to the previous build's (memo.py): replace it, never write through it."""
@@ -404,8 +408,8 @@ class LanguageWriter(Writer):
             os.unlink(filename)
         return super()._open_w(filename, encoding, override)
 
-    def render(self, page: parallel.PendingPage) -> tuple[str, list] | None:
-        """Write one queued page; returns its page-memo record, if it has a key."""
+    def render(self, page: parallel.PendingPage) -> None:
+        """Write one queued page, and remember its key for the next build."""
         token = _rendering.set(page.lang)
         try:
             super().write_file(page.name, page.template, page.context, page.relative_urls, None,
@@ -413,14 +417,16 @@ class LanguageWriter(Writer):
         finally:
             _rendering.reset(token)
         page_memo = self.settings.get(memo.SETTING)
-        return page_memo.record(page.name, page.key) if page_memo and page.key else None
+        if page_memo:
+            if page.key is parallel.LATER:  # new since the last build: its key is worked out here, on either core
+                page.key = self.page_key(page_memo, page)
+            if page.key:
+                page_memo.record(page.name, page.key)
 
     def render_pending(self) -> None:
-        pages, self.pending = self.pending, []
-        records = parallel.render_all(self, pages, self.settings)
-        page_memo = self.settings.get(memo.SETTING)
-        if page_memo:
-            page_memo.written.update(dict(records))  # a forked child's records reach this process only so
+        jobs, pages = self.jobs, self.pending
+        self.jobs, self.pending = [], []
+        parallel.run_all(self, jobs, pages, self.settings)
 
 
 # --- Signal handlers (connected in plugin.py) ----------------------------------------------

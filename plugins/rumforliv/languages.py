@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from . import calendar_pages, feeds, schema, site
+from . import calendar_pages, feeds, parallel, schema, site
 from .i18n import N_, localize, translate
 
 
@@ -85,7 +85,7 @@ class LanguagesGenerator(Generator):
                 self.write_front_page(writer, lang, occurrences)
                 self.write_calendar(writer, lang, occurrences)
                 self.write_subscribe(writer, lang)
-                write_feed(self.context, self.settings, lang, Path(self.output_path))
+                parallel.later(writer, write_feed, self.context, self.settings, lang, Path(self.output_path))
 
     def write(self, writer, lang, url, template, **values):
         writer.write_file(f"{lang}/{url}index.html", self.get_template(template), self.context,

@@ -25,9 +25,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from jinja2 import meta
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
+READ_BY_FILTERS = {"page_lang", "page_dir", "page_versions"}  # i18n's filters read these from the context
 SETTING = "PAGE_MEMO"  # the build's PageMemo, in the settings every writer sees
 MANIFEST = "pages.json"
 SIMPLE = (str, int, float, bool, dt.date, dt.time, dt.timedelta, Path, type(None))  # date covers datetime
@@ -52,6 +54,21 @@ def folder_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def template_names(env, name: str, seen: set[str]) -> set[str] | None:
+    """Names `name` reads, with those of the templates it extends, includes and imports (once each)."""
+    if name in seen:
+        return set()
+    seen.add(name)
+    tree = env.parse(env.loader.get_source(env, name)[0])
+    names = set(meta.find_undeclared_variables(tree))
+    for other in meta.find_referenced_templates(tree):
+        more = template_names(env, other, seen) if other is not None else None  # None: chosen at render time
+        if more is None:
+            return None
+        names |= more
+    return names
+
+
 class Unmemoizable(Exception):
     """A value the memo cannot digest: its page is rendered."""
 
@@ -62,35 +79,61 @@ class PageMemo:
     def __init__(self, cache: Path, previous: Path, staging: Path, build_key: str):
         self.file = Path(cache) / MANIFEST
         self.previous, self.staging, self.build_key = Path(previous), Path(staging), build_key
-        self.known = self.load()
+        self.known, self.stored_names = self.load()
+        self.theme: str | None = None  # digest of the theme folder, once the site digest is made
         self.written: dict[str, list] = {}
         self.reused = 0
         self.site: bytes | None = None  # digest of what every page may show; set on the first page
         self._digests: dict[int, bytes] = {}  # id(object) -> digest, for content and dataclasses
         self._alive: list = []  # those objects, kept so that no other object takes their id
         self._folders: set[Path] = set()  # made in staging already
+        self._names: dict[str, set[str] | None] = {}  # template name -> names it reads
 
-    def load(self) -> dict:
+    def load(self) -> tuple[dict, dict]:
+        """The last build's pages (if it wrote where this one will), and its templates' names."""
         try:
             data = json.loads(self.file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return {}
-        return data.get("pages", {}) if isinstance(data, dict) and data.get("output") == str(self.previous) else {}
+            return {}, {}
+        if not isinstance(data, dict):
+            return {}, {}
+        pages = data.get("pages", {}) if data.get("output") == str(self.previous) else {}
+        return pages, data.get("templates", {})
 
     # --- Keys ---------------------------------------------------------------------
 
+    def may_reuse(self, name: str) -> bool:
+        """Only a page the last build wrote can be reused; the others need their key only once written."""
+        return name in self.known
+
     def key(self, name: str, template, context: dict, settings: dict, **values) -> str | None:
-        """The page's key, or None when one of its values cannot be digested."""
+        """The page's key, or None when one of its values cannot be digested.
+
+        Values the template (with all it extends, includes and imports) never
+        names are left out: Pelican hands every draft the list of all news."""
         if self.site is None:
             self.site = self.site_digest(context, settings)
         digest = hashlib.sha256(self.site)
         digest.update(repr((name, getattr(template, "name", None))).encode())
+        read = self.names_read(template)
         try:
             for field in sorted(values):
-                digest.update(field.encode() + b"\0" + self.digest(values[field]))
+                if read is None or field in read or field in READ_BY_FILTERS:
+                    digest.update(field.encode() + b"\0" + self.digest(values[field]))
         except (Unmemoizable, RecursionError):
             return None
         return digest.hexdigest()
+
+    def names_read(self, template) -> set[str] | None:
+        """Every variable name the template and the templates it uses read; None when that cannot be known."""
+        name = getattr(template, "name", None)
+        if name not in self._names:
+            stored = self.stored_names.get("names", {}) if self.stored_names.get("theme") == self.theme else {}
+            if name in stored:  # parsing templates for names is slow; the theme is as the last build had it
+                self._names[name] = set(stored[name]) if stored[name] is not None else None
+            else:
+                self._names[name] = template_names(template.environment, name, set()) if name else None
+        return self._names[name]
 
     def file_key(self, name: str, *parts: bytes) -> str:
         """The key of a file made from `parts` alone (with settings and code): a feed from its events."""
@@ -105,7 +148,8 @@ class PageMemo:
 
         digest = hashlib.sha256(self.build_key.encode())
         digest.update(repr((str(settings.get("TODAY")), settings.get("SITEURL"))).encode())
-        digest.update(folder_digest(Path(settings["THEME"])).encode())
+        self.theme = folder_digest(Path(settings["THEME"]))
+        digest.update(self.theme.encode())
         digest.update(folder_digest(CATALOGUES).encode())
         pages = [page for kind in ("pages", "hidden_pages", "draft_pages") for page in context.get(kind, [])]
         for page in sorted(pages, key=lambda p: p.source_path):  # menus, focus areas, activities
@@ -113,6 +157,9 @@ class PageMemo:
         return digest.digest()
 
     def digest(self, value, depth: int = 0) -> bytes:
+        known = self._digests.get(id(value))  # first: most values are occurrences and content seen before
+        if known is not None:
+            return known
         if isinstance(value, SIMPLE):
             return hashlib.sha256(repr(value).encode()).digest()  # repr tells Markup from str
         if depth > DEEPEST:
@@ -126,9 +173,6 @@ class PageMemo:
             return self.combine(b"(", sorted(self.digest(item, depth + 1) for item in value))
         if isinstance(value, URLWrapper):
             return self.digest((type(value).__name__, value.name, value.slug, value.url))
-        known = self._digests.get(id(value))
-        if known is not None:
-            return known
         if isinstance(value, Content) or hasattr(value, "source_path"):
             result = self.content_digest(value)
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -193,15 +237,27 @@ class PageMemo:
             return False
         return [stat.st_size, stat.st_mtime_ns] == known[1:]
 
-    def record(self, name: str, key: str) -> tuple[str, list]:
+    def record(self, name: str, key: str) -> None:
         stat = (self.staging / name).stat()
-        self.written[name] = entry = [key, stat.st_size, stat.st_mtime_ns]
-        return name, entry
+        self.written[name] = [key, stat.st_size, stat.st_mtime_ns]
+
+    def state(self) -> dict:
+        """What a forked process learnt (pages written, templates read), for `merge` in the parent."""
+        return {"written": self.written, "names": self.names_state()}
+
+    def merge(self, state: dict) -> None:
+        self.written.update(state["written"])
+        for name, read in state["names"].items():
+            self._names.setdefault(name, set(read) if read is not None else None)
+
+    def names_state(self) -> dict:
+        return {name: sorted(read) if read is not None else None for name, read in sorted(self._names.items()) if name}
 
     def save(self, output: Path) -> None:
         """After a successful build: the pages now in `output`, for the next build."""
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps({"output": str(output), "pages": dict(sorted(self.written.items()))}, indent=0)
+        data = json.dumps({"output": str(output), "pages": dict(sorted(self.written.items())),
+                           "templates": {"theme": self.theme, "names": self.names_state()}}, indent=0)
         handle, temporary = tempfile.mkstemp(dir=self.file.parent, prefix=".pages.")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(data)

@@ -1,26 +1,33 @@
-"""Pages rendered on two cores: the writer queues them, a forked child renders every other one.
+"""Pages and feeds written on two cores, once every generator has queued its work.
 
-Rendering the pages of the whole plan period is most of a cold build, and no
-page depends on another. A forked child shares the finished context without
-pickling it; what it logs as an error, and the pages it wrote (for the page
-memo), come back through a pipe. Where fork is missing, or there are few
-pages, everything renders in this process.
+Rendering the pages of the whole plan period, and serialising its feeds, is
+most of a cold build, and no page depends on another. The writer queues the
+pages (and the generators their feeds, as one job in their order); then a
+forked child and this process take chunks of that work from a shared counter
+until none is left. The child shares the finished context without pickling
+it; what it logs as an error, and what it wrote (for the page memo), come back
+through a pipe. Without fork, or with little work, everything runs here.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import multiprocessing
 import os
 import traceback
 from dataclasses import dataclass, field
 
 from pelican.generators import Generator
 
-WORKERS = "RENDER_WORKERS"  # setting: processes that render pages (1 or 2)
-FROM_PAGES = "RENDER_PARALLEL_FROM"  # setting: fewer queued pages than this render here (a fork is not free)
+from . import memo
 
-logger = logging.getLogger(__name__)
+WORKERS = "RENDER_WORKERS"  # setting: processes that write pages (1 or 2)
+FROM_PAGES = "RENDER_PARALLEL_FROM"  # setting: with fewer queued pages all is done here (a fork is not free)
+CHUNK = 25  # pages taken at a time: small enough that both processes finish together
+
+LATER = object()  # a page's memo key, not worked out yet
 
 
 @dataclass
@@ -35,8 +42,16 @@ class PendingPage:
     override_output: bool
     url: str | None
     lang: str
-    key: str | None  # the page memo's key, recorded once the file is written
     values: dict = field(default_factory=dict)
+    key: object = LATER  # the page memo's key (str, or None: none can be made), recorded once written
+
+
+def later(writer, job, *args) -> None:
+    """Run `job(*args)` along with the queued pages (in the order queued), or now if the writer queues nothing."""
+    if hasattr(writer, "jobs"):
+        writer.jobs.append(functools.partial(job, *args))
+    else:
+        job(*args)
 
 
 class ErrorRecords(logging.Handler):
@@ -50,34 +65,52 @@ class ErrorRecords(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_all(writer, pages: list[PendingPage], settings: dict) -> list[tuple[str, list]]:
-    """Render `pages` with `writer.render`; returns what it returned for each (memo records)."""
-    workers = settings.get(WORKERS, 1)
-    if workers < 2 or len(pages) < settings.get(FROM_PAGES, 200) or not hasattr(os, "fork"):
-        return [record for page in pages if (record := writer.render(page))]
-    theirs, ours = pages[1::2], pages[0::2]  # alternate, so both halves hold the same mix of page kinds
+def run_all(writer, jobs: list, pages: list[PendingPage], settings: dict) -> None:
+    """The jobs (one chunk, in order) and the pages, on one or two processes."""
+    chunks = ([jobs] if jobs else []) + [pages[i:i + CHUNK] for i in range(0, len(pages), CHUNK)]
+    if settings.get(WORKERS, 1) < 2 or len(pages) < settings.get(FROM_PAGES, 200) or not hasattr(os, "fork"):
+        for chunk in chunks:
+            run_chunk(writer, chunk)
+        return
+    counter = multiprocessing.Value("i", 0)  # the next chunk to take, shared with the child
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:
         os.close(read_end)
-        child_main(writer, theirs, write_end)
+        child_main(writer, chunks, counter, write_end)
     os.close(write_end)
     try:
-        records = [record for page in ours if (record := writer.render(page))]
+        take_chunks(writer, chunks, counter)
     finally:
         with os.fdopen(read_end, "rb") as answer:
             payload = answer.read()
         os.waitpid(child, 0)
-    return records + child_result(payload)
+    child_result(payload, settings.get(memo.SETTING))
 
 
-def child_main(writer, pages: list[PendingPage], write_end: int) -> None:
-    """In the child: render, answer through the pipe, and leave without running the parent's exit code."""
+def take_chunks(writer, chunks: list[list], counter) -> None:
+    while True:
+        with counter.get_lock():
+            number = counter.value
+            counter.value += 1
+        if number >= len(chunks):
+            return
+        run_chunk(writer, chunks[number])
+
+
+def run_chunk(writer, chunk: list) -> None:
+    for item in chunk:
+        writer.render(item) if isinstance(item, PendingPage) else item()
+
+
+def child_main(writer, chunks: list[list], counter, write_end: int) -> None:
+    """In the child: work, answer through the pipe, and leave without running the parent's exit code."""
     errors = ErrorRecords()
     logging.getLogger().addHandler(errors)
+    page_memo = writer.settings.get(memo.SETTING)
     try:
-        records = [record for page in pages if (record := writer.render(page))]
-        payload = {"records": records, "errors": errors.messages}
+        take_chunks(writer, chunks, counter)
+        payload = {"memo": page_memo.state() if page_memo else None, "errors": errors.messages}
     except BaseException:  # noqa: BLE001 - whatever it is, the parent must hear of it
         payload = {"crash": traceback.format_exc()}
     with os.fdopen(write_end, "wb") as stream:
@@ -85,21 +118,22 @@ def child_main(writer, pages: list[PendingPage], write_end: int) -> None:
     os._exit(0)
 
 
-def child_result(payload: bytes) -> list:
-    """The child's records; its errors are logged here, so the build fails as if they were ours."""
+def child_result(payload: bytes, page_memo) -> None:
+    """Take in what the child wrote; log its errors here, so the build fails as if they were ours."""
     try:
         answer = json.loads(payload.decode("utf-8"))
     except ValueError:
-        answer = {"crash": "the rendering process stopped without an answer"}
+        answer = {"crash": "the second process stopped without an answer"}
     if "crash" in answer:
-        raise RuntimeError(f"rendering pages failed in the second process:\n{answer['crash']}")
+        raise RuntimeError(f"writing pages failed in the second process:\n{answer['crash']}")
     for message in answer["errors"]:
         logging.getLogger("pelican.writers").error("%s", message)
-    return [tuple(record) for record in answer["records"]]
+    if page_memo and answer["memo"]:
+        page_memo.merge(answer["memo"])
 
 
 class PendingPages(Generator):
-    """The project's last generator: renders the pages the others queued with the writer."""
+    """The project's last generator: writes what the others queued with the writer."""
 
     def generate_context(self):
         pass

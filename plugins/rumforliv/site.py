@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from . import calendar_pages, feeds
+from . import calendar_pages, feeds, parallel
 
 
 FRONT_PAGE_SLUG = "forside"  # this page's text is the front page's intro
@@ -111,4 +111,4 @@ class SiteGenerator(Generator):
         )
         writer.write_file("404.html", self.get_template("404"), context, url="404.html", relative_urls=False)
         calendar_pages.write_all(self, writer)
-        feeds.write_all(context, self.settings, Path(self.output_path))
+        parallel.later(writer, feeds.write_all, context, self.settings, Path(self.output_path))
