@@ -362,9 +362,9 @@ def localized_url(context, url: str) -> str:
 class LanguageWriter(Writer):
     """Pelican's writer, telling every template the language and versions of its page.
 
-    A page whose inputs did not change since the last build is copied from it
-    (memo.py); the others wait in `pending` until every generator has queued
-    its pages, and are then rendered on two cores (parallel.py).
+    Pages wait in `pending` until every generator has queued its own; then
+    they are written on two cores (parallel.py), each linked from the last
+    build instead if nothing it shows changed (memo.py).
     """
 
     def __init__(self, *args, **kwargs):
@@ -389,18 +389,8 @@ class LanguageWriter(Writer):
                                           template_name, override_output, url, **kwargs)
             finally:
                 _rendering.reset(token)
-        page = parallel.PendingPage(name, template, context, relative_urls, template_name, override_output, url,
-                                    lang, kwargs)
-        page_memo = self.settings.get(memo.SETTING)
-        if page_memo and page_memo.may_reuse(name):
-            page.key = self.page_key(page_memo, page)
-            if page.key and page_memo.reuse(name, page.key):
-                return
-        self.pending.append(page)
-
-    def page_key(self, page_memo, page: parallel.PendingPage) -> str | None:
-        return page_memo.key(page.name, page.template, page.context, self.settings, url=page.url,
-                             relative_urls=page.relative_urls, **page.values)
+        self.pending.append(parallel.PendingPage(name, template, context, relative_urls, template_name,
+                                                 override_output, url, lang, kwargs))
 
     def _open_w(self, filename, encoding, override=False):
         """A file here may be a hard link to the previous build's (memo.py): replace it, never write through it."""
@@ -409,19 +399,20 @@ class LanguageWriter(Writer):
         return super()._open_w(filename, encoding, override)
 
     def render(self, page: parallel.PendingPage) -> None:
-        """Write one queued page, and remember its key for the next build."""
+        """Write one queued page, or link it from the last build if nothing it shows changed."""
+        page_memo = self.settings.get(memo.SETTING)
+        key = page_memo and page_memo.key(page.name, page.template, page.context, self.settings, url=page.url,
+                                          relative_urls=page.relative_urls, **page.values)
+        if key and page_memo.reuse(page.name, key):
+            return
         token = _rendering.set(page.lang)
         try:
             super().write_file(page.name, page.template, page.context, page.relative_urls, None,
                                page.template_name, page.override_output, page.url, **page.values)
         finally:
             _rendering.reset(token)
-        page_memo = self.settings.get(memo.SETTING)
-        if page_memo:
-            if page.key is parallel.LATER:  # new since the last build: its key is worked out here, on either core
-                page.key = self.page_key(page_memo, page)
-            if page.key:
-                page_memo.record(page.name, page.key)
+        if key:
+            page_memo.record(page.name, key)
 
     def render_pending(self) -> None:
         jobs, pages = self.jobs, self.pending

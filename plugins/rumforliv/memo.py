@@ -102,10 +102,6 @@ class PageMemo:
 
     # --- Keys ---------------------------------------------------------------------
 
-    def may_reuse(self, name: str) -> bool:
-        """Only a page the last build wrote can be reused; the others need their key only once written."""
-        return name in self.known
-
     def key(self, name: str, template, context: dict, settings: dict, **values) -> str | None:
         """The page's key, or None when one of its values cannot be digested.
 
@@ -241,12 +237,13 @@ class PageMemo:
         stat = (self.staging / name).stat()
         self.written[name] = [key, stat.st_size, stat.st_mtime_ns]
 
-    def state(self) -> dict:
-        """What a forked process learnt (pages written, templates read), for `merge` in the parent."""
-        return {"written": self.written, "names": self.names_state()}
+    def state(self, reused_before: int = 0) -> dict:
+        """What a forked process learnt (pages written and reused, templates read), for `merge` in the parent."""
+        return {"written": self.written, "names": self.names_state(), "reused": self.reused - reused_before}
 
     def merge(self, state: dict) -> None:
         self.written.update(state["written"])
+        self.reused += state["reused"]
         for name, read in state["names"].items():
             self._names.setdefault(name, set(read) if read is not None else None)
 

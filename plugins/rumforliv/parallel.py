@@ -27,8 +27,6 @@ WORKERS = "RENDER_WORKERS"  # setting: processes that write pages (1 or 2)
 FROM_PAGES = "RENDER_PARALLEL_FROM"  # setting: with fewer queued pages all is done here (a fork is not free)
 CHUNK = 25  # pages taken at a time: small enough that both processes finish together
 
-LATER = object()  # a page's memo key, not worked out yet
-
 
 @dataclass
 class PendingPage:
@@ -43,7 +41,6 @@ class PendingPage:
     url: str | None
     lang: str
     values: dict = field(default_factory=dict)
-    key: object = LATER  # the page memo's key (str, or None: none can be made), recorded once written
 
 
 def later(writer, job, *args) -> None:
@@ -108,9 +105,10 @@ def child_main(writer, chunks: list[list], counter, write_end: int) -> None:
     errors = ErrorRecords()
     logging.getLogger().addHandler(errors)
     page_memo = writer.settings.get(memo.SETTING)
+    reused_before = page_memo.reused if page_memo else 0  # the parent's count, copied by the fork
     try:
         take_chunks(writer, chunks, counter)
-        payload = {"memo": page_memo.state() if page_memo else None, "errors": errors.messages}
+        payload = {"memo": page_memo.state(reused_before) if page_memo else None, "errors": errors.messages}
     except BaseException:  # noqa: BLE001 - whatever it is, the parent must hear of it
         payload = {"crash": traceback.format_exc()}
     with os.fdopen(write_end, "wb") as stream:
