@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pelican.generators import Generator
 
 from . import memo
+from .build import ErrorCollector
 
 WORKERS = "RENDER_WORKERS"  # setting: processes that write pages (1 or 2)
 FROM_PAGES = "RENDER_PARALLEL_FROM"  # setting: with fewer queued pages all is done here (a fork is not free)
@@ -49,17 +50,6 @@ def later(writer, job, *args) -> None:
         writer.jobs.append(functools.partial(job, *args))
     else:
         job(*args)
-
-
-class ErrorRecords(logging.Handler):
-    """The errors a child logs, to be logged again by the parent (where the build counts them)."""
-
-    def __init__(self):
-        super().__init__(level=logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
 
 
 def run_all(writer, jobs: list, pages: list[PendingPage], settings: dict) -> None:
@@ -102,7 +92,7 @@ def run_chunk(writer, chunk: list) -> None:
 
 def child_main(writer, chunks: list[list], counter, write_end: int) -> None:
     """In the child: work, answer through the pipe, and leave without running the parent's exit code."""
-    errors = ErrorRecords()
+    errors = ErrorCollector()  # logged again by the parent, where the build counts them
     logging.getLogger().addHandler(errors)
     page_memo = writer.settings.get(memo.SETTING)
     reused_before = page_memo.reused if page_memo else 0  # the parent's count, copied by the fork
