@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -36,12 +37,17 @@ SIMPLE = (str, int, float, bool, dt.date, dt.time, dt.timedelta, Path, type(None
 DEEPEST = 40  # nesting beyond this is not a page's data but a cycle
 
 
+INTRASITE = re.compile(rb"\{(filename|static|attach|index|tag|category|author)\}")  # Pelican's links
+
+
 def source_digest(content) -> str:
     """SHA-256 of the content's source file, read once per object (a build reads each file once)."""
     digest = getattr(content, "_source_digest", None)
     if digest is None:
-        digest = hashlib.sha256(Path(content.source_path).read_bytes()).hexdigest()
+        data = Path(content.source_path).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
         content._source_digest = digest
+        content._links_other_files = bool(INTRASITE.search(data))
     return digest
 
 
@@ -191,6 +197,8 @@ class PageMemo:
     def content_digest(self, content) -> bytes:
         """A news item, page or event: its source and its translations' (URLs follow from them and the
         settings); the status, which today's date may have changed to draft."""
+        if source_digest(content) and content._links_other_files:  # its HTML then shows another file's URL
+            raise Unmemoizable(content.source_path)
         own = (type(content).__name__, content.source_path, source_digest(content),
                getattr(content, "lang", None), getattr(content, "status", None))
         others = sorted((t.source_path, source_digest(t), getattr(t, "lang", None), getattr(t, "status", None))
