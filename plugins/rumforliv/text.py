@@ -8,6 +8,7 @@ filters for the site's templates and the newsletter's.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from babel.dates import format_date, format_time
 from pelican.utils import slugify as pelican_slugify
@@ -26,21 +27,25 @@ def day_of(value) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+@functools.cache  # pure, and asked for the same days on many pages
 def long_date(value, lang: str = "da") -> str:
     """'tirsdag d. 5. marts 2013'."""
     pattern = "EEEE 'd.' d. MMMM y" if lang == "da" else "full"
     return format_date(day_of(value), pattern, locale=lang)
 
 
+@functools.cache  # pure, and asked for the same days on many pages
 def short_date(value, lang: str = "da") -> str:
     """'5. marts'."""
     return format_date(day_of(value), "d. MMMM" if lang == "da" else "d MMMM", locale=lang)
 
 
+@functools.cache  # pure, and asked for the same days on many pages
 def weekday(value, lang: str = "da") -> str:
     return format_date(day_of(value), "EEEE", locale=lang)
 
 
+@functools.cache  # pure, and asked for the same days on many pages
 def clock(value, lang: str = "da") -> str:
     """'15:00' (Danish readers expect the colon and 24 hours)."""
     return format_time(value, "HH:mm", locale=lang)
@@ -53,6 +58,7 @@ def time_span(occurrence, lang: str = "da") -> str:
     return f"{clock(occurrence.start, lang)}–{clock(occurrence.end, lang)}"
 
 
+@functools.cache  # pure, and asked for the same days on many pages
 def month_name(value, lang: str = "da") -> str:
     return format_date(value, "LLLL y", locale=lang)
 

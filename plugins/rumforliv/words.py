@@ -12,6 +12,7 @@ mentioned.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from babel.dates import format_date, format_interval, format_skeleton, get_day_names, get_month_names
 
@@ -68,6 +69,7 @@ def clock_span(start: dt.datetime, end: dt.datetime, lang: str = "da") -> str:
     return phrase(lang, "kl. %(hours)s", hours=hours(start, end, lang))
 
 
+@functools.cache  # pure, and asked for the same days on many pages
 def day_month(day: dt.date, lang: str = "da", year: bool = False) -> str:
     """'24. december' (or '24. december 2013'); other languages in their own order."""
     if lang != "da":
@@ -75,6 +77,7 @@ def day_month(day: dt.date, lang: str = "da", year: bool = False) -> str:
     return format_date(day, "d. MMMM y" if year else "d. MMMM", locale=lang)
 
 
+@functools.cache  # pure, and asked for the same days on many pages
 def long_day(day: dt.date, lang: str = "da") -> str:
     """'tirsdag d. 5. marts 2013'; other languages in Babel's full form."""
     if lang != "da":
@@ -82,6 +85,7 @@ def long_day(day: dt.date, lang: str = "da") -> str:
     return format_date(day, "EEEE 'd.' d. MMMM y", locale=lang)
 
 
+@functools.cache  # pure, and asked for the same days on many pages
 def day_range(first: dt.date, last: dt.date, lang: str = "da", year: bool = True) -> str:
     """'1.–3. juli 2013', '30. juni – 2. juli 2013', '30. december 2013 – 2. januar 2014'."""
     if first == last:
@@ -275,6 +279,7 @@ def iso(value) -> str:
     return value.isoformat()
 
 
+@functools.cache  # pure, and asked for the same days on many pages
 def day_heading(day: dt.date, lang: str = "da") -> str:
     """'mandag d. 4. marts': a day within a week list (the week gives the year)."""
     if lang != "da":
