@@ -299,6 +299,36 @@ def test_booklet_places_eight_numbered_pages_in_saddle_stitch_order(tmp_path):
     assert sides == [(8, 1), (2, 7), (6, 3), (4, 5)]
 
 
+def test_a5_is_the_print_pdf_cut_to_its_trimbox_with_the_same_pages(built):
+    tryk, a5 = reader(built, "2013-1-tryk.pdf"), reader(built, "2013-1.pdf")
+    assert len(a5.pages) == len(tryk.pages)
+    for cut, full in zip(a5.pages, tryk.pages):
+        assert [float(v) for v in cut.mediabox] == pytest.approx([float(v) for v in full.trimbox], abs=0.01)
+        assert "/BleedBox" not in cut and "/TrimBox" not in cut
+        assert cut.get_contents().get_data() == full.get_contents().get_data()
+        assert cut.extract_text() == full.extract_text()
+    assert a5.trailer["/Root"]["/StructTreeRoot"]["/K"] is not None  # the tags are the print PDF's
+
+
+def test_printing_sets_python_gc_back_as_it_was():
+    import gc
+
+    from rumforliv import newsletter
+
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), newsletter.lighter_gc():
+        assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] >= 10_000
+        raise RuntimeError
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_pool_hands_out_the_largest_issue_first():
+    from rumforliv import newsletter
+
+    todo = [("a", "x" * 10, "k"), ("b", "x" * 30, "k"), ("c", "x" * 20, "k"), ("d", "x" * 30, "k")]
+    assert newsletter.largest_first(todo) == [1, 3, 2, 0]
+
+
 def test_issue_booklet_has_back_cover_left_of_front_cover(built):
     a5_pages = len(reader(built, "2013-1.pdf").pages)
     booklet = reader(built, "2013-1-haefte.pdf")

@@ -1,7 +1,8 @@
 """Page geometry after layout: the trimmed A5 and the booklet for an office copier.
 
 Both are made from the print shop's PDF (A5 + bleed), so every issue is laid
-out once. Pure functions from PDF bytes to PDF bytes (pypdf).
+out once. Pure functions from that PDF to PDF bytes (pypdf); give them one
+`PdfReader` of it and it is parsed once for both.
 
 The booklet prints A5 pages 2-up on A4 landscape, duplex with short-edge
 flip; folded and stapled in the middle, the sheets read as a booklet. Each
@@ -42,15 +43,20 @@ def written(writer: PdfWriter) -> bytes:
     return out.getvalue()
 
 
-def trimmed(pdf: bytes) -> bytes:
+def as_reader(pdf: bytes | PdfReader) -> PdfReader:
+    return pdf if isinstance(pdf, PdfReader) else PdfReader(io.BytesIO(pdf))
+
+
+def trimmed(pdf: bytes | PdfReader) -> bytes:
     """The same document cut to its TrimBox: A5 for screens and home printers.
 
-    Tags, language and metadata stay (the catalog is cloned); only the page
-    boxes change, so the bleed is simply outside the page.
+    Tags, language and metadata stay (they are the print PDF's own objects);
+    only the page boxes change, so the bleed is simply outside the page.
     """
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
-    writer.pdf_header = reader.pdf_header  # PDF/UA-1 is PDF 1.7
+    reader = as_reader(pdf)
+    # An incremental update: the print PDF's bytes and the changed page objects after them, so the
+    # A5 is written in a moment and weighs what the print PDF weighs (a full copy is four times that).
+    writer = PdfWriter(reader, incremental=True)
     for page in writer.pages:
         trim = RectangleObject(page.trimbox)
         page.mediabox = trim
@@ -78,9 +84,9 @@ def page_form(writer: PdfWriter, page) -> object:
     return writer._add_object(form.flate_encode())
 
 
-def impose(pdf: bytes, title: str, day: dt.date) -> bytes:
+def impose(pdf: bytes | PdfReader, title: str, day: dt.date) -> bytes:
     """The booklet: two trimmed pages per A4 landscape side, in saddle-stitch order."""
-    reader = PdfReader(io.BytesIO(pdf))
+    reader = as_reader(pdf)
     writer = PdfWriter()
     writer.pdf_header = reader.pdf_header
     width, height = A4_LANDSCAPE
