@@ -58,7 +58,7 @@ class IssueTimes(logging.Handler):
         self.reused = "?"
 
     def emit(self, record):
-        if hasattr(record, "reused"):  # the build's page memo: pages copied from the previous build
+        if hasattr(record, "reused"):  # the build's page memo: pages linked from the previous build
             self.reused = f"{record.reused} of {record.pages}"
         if hasattr(record, "seconds") and hasattr(record, "cached"):
             self.issues.append({"issue": getattr(record, "issue", "?"), "seconds": record.seconds,
@@ -326,7 +326,7 @@ def main_benchmark(args) -> None:
     for kind, label in (("news", "one news item"), ("event", "one event")):
         line(f"rebuild after {label} changed: site", seconds(site[kind]),
              "vs full " + ratio(site[kind], site["cold"], TARGETS["rebuild"]))
-        line("  pages copied from the previous build", site[kind][-1].get("reused", "?"), "the rest rendered")
+        line("  pages and feeds linked from the previous build", site[kind][-1].get("reused", "?"), "the rest written anew")
         line(f"rebuild after {label} changed: + newsletters", seconds(full[kind]),
              "vs full " + ratio(full[kind], full["cold"], TARGETS["rebuild"]))
     memory = max(mb(site["cold"]), mb(full["cold"]), mb(full["news"]), mb(full["event"]))

@@ -36,7 +36,7 @@ FILES = {
 
 
 class Reuse(logging.Handler):
-    """How many pages the last build copied from the one before."""
+    """How many pages the last build linked from the one before."""
 
     def __init__(self):
         super().__init__(level=logging.INFO)
@@ -94,7 +94,7 @@ def test_a_rebuild_after_a_change_equals_a_cold_build(site, reuse, change):
     cold = build_into(site, "output-cold", cache="cache-cold", THEME=str(site.theme))
     assert_identical(cold, rebuilt)
     if change not in ("template", "page"):  # templates and pages (menus, focus areas) reach every page
-        assert reuse.reused[1] > 0, "the rebuild copied no page from the build before"
+        assert reuse.reused[1] > 0, "the rebuild linked no page from the build before"
 
 
 def test_a_new_day_rebuilds_what_shows_today(site, reuse):

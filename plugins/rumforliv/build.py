@@ -87,7 +87,7 @@ def build(settings_file: str | Path = "pelicanconf.py", output: str | Path | Non
     if page_memo:
         page_memo.save(target)  # only now: the pages it names are the ones in `target`
         reused, pages = page_memo.reused, len(page_memo.written)
-        every_record(logging.getLogger(__name__)).info("%d of %d pages copied from the previous build", reused, pages,
+        every_record(logging.getLogger(__name__)).info("%d of %d pages and feeds linked from the previous build", reused, pages,
                                                        extra={"reused": reused, "pages": pages})
     return target
 

@@ -117,7 +117,7 @@ class EventsGenerator(CachingGenerator):
         self.context["occurrences_by_event"] = self.occurrences_by_event
         self.context["calendar_window"] = self.window
         for event in self.events + self.event_translations + self.draft_events:
-            event.url, event.save_as  # worked out (and memoised) before the cache is saved: a rebuild reuses them
+            _ = event.url, event.save_as  # worked out (and memoised) before the cache is saved: a rebuild reuses them
         self.save_cache()
         self.readers.save_cache()
 

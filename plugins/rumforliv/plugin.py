@@ -7,7 +7,7 @@ import os
 
 from pelican import signals
 
-from . import i18n, languages, schema, site, sitemap
+from . import calendar_pages, i18n, languages, schema, site, sitemap
 from .events import EventsGenerator
 from .guide import GuideGenerator
 from .reader import StrictReader
@@ -39,7 +39,7 @@ def on_initialized(pelican):
     settings["TODAY"] = site_today(settings)
     settings.setdefault("JINJA_FILTERS", {}).update(FILTERS)
     settings["JINJA_FILTERS"].update(WORD_FILTERS)
-    settings["JINJA_FILTERS"].update(site.FILTERS)
+    settings["JINJA_FILTERS"].update(calendar_pages.FILTERS)
     passed = schema.CheckedTree()
     problems = schema.check_tree(settings, passed)
     if problems:

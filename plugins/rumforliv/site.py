@@ -17,7 +17,6 @@ from . import calendar_pages, feeds, parallel
 FRONT_PAGE_SLUG = "forside"  # this page's text is the front page's intro
 ACTIVITY_PREFIX = "indsatser/"  # content/sider/indsatser/: one page per activity
 FOCUS_PREFIX = "fokus/"  # content/sider/fokus/: one page per focus area
-FILTERS = calendar_pages.FILTERS  # the site's own Jinja filters (registered in plugin.py)
 
 
 def upcoming(occurrences, first: dt.date, days: int):
