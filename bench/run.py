@@ -49,8 +49,9 @@ TARGETS = {
 # --- One build, in a child process ------------------------------------------
 
 
-class IssueTimes(logging.Handler):
-    """The newsletter logs each issue with its seconds and whether it came from its cache."""
+class BuildRecords(logging.Handler):
+    """What a build logs for the benchmark: each newsletter issue's seconds and whether it came
+    from its cache, and how many pages and feeds were linked from the previous build."""
 
     def __init__(self):
         super().__init__(level=logging.INFO)
@@ -72,7 +73,7 @@ def child_build(spec: dict) -> None:
     started = time.perf_counter()
     from rumforliv.build import build
 
-    times = IssueTimes()
+    times = BuildRecords()
     newsletter_log = logging.getLogger("rumforliv.newsletter")
     newsletter_log.setLevel(logging.INFO)
     newsletter_log.addHandler(times)

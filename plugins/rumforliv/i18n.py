@@ -19,6 +19,7 @@ module (words.py, newsletter.py) may import `translate` from it.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import gettext as gettext_module
@@ -359,6 +360,16 @@ def localized_url(context, url: str) -> str:
 # --- Writing -------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def rendering_in(lang: str):
+    """While a page is rendered: its language, for macros imported without context."""
+    token = _rendering.set(lang)
+    try:
+        yield
+    finally:
+        _rendering.reset(token)
+
+
 class LanguageWriter(Writer):
     """Pelican's writer, telling every template the language and versions of its page.
 
@@ -383,12 +394,9 @@ class LanguageWriter(Writer):
             kwargs["page_versions"] = content_versions(item) if item else (
                 listing_versions(page_url, self.settings) or {lang: page_url})
         if paginated is not None or {"articles", "dates"} & kwargs.keys():  # Pelican paginates these: now
-            token = _rendering.set(lang)
-            try:
+            with rendering_in(lang):
                 return super().write_file(name, template, context, relative_urls, paginated,
                                           template_name, override_output, url, **kwargs)
-            finally:
-                _rendering.reset(token)
         self.pending.append(parallel.PendingPage(name, template, context, relative_urls, template_name,
                                                  override_output, url, lang, kwargs))
 
@@ -405,12 +413,9 @@ class LanguageWriter(Writer):
                                           relative_urls=page.relative_urls, **page.values)
         if key and page_memo.reuse(page.name, key):
             return
-        token = _rendering.set(page.lang)
-        try:
+        with rendering_in(page.lang):
             super().write_file(page.name, page.template, page.context, page.relative_urls, None,
                                page.template_name, page.override_output, page.url, **page.values)
-        finally:
-            _rendering.reset(token)
         if key:
             page_memo.record(page.name, key)
 

@@ -86,7 +86,7 @@ class PageMemo:
         self.file = Path(cache) / MANIFEST
         self.previous, self.staging, self.build_key = Path(previous), Path(staging), build_key
         self.known, self.stored_names = self.load()
-        self.theme: str | None = None  # digest of the theme folder, once the site digest is made
+        self.theme: str | None = None  # digest of the theme's templates, once the site digest is made
         self.written: dict[str, list] = {}
         self.reused = 0
         self.site: bytes | None = None  # digest of what every page may show; set on the first page
@@ -150,7 +150,7 @@ class PageMemo:
 
         digest = hashlib.sha256(self.build_key.encode())
         digest.update(repr((str(settings.get("TODAY")), settings.get("SITEURL"))).encode())
-        self.theme = folder_digest(Path(settings["THEME"]))
+        self.theme = folder_digest(Path(settings["THEME"]) / "templates")  # fonts and CSS are copied, not rendered
         digest.update(self.theme.encode())
         digest.update(folder_digest(CATALOGUES).encode())
         pages = [page for kind in ("pages", "hidden_pages", "draft_pages") for page in context.get(kind, [])]
