@@ -16,6 +16,7 @@ import pytest
 from conftest import HOMEWORK, NEWS, ROOT, TinySite
 from rumforliv import reader as strict_reader
 from rumforliv.build import BuildFailed, build
+from test_newsletter import ISSUE_1 as ISSUE
 
 PAGE = """
     Title: Velkommen til Rum for Liv
@@ -44,13 +45,6 @@ KNITTING = """
     Category: Beboernetværk, inddragelse og demokrati
 
     Vi strikker og drikker kaffe.
-"""
-ISSUE = """
-    Title: Nyhedsbrev · Forår 2013
-    Date: 2013-03-01
-    Covers: 2013-03-01 .. 2013-05-31
-
-    Kære beboere. Her er det første nummer.
 """
 SECTION = """
     Title: Nyt fra driften

@@ -20,6 +20,7 @@ import pytest
 from conftest import HOMEWORK, NEWS, ROOT, TinySite, served
 from rumforliv import i18n, languages
 from test_i18n import translation
+from test_newsletter import ISSUE_1 as ISSUE
 
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
 AXE = ROOT / "tests/browser/axe.mjs"
@@ -193,13 +194,6 @@ def test_layout_check_does_find_clipped_and_overlapping_text(multilingual, serve
 
 # --- Newsletter editions ---------------------------------------------------------------
 
-ISSUE = """
-    Title: Nyhedsbrev · Forår 2013
-    Date: 2013-03-01
-    Covers: 2013-03-01 .. 2013-05-31
-
-    Kære beboere. Her er det første nummer.
-"""
 SECTION = """
     Title: Nyt fra driften
 
