@@ -163,10 +163,11 @@ def in_page_language(func):
     @pass_context
     @functools.wraps(func)
     def localized(context, *args, **kwargs):
+        page_lang = lang_of(context)  # once: every date, time and span on a page comes through here
         if len(args) <= position and "lang" not in kwargs:
-            kwargs["lang"] = lang_of(context)
+            kwargs["lang"] = page_lang
         result = func(*args, **kwargs)
-        return isolate_numbers(result) if lang_of(context) in context.get("RTL_LANGUAGES", ()) else result
+        return isolate_numbers(result) if page_lang in context.get("RTL_LANGUAGES", ()) else result
 
     localized.in_page_language = True
     return localized
@@ -206,7 +207,12 @@ def bdi(value) -> Markup:
 
 def isolated(text: str, lang: str) -> str:
     """`text` (a time, '10–12') kept left to right inside a right-to-left language's sentence."""
-    return isolate_numbers(text) if Locale.parse(lang).character_order == "right-to-left" else text
+    return isolate_numbers(text) if right_to_left(lang) else text
+
+
+@functools.cache  # asked for every time shown; parsing the locale each time was a tenth of a page
+def right_to_left(lang: str) -> bool:
+    return Locale.parse(lang).character_order == "right-to-left"
 
 
 def takes_lang(func) -> bool:
