@@ -227,6 +227,8 @@ def takes_lang(func) -> bool:
 def install(env) -> None:
     """Per-page-language gettext, filters and helpers on one Jinja environment."""
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext)
+    # Jinja's `_` looks `gettext` up and calls it on every use (a page has dozens): bind it directly.
+    env.globals["_"] = env.globals["gettext"]
     for table in (env.filters, env.globals):
         for name, func in list(table.items()):
             if callable(func) and takes_lang(func):
