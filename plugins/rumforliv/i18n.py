@@ -238,6 +238,7 @@ def install(env) -> None:
         in_language=in_language,
         lang_attrs=lang_attrs,
         localized=localized_url,
+        main_menu=main_menu,
         translate=translate,
     )
     env.filters.update(lang_attrs=lang_attrs, translated=translated, language_name=language_name, bdi=bdi,
@@ -363,6 +364,44 @@ def localized_url(context, url: str) -> str:
     if lang == context.get("DEFAULT_LANG", "da") or url not in context.get("LOCALIZED_LISTINGS", ()):
         return url
     return f"{lang}/{url}"
+
+
+# --- The main menu ---------------------------------------------------------------------
+
+# The site's sections (Danish paths) and their names, in the menu's order.
+SECTIONS = [
+    ("", N_("Forside")),
+    ("kalender/", N_("Kalender")),
+    ("nyheder/", N_("Nyheder")),
+    ("nyhedsbrev/", N_("Nyhedsbrev")),
+    ("om-helhedsplanen/", N_("Om helhedsplanen")),
+    ("kontakt/", N_("Kontakt")),
+    ("abonner/", N_("Abonnér på kalenderen")),
+]
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    url: str  # in the page's language where the section has one ('ar/kalender/')
+    label: str
+    current: str  # aria-current: "page" on the section's own page, "true" on a page inside it, else ""
+
+
+@pass_context
+def main_menu(context, section_path: str) -> list[MenuItem]:
+    """`{% for item in main_menu(section_path) %}`: the menu of a page at `section_path` ('nyheder/side/2/').
+
+    Built here, not in the template: a loop of translations and comparisons
+    in Jinja was a fifth of every page's rendering."""
+    lang = lang_of(context)
+    return [MenuItem(localized_url(context, path), translate(lang, label), current_section(path, section_path))
+            for path, label in SECTIONS]
+
+
+def current_section(path: str, section_path: str) -> str:
+    if section_path == path:
+        return "page"
+    return "true" if path and section_path.startswith(path) else ""
 
 
 # --- Writing -------------------------------------------------------------------------
