@@ -141,6 +141,16 @@ def _gettext(context, message: str) -> str:
 
 
 @pass_context
+def page_gettext(context, message: str, **variables) -> str:
+    """The templates' `_()`: what Jinja's new-style gettext does (text marked safe where the template
+    escapes, then always %-formatted), in one call instead of three through the context per text."""
+    text = catalogue(lang_of(context)).gettext(message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
+@pass_context
 def _ngettext(context, singular: str, plural: str, n: int) -> str:
     return catalogue(lang_of(context)).ngettext(singular, plural, n)
 
@@ -227,8 +237,7 @@ def takes_lang(func) -> bool:
 def install(env) -> None:
     """Per-page-language gettext, filters and helpers on one Jinja environment."""
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext)
-    # Jinja's `_` looks `gettext` up and calls it on every use (a page has dozens): bind it directly.
-    env.globals["_"] = env.globals["gettext"]
+    env.globals["_"] = page_gettext  # a page has dozens; `gettext` and {% trans %} stay Jinja's
     for table in (env.filters, env.globals):
         for name, func in list(table.items()):
             if callable(func) and takes_lang(func):
