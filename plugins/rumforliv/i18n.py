@@ -75,6 +75,10 @@ SETTING_WORDS = [
 _loaded: dict[tuple[str, Path], gettext_module.NullTranslations] = {}
 
 
+# The templates' fixed texts by (language, Danish text, escaped): emptied with `_loaded`.
+_fixed_texts: dict[tuple[str, str, bool], str] = {}
+
+
 def compile_po(path: Path) -> Translations:
     with open(path, "rb") as po:
         catalog = read_po(po, domain=DOMAIN)
@@ -143,11 +147,21 @@ def _gettext(context, message: str) -> str:
 @pass_context
 def page_gettext(context, message: str, **variables) -> str:
     """The templates' `_()`: what Jinja's new-style gettext does (text marked safe where the template
-    escapes, then always %-formatted), in one call instead of three through the context per text."""
-    text = catalogue(lang_of(context)).gettext(message)
-    if context.eval_ctx.autoescape:
-        text = Markup(text)
-    return text % variables
+    escapes, then always %-formatted), in one call instead of three through the context per text.
+
+    A text without values reads the same on every page: it is worked out once per language."""
+    lang, escaped = lang_of(context), context.eval_ctx.autoescape
+    if variables:
+        return page_text(lang, message, escaped) % variables
+    found = _fixed_texts.get((lang, message, escaped))
+    if found is None:
+        found = _fixed_texts[lang, message, escaped] = page_text(lang, message, escaped) % {}
+    return found
+
+
+def page_text(lang: str, message: str, escaped: bool) -> str:
+    text = catalogue(lang).gettext(message)
+    return Markup(text) if escaped else text
 
 
 @pass_context
@@ -490,6 +504,7 @@ LOCALIZED_LISTINGS = ["", "kalender/", "abonner/"]
 
 def on_initialized(pelican):
     _loaded.clear()  # a new build reads the catalogues afresh
+    _fixed_texts.clear()
     pelican.settings.setdefault("LOCALIZED_LISTINGS", list(LOCALIZED_LISTINGS))
 
 
