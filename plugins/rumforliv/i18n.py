@@ -234,7 +234,7 @@ def isolated(text: str, lang: str) -> str:
     return isolate_numbers(text) if right_to_left(lang) else text
 
 
-@functools.cache  # asked for every time shown; parsing the locale each time was a tenth of a page
+@functools.cache  # asked for every time shown (tens of thousands a build); Babel parses the locale each time
 def right_to_left(lang: str) -> bool:
     return Locale.parse(lang).character_order == "right-to-left"
 
