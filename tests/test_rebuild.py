@@ -1,4 +1,4 @@
-"""A rebuild copies the pages whose inputs did not change, and gives exactly what a cold build gives.
+"""A rebuild keeps the pages whose inputs did not change, and gives exactly what a cold build gives.
 
 Each case builds a site, changes one thing an editor (or the calendar) changes,
 rebuilds into the same output with the same cache, and compares every file
@@ -17,7 +17,7 @@ import jinja2
 import pytest
 
 from conftest import NEWS, ROOT
-from rumforliv import i18n, memo, parallel
+from rumforliv import build, i18n, memo, parallel
 from rumforliv.build import BuildFailed
 from test_i18n import HOMEWORK_AR, NEWS_EN, NEWS_WITH_SLUG
 from test_reproducible import FILES as REPRODUCIBLE_FILES
@@ -65,6 +65,13 @@ def site(site):
     return site
 
 
+def assert_same_folders(first: Path, second: Path) -> None:
+    """Also the folders: a rebuild must not leave the empty folders of removed pages."""
+    def folders(root):
+        return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_dir())
+    assert folders(first) == folders(second)
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
@@ -93,6 +100,7 @@ def test_a_rebuild_after_a_change_equals_a_cold_build(site, reuse, change):
     rebuilt = build_into(site, "output", THEME=str(site.theme))
     cold = build_into(site, "output-cold", cache="cache-cold", THEME=str(site.theme))
     assert_identical(cold, rebuilt)
+    assert_same_folders(cold, rebuilt)
     if change not in ("template", "page"):  # templates and pages (menus, focus areas) reach every page
         assert reuse.reused[1] > 0, "the rebuild linked no page from the build before"
 
@@ -106,11 +114,14 @@ def test_a_new_day_rebuilds_what_shows_today(site, reuse):
     assert_identical(cold, rebuilt)
 
 
-def test_nothing_changed_copies_every_page(site, reuse):
+def test_nothing_changed_keeps_every_page(site, reuse):
     first = build_into(site, "output", THEME=str(site.theme))
     pages = len(list(first.rglob("*.html")))
+    page = first / "kalender/strikkeklub/index.html"
+    written = page.stat()
     build_into(site, "output", THEME=str(site.theme))
     assert reuse.reused[1] >= pages - 25  # all but Pelican's paginated lists and feeds' pages
+    assert page.stat().st_ino == written.st_ino  # left where it was, not written or moved again
 
 
 def test_a_failed_build_leaves_the_memo_of_the_last_good_one(site, reuse):
@@ -131,13 +142,34 @@ def test_a_failed_build_leaves_the_memo_of_the_last_good_one(site, reuse):
 
 
 def test_an_output_changed_by_hand_is_not_trusted(site, reuse):
-    """A page edited or removed in output/ since the last build is rendered again."""
+    """A page edited or removed in output/ since the last build is rendered again; a file added is removed."""
     first = build_into(site, "output", THEME=str(site.theme))
     (first / "kalender/strikkeklub/index.html").write_text("rettet i hånden", encoding="utf-8")
     (first / "kalender/familielejr/index.html").unlink()
+    (first / "gammel/side").mkdir(parents=True)
+    (first / "gammel/side/index.html").write_text("lagt ind i hånden", encoding="utf-8")
     rebuilt = build_into(site, "output", THEME=str(site.theme))
     cold = build_into(site, "output-cold", cache="cache-cold", THEME=str(site.theme))
     assert_identical(cold, rebuilt)
+    assert_same_folders(cold, rebuilt)
+
+
+def test_an_update_stopped_half_way_is_not_trusted(site, reuse, monkeypatch):
+    """Should moving the new pages into output/ stop, the next build must not keep pages from that mix."""
+    build_into(site, "output", THEME=str(site.theme))
+    edit(site.content / "nyheder/vaar.md", "120 børn", "130 børn")
+
+    def full_disk(source, destination):
+        raise OSError("no space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(build.os, "replace", full_disk)
+        with pytest.raises(OSError):
+            build_into(site, "output", THEME=str(site.theme))
+    rebuilt = build_into(site, "output", THEME=str(site.theme))
+    cold = build_into(site, "output-cold", cache="cache-cold", THEME=str(site.theme))
+    assert_identical(cold, rebuilt)
+    assert reuse.reused[1] == 0  # the rebuild after the stop trusted nothing in output/
 
 
 @pytest.fixture
@@ -180,7 +212,9 @@ def test_an_error_in_the_second_process_fails_the_build(site, forks, monkeypatch
 
 
 def test_the_previous_site_is_removed_in_the_background(site):
+    """When every page is rendered again, the new folder replaces output/ whole."""
     first = build_into(site, "output", THEME=str(site.theme))
+    CHANGES["template"](site)
     build_into(site, "output", THEME=str(site.theme))
     trash = site.root / "cache" / "old-output"
     for _ in range(300):  # its own process removes it; give it up to 30 s on a slow disk

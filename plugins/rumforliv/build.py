@@ -1,7 +1,11 @@
-"""One build: check, render into a fresh folder, then swap it in place.
+"""One build: check, render into a fresh folder, then put it in place.
 
 A failed build leaves the previous `output/` untouched, and every Pelican
 error counts as a failure (Pelican itself would log and skip the file).
+A rebuild that kept pages of the last build (memo.py) moves only the files it
+rendered into `output/` and removes those no page wrote; otherwise the new
+folder replaces `output/` whole (making and removing thousands of folders
+costs seconds on a virtual disk).
 Pelican's content cache lives in CACHE_PATH, outside the swapped folder, and
 is only trusted while the settings and the plugin's code are unchanged.
 """
@@ -12,6 +16,7 @@ import functools
 import hashlib
 import json
 import logging
+import os
 import platform
 import shutil
 import subprocess
@@ -83,11 +88,15 @@ def build(settings_file: str | Path = "pelicanconf.py", output: str | Path | Non
         raise
     finally:
         pelican_logger.removeHandler(collector)
-    swap_into_place(staging, target, Path(settings["CACHE_PATH"]) / TRASH)
+    if page_memo and page_memo.kept and target.is_dir():
+        page_memo.forget()  # should moving stop half-way, the next build trusts nothing in `target`
+        update_in_place(staging, target, page_memo.kept)
+    else:
+        swap_into_place(staging, target, Path(settings["CACHE_PATH"]) / TRASH)
     if page_memo:
         page_memo.save(target)  # only now: the pages it names are the ones in `target`
         reused, pages = page_memo.reused, len(page_memo.written)
-        every_record(logging.getLogger(__name__)).info("%d of %d pages and feeds linked from the previous build", reused, pages,
+        every_record(logging.getLogger(__name__)).info("%d of %d pages and feeds kept from the previous build", reused, pages,
                                                        extra={"reused": reused, "pages": pages})
     return target
 
@@ -138,6 +147,51 @@ def trust_cache(settings: dict, current: str):
             stamp.write_text(current, encoding="utf-8")
 
     return record
+
+
+def update_in_place(staging: Path, target: Path, kept: set[str]) -> None:
+    """Move the files in `staging` into `target`, then remove every file of `target` that is neither
+    one of those nor `kept` (pages and events gone since), with the folders left empty."""
+    written = files_under(staging)
+    for name in written:
+        destination = target / name
+        try:
+            os.replace(staging / name, destination)
+        except FileNotFoundError:  # a page in a new folder
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / name, destination)
+    remove_others(target, written | kept)
+    shutil.rmtree(staging, ignore_errors=True)  # only the folders of the pages just moved
+
+
+def files_under(folder: Path, prefix: str = "") -> set[str]:
+    """Relative paths ('a/b/index.html') of the files below `folder`."""
+    names = set()
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                names |= files_under(Path(entry.path), f"{prefix}{entry.name}/")
+            else:
+                names.add(prefix + entry.name)
+    return names
+
+
+def remove_others(folder: Path, keep: set[str], prefix: str = "") -> bool:
+    """Remove the files below `folder` not named in `keep`, and the folders that leaves empty; True if `folder` is empty."""
+    empty = True
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if remove_others(Path(entry.path), keep, name + "/"):
+                    os.rmdir(entry.path)
+                else:
+                    empty = False
+            elif name in keep:
+                empty = False
+            else:
+                os.unlink(entry.path)
+    return empty
 
 
 def swap_into_place(staging: Path, target: Path, trash: Path | None = None) -> None:

@@ -95,10 +95,9 @@ def child_main(writer, chunks: list[list], counter, write_end: int) -> None:
     errors = ErrorCollector()  # logged again by the parent, where the build counts them
     logging.getLogger().addHandler(errors)
     page_memo = writer.settings.get(memo.SETTING)
-    reused_before = page_memo.reused if page_memo else 0  # the parent's count, copied by the fork
     try:
         take_chunks(writer, chunks, counter)
-        payload = {"memo": page_memo.state(reused_before) if page_memo else None, "errors": errors.messages}
+        payload = {"memo": page_memo.state() if page_memo else None, "errors": errors.messages}
     except BaseException:  # noqa: BLE001 - whatever it is, the parent must hear of it
         payload = {"crash": traceback.format_exc()}
     with os.fdopen(write_end, "wb") as stream:
