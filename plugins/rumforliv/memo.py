@@ -93,6 +93,7 @@ class PageMemo:
         self._digests: dict[int, bytes] = {}  # id(object) -> digest, for content and dataclasses
         self._alive: list = []  # those objects, kept so that no other object takes their id
         self._names: dict[str, set[str] | None] = {}  # template name -> names it reads
+        self._fields: dict[type, tuple[str, ...]] = {}  # dataclass -> its compared fields
 
     def load(self) -> tuple[dict, dict]:
         """The last build's pages (if it wrote where this one will), and its templates' names."""
@@ -174,10 +175,12 @@ class PageMemo:
             return self.combine(b"(", sorted(self.digest(item, depth + 1) for item in value))
         if isinstance(value, URLWrapper):
             return self.digest((type(value).__name__, value.name, value.slug, value.url))
-        if isinstance(value, Content) or hasattr(value, "source_path"):
+        if isinstance(value, Content):
             result = self.content_digest(value)
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             result = self.dataclass_digest(value, depth)
+        elif hasattr(value, "source_path"):
+            result = self.content_digest(value)
         else:
             raise Unmemoizable(type(value).__name__)
         self._digests[id(value)] = result
@@ -187,11 +190,18 @@ class PageMemo:
     def dataclass_digest(self, value, depth: int) -> bytes:
         """Field by field; simple fields go into one hash as they are (an occurrence is mostly dates)."""
         parts = [type(value).__name__]
-        for f in dataclasses.fields(value):
-            if f.compare:  # compare=False marks helpers, not data (a filter's match function)
-                item = getattr(value, f.name)
-                parts.append(item if isinstance(item, SIMPLE) else self.digest(item, depth + 1))
+        for name in self.compared_fields(type(value)):
+            item = getattr(value, name)
+            parts.append(item if isinstance(item, SIMPLE) else self.digest(item, depth + 1))
         return hashlib.sha256(repr(parts).encode()).digest()
+
+    def compared_fields(self, kind: type) -> tuple[str, ...]:
+        """The fields that are data (compare=False marks helpers: a filter's match function), once per class:
+        a rebuild digests tens of thousands of occurrences."""
+        names = self._fields.get(kind)
+        if names is None:
+            names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.compare)
+        return names
 
     def content_digest(self, content) -> bytes:
         """A news item, page or event: its source and its translations' (URLs follow from them and the
