@@ -17,7 +17,7 @@ import jinja2
 import pytest
 
 from conftest import NEWS, ROOT
-from rumforliv import build, i18n, memo, parallel
+from rumforliv import build, i18n, memo, parallel, schema
 from rumforliv.build import BuildFailed
 from test_i18n import HOMEWORK_AR, NEWS_EN, NEWS_WITH_SLUG
 from test_reproducible import FILES as REPRODUCIBLE_FILES
@@ -159,8 +159,12 @@ def test_an_update_stopped_half_way_is_not_trusted(site, reuse, monkeypatch):
     build_into(site, "output", THEME=str(site.theme))
     edit(site.content / "nyheder/vaar.md", "120 børn", "130 børn")
 
+    output, replace = site.root / "output", os.replace
+
     def full_disk(source, destination):
-        raise OSError("no space left on device")
+        if output in Path(destination).parents:
+            raise OSError("no space left on device")
+        return replace(source, destination)
 
     with monkeypatch.context() as patched:
         patched.setattr(build.os, "replace", full_disk)
@@ -244,3 +248,34 @@ def test_a_value_no_template_reads_does_not_change_a_key(tmp_path):
     assert key(title="a", shown="b") != key(title="x", shown="b")  # read by the extended template
     assert key(title="a", shown="b", page_lang="da") != key(title="a", shown="b", page_lang="ar")  # by filters
     assert key("dynamic.html", chosen="part.html", other=1) != key("dynamic.html", chosen="part.html", other=2)
+
+
+def test_a_rebuild_checks_only_the_content_that_changed(site, monkeypatch):
+    build_into(site, "output", THEME=str(site.theme))
+    checks, original = [], schema.check_data
+
+    def counting(data, path, *args, **kwargs):
+        if site.content in Path(path).parents:  # the newsletter reads its own files
+            checks.append(Path(path).name)
+        return original(data, path, *args, **kwargs)
+
+    monkeypatch.setattr(schema, "check_data", counting)
+    build_into(site, "output", THEME=str(site.theme))
+    assert checks == []  # every file passed the last build's check as it is
+    CHANGES["news text"](site)
+    build_into(site, "output", THEME=str(site.theme))
+    assert checks == ["vaar.md"]
+
+
+def test_an_image_removed_since_the_last_build_fails_the_rebuild(site):
+    """A news item's check also looks for its image: that check is never skipped."""
+    from PIL import Image
+
+    edit(site.content / "nyheder/vaar.md", "\n\n", "\nImage: billeder/vaar.png\nImage-Alt: Børn i gården\n\n")
+    (site.content / "billeder").mkdir(exist_ok=True)
+    Image.new("RGB", (40, 30), "green").save(site.content / "billeder/vaar.png")
+    build_into(site, "output", THEME=str(site.theme))
+    (site.content / "billeder/vaar.png").unlink()
+    with pytest.raises(BuildFailed) as failure:
+        build_into(site, "output", THEME=str(site.theme))
+    assert 'Billedet "billeder/vaar.png" findes ikke' in str(failure.value)

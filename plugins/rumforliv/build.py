@@ -31,7 +31,7 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from . import memo
-from .schema import ContentError, Problem
+from .schema import PASSED, ContentError, Problem
 
 
 def every_record(log: logging.Logger) -> logging.Logger:
@@ -144,6 +144,7 @@ def trust_cache(settings: dict, current: str):
             if path.is_file() and path.name.endswith(PELICAN_CACHES):
                 path.unlink()
         shutil.rmtree(cache / TEMPLATES, ignore_errors=True)  # compiled with other extensions or Jinja, maybe
+        (cache / PASSED).unlink(missing_ok=True)  # checked by other rules, maybe
 
     def record():
         if settings.get("CACHE_CONTENT"):
