@@ -401,16 +401,13 @@ class LanguageWriter(Writer):
 
     def render(self, page: parallel.PendingPage) -> None:
         """Write one queued page, or keep the last build's if nothing it shows changed."""
-        page_memo = self.settings.get(memo.SETTING)
-        key = page_memo and page_memo.key(page.name, page.template, page.context, self.settings, url=page.url,
-                                          relative_urls=page.relative_urls, **page.values)
-        if key and page_memo.reuse(page.name, key):
+        if parallel.kept(page, self.settings):
             return
         with rendering_in(page.lang):
             super().write_file(page.name, page.template, page.context, page.relative_urls, None,
                                page.template_name, page.override_output, page.url, **page.values)
-        if key:
-            page_memo.record(page.name, key)
+        if page.key:
+            self.settings[memo.SETTING].record(page.name, page.key)
 
     def render_pending(self) -> None:
         jobs, pages = self.jobs, self.pending
