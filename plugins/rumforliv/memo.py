@@ -95,6 +95,11 @@ class PageMemo:
         self._names: dict[str, set[str] | None] = {}  # template name -> names it reads
         self._fields: dict[type, tuple[str, ...]] = {}  # dataclass -> its compared fields
 
+    def __getstate__(self):
+        """Pickled empty: Pelican's content cache stores what a category's settings reach, and a later
+        build needs nothing of this one's memo (megabytes to write and read on every build)."""
+        return None
+
     def load(self) -> tuple[dict, dict]:
         """The last build's pages (if it wrote where this one will), and its templates' names."""
         try:

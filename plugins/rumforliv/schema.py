@@ -721,6 +721,10 @@ class CheckedTree:
         self.passed_before = frozenset(passed_before)
         self.passed: set[str] = set()  # this build's, for the next (see `passed_digest`)
 
+    def __getstate__(self):
+        """Pickled empty, like memo.PageMemo: it sits in the settings, which Pelican's content cache reaches."""
+        return None
+
     def check(self, path: Path, settings: dict, base: Path, kind: str | None) -> list[Problem]:
         """check_file, remembering the result when the file passed."""
         data = path.read_bytes()
