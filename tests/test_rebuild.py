@@ -7,6 +7,7 @@ with a cold build of the changed site into a fresh folder.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import shutil
@@ -279,3 +280,20 @@ def test_an_image_removed_since_the_last_build_fails_the_rebuild(site):
     with pytest.raises(BuildFailed) as failure:
         build_into(site, "output", THEME=str(site.theme))
     assert 'Billedet "billeder/vaar.png" findes ikke' in str(failure.value)
+
+
+def test_a_schedule_expanded_by_the_last_build_gives_the_same_occurrences():
+    """The timings kept between builds stand for the schedule they came from, and no other."""
+    from rumforliv.recurrence import Expansions, build_schedule, expand
+    from test_recurrence import SETTINGS, FakeEvent, values
+
+    weekly = values(Start="2013-01-08 10:00", Repeat="FREQ=WEEKLY;BYDAY=TU")
+    first, last = dt.date(2013, 1, 1), dt.date(2013, 12, 31)
+    event = FakeEvent(build_schedule(weekly, SETTINGS))
+    earlier = Expansions()
+    fresh = expand([event], first, last, earlier)
+    again = Expansions(earlier.used)
+    assert expand([event], first, last, again) == fresh and not again.changed
+    moved = FakeEvent(build_schedule({**weekly, **values(Moved="2013-03-05 -> 2013-03-06")}, SETTINGS))
+    assert expand([moved], first, last, Expansions(earlier.used)) == expand([moved], first, last) != fresh
+    assert expand([event], first, dt.date(2013, 6, 30), Expansions(earlier.used)) == expand([event], first, dt.date(2013, 6, 30))

@@ -31,6 +31,7 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from . import memo
+from .events import EXPANSIONS
 from .schema import PASSED, ContentError, Problem
 
 
@@ -145,6 +146,7 @@ def trust_cache(settings: dict, current: str):
                 path.unlink()
         shutil.rmtree(cache / TEMPLATES, ignore_errors=True)  # compiled with other extensions or Jinja, maybe
         (cache / PASSED).unlink(missing_ok=True)  # checked by other rules, maybe
+        (cache / EXPANSIONS).unlink(missing_ok=True)  # expanded by other rules, maybe
 
     def record():
         if settings.get("CACHE_CONTENT"):
