@@ -3,11 +3,12 @@
 A failed build leaves the previous `output/` untouched, and every Pelican
 error counts as a failure (Pelican itself would log and skip the file).
 A rebuild that kept pages of the last build (memo.py) moves only the files it
-rendered into `output/` and removes those no page wrote; otherwise the new
-folder replaces `output/` whole (making and removing thousands of folders
-costs seconds on a virtual disk).
-Pelican's content cache lives in CACHE_PATH, outside the swapped folder, and
-is only trusted while the settings and the plugin's code are unchanged.
+rendered into `output/` and removes those no page wrote (making and removing a
+whole site's thousands of folders costs seconds on a virtual disk); otherwise
+the new folder replaces `output/` whole.
+What the build keeps in CACHE_PATH (Pelican's content cache, compiled
+templates, the files that passed the check, expanded schedules) is only
+trusted while the settings and the plugin's code are unchanged.
 """
 
 from __future__ import annotations
@@ -131,7 +132,7 @@ def fingerprint(settings_file, overrides: dict) -> str:
 
 
 def trust_cache(settings: dict, current: str):
-    """Drop Pelican's content cache if it was made by other settings or code.
+    """Drop what the cache folder keeps between builds if it was made by other settings or code.
 
     Returns the function that records `current` once the build has succeeded,
     so a cache from a failed build is never mistaken for a trusted one."""
