@@ -25,6 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import jinja2
 import pelican
 
 from jinja2 import FileSystemBytecodeCache
@@ -114,7 +115,7 @@ CODE = Path(__file__).resolve().parent
 @functools.cache
 def code_fingerprint() -> str:
     """The plugin's code as this process loaded it (read once), with the versions it runs on."""
-    digest = hashlib.sha256(f"{platform.python_version()} {pelican.__version__}".encode())
+    digest = hashlib.sha256(f"{platform.python_version()} {pelican.__version__} {jinja2.__version__}".encode())
     for path in sorted(CODE.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
@@ -160,16 +161,18 @@ def trust_cache(settings: dict, current: str):
 def update_in_place(staging: Path, target: Path, kept: set[str]) -> None:
     """Move the files in `staging` into `target`, then remove every file of `target` that is neither
     one of those nor `kept` (pages and events gone since), with the folders left empty."""
-    written = files_under(staging)
-    for name in written:
-        destination = target / name
-        try:
-            os.replace(staging / name, destination)
-        except FileNotFoundError:  # a page in a new folder
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / name, destination)
-    remove_others(target, written | kept)
-    shutil.rmtree(staging, ignore_errors=True)  # only the folders of the pages just moved
+    try:
+        written = files_under(staging)
+        for name in written:
+            destination = target / name
+            try:
+                os.replace(staging / name, destination)
+            except FileNotFoundError:  # a page in a new folder
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / name, destination)
+        remove_others(target, written | kept)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # by now mostly the folders of the pages moved
 
 
 def files_under(folder: Path, prefix: str = "") -> set[str]:
