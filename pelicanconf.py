@@ -164,9 +164,9 @@ JINJA_ENVIRONMENT = {
 
 DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 DEFAULT_DATE = None
-DELETE_OUTPUT_DIRECTORY = False  # the build swaps a finished folder in place
+DELETE_OUTPUT_DIRECTORY = False  # the build renders into a new folder and puts it in place (build.py)
 # Pelican's content cache: a rebuild reads only the files that changed. It sits
-# outside output/ (the build swaps that folder), and build.py drops it whenever
+# outside output/ (which the build replaces), and build.py drops it whenever
 # the settings or the plugin's code change. Strictness does not depend on it:
 # every file is checked on every build.
 CACHE_PATH = "cache"
@@ -175,7 +175,7 @@ LOAD_CONTENT_CACHE = True
 CONTENT_CACHING_LAYER = "reader"
 CHECK_MODIFIED_METHOD = "mtime"
 GZIP_CACHE = False  # a few MB on disk; gzip would cost more time than it saves
-# A page whose inputs did not change since the last build is linked from it
+# A page whose inputs did not change since the last build is kept as it wrote it
 # (pages.json in CACHE_PATH; plugins/rumforliv/memo.py); the others render on
 # two cores once there are enough of them to pay for a second process.
 RENDER_WORKERS = 2

@@ -51,7 +51,7 @@ TARGETS = {
 
 class BuildRecords(logging.Handler):
     """What a build logs for the benchmark: each newsletter issue's seconds and whether it came
-    from its cache, and how many pages and feeds were linked from the previous build."""
+    from its cache, and how many pages and feeds were kept from the previous build."""
 
     def __init__(self):
         super().__init__(level=logging.INFO)
@@ -59,7 +59,7 @@ class BuildRecords(logging.Handler):
         self.reused = "?"
 
     def emit(self, record):
-        if hasattr(record, "reused"):  # the build's page memo: pages linked from the previous build
+        if hasattr(record, "reused"):  # the build's page memo: pages kept from the previous build
             self.reused = f"{record.reused} of {record.pages}"
         if hasattr(record, "seconds") and hasattr(record, "cached"):
             self.issues.append({"issue": getattr(record, "issue", "?"), "seconds": record.seconds,
@@ -327,7 +327,7 @@ def main_benchmark(args) -> None:
     for kind, label in (("news", "one news item"), ("event", "one event")):
         line(f"rebuild after {label} changed: site", seconds(site[kind]),
              "vs full " + ratio(site[kind], site["cold"], TARGETS["rebuild"]))
-        line("  pages and feeds linked from the previous build", site[kind][-1].get("reused", "?"), "the rest written anew")
+        line("  pages and feeds kept from the previous build", site[kind][-1].get("reused", "?"), "the rest written anew")
         line(f"rebuild after {label} changed: + newsletters", seconds(full[kind]),
              "vs full " + ratio(full[kind], full["cold"], TARGETS["rebuild"]))
     memory = max(mb(site["cold"]), mb(full["cold"]), mb(full["news"]), mb(full["event"]))

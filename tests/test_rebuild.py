@@ -1,4 +1,4 @@
-"""A rebuild copies the pages whose inputs did not change, and gives exactly what a cold build gives.
+"""A rebuild keeps the pages whose inputs did not change, and gives exactly what a cold build gives.
 
 Each case builds a site, changes one thing an editor (or the calendar) changes,
 rebuilds into the same output with the same cache, and compares every file
@@ -7,6 +7,7 @@ with a cold build of the changed site into a fresh folder.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import shutil
@@ -17,7 +18,7 @@ import jinja2
 import pytest
 
 from conftest import NEWS, ROOT
-from rumforliv import i18n, memo, parallel
+from rumforliv import build, i18n, memo, parallel, schema
 from rumforliv.build import BuildFailed
 from test_i18n import HOMEWORK_AR, NEWS_EN, NEWS_WITH_SLUG
 from test_reproducible import FILES as REPRODUCIBLE_FILES
@@ -65,6 +66,13 @@ def site(site):
     return site
 
 
+def assert_same_folders(first: Path, second: Path) -> None:
+    """Also the folders: a rebuild must not leave the empty folders of removed pages."""
+    def folders(root):
+        return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_dir())
+    assert folders(first) == folders(second)
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
@@ -93,6 +101,7 @@ def test_a_rebuild_after_a_change_equals_a_cold_build(site, reuse, change):
     rebuilt = build_into(site, "output", THEME=str(site.theme))
     cold = build_into(site, "output-cold", cache="cache-cold", THEME=str(site.theme))
     assert_identical(cold, rebuilt)
+    assert_same_folders(cold, rebuilt)
     if change not in ("template", "page"):  # templates and pages (menus, focus areas) reach every page
         assert reuse.reused[1] > 0, "the rebuild linked no page from the build before"
 
@@ -106,11 +115,14 @@ def test_a_new_day_rebuilds_what_shows_today(site, reuse):
     assert_identical(cold, rebuilt)
 
 
-def test_nothing_changed_copies_every_page(site, reuse):
+def test_nothing_changed_keeps_every_page(site, reuse):
     first = build_into(site, "output", THEME=str(site.theme))
     pages = len(list(first.rglob("*.html")))
+    page = first / "kalender/strikkeklub/index.html"
+    written = page.stat()
     build_into(site, "output", THEME=str(site.theme))
     assert reuse.reused[1] >= pages - 25  # all but Pelican's paginated lists and feeds' pages
+    assert page.stat().st_ino == written.st_ino  # left where it was, not written or moved again
 
 
 def test_a_failed_build_leaves_the_memo_of_the_last_good_one(site, reuse):
@@ -131,13 +143,38 @@ def test_a_failed_build_leaves_the_memo_of_the_last_good_one(site, reuse):
 
 
 def test_an_output_changed_by_hand_is_not_trusted(site, reuse):
-    """A page edited or removed in output/ since the last build is rendered again."""
+    """A page edited or removed in output/ since the last build is rendered again; a file added is removed."""
     first = build_into(site, "output", THEME=str(site.theme))
     (first / "kalender/strikkeklub/index.html").write_text("rettet i hånden", encoding="utf-8")
     (first / "kalender/familielejr/index.html").unlink()
+    (first / "gammel/side").mkdir(parents=True)
+    (first / "gammel/side/index.html").write_text("lagt ind i hånden", encoding="utf-8")
     rebuilt = build_into(site, "output", THEME=str(site.theme))
     cold = build_into(site, "output-cold", cache="cache-cold", THEME=str(site.theme))
     assert_identical(cold, rebuilt)
+    assert_same_folders(cold, rebuilt)
+
+
+def test_an_update_stopped_half_way_is_not_trusted(site, reuse, monkeypatch):
+    """Should moving the new pages into output/ stop, the next build must not keep pages from that mix."""
+    build_into(site, "output", THEME=str(site.theme))
+    edit(site.content / "nyheder/vaar.md", "120 børn", "130 børn")
+
+    output, replace = site.root / "output", os.replace
+
+    def full_disk(source, destination):
+        if output in Path(destination).parents:
+            raise OSError("no space left on device")
+        return replace(source, destination)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(build.os, "replace", full_disk)
+        with pytest.raises(OSError):
+            build_into(site, "output", THEME=str(site.theme))
+    rebuilt = build_into(site, "output", THEME=str(site.theme))
+    cold = build_into(site, "output-cold", cache="cache-cold", THEME=str(site.theme))
+    assert_identical(cold, rebuilt)
+    assert reuse.reused[1] == 0  # the rebuild after the stop trusted nothing in output/
 
 
 @pytest.fixture
@@ -180,7 +217,9 @@ def test_an_error_in_the_second_process_fails_the_build(site, forks, monkeypatch
 
 
 def test_the_previous_site_is_removed_in_the_background(site):
+    """When every page is rendered again, the new folder replaces output/ whole."""
     first = build_into(site, "output", THEME=str(site.theme))
+    CHANGES["template"](site)
     build_into(site, "output", THEME=str(site.theme))
     trash = site.root / "cache" / "old-output"
     for _ in range(300):  # its own process removes it; give it up to 30 s on a slow disk
@@ -210,3 +249,51 @@ def test_a_value_no_template_reads_does_not_change_a_key(tmp_path):
     assert key(title="a", shown="b") != key(title="x", shown="b")  # read by the extended template
     assert key(title="a", shown="b", page_lang="da") != key(title="a", shown="b", page_lang="ar")  # by filters
     assert key("dynamic.html", chosen="part.html", other=1) != key("dynamic.html", chosen="part.html", other=2)
+
+
+def test_a_rebuild_checks_only_the_content_that_changed(site, monkeypatch):
+    build_into(site, "output", THEME=str(site.theme))
+    checks, original = [], schema.check_data
+
+    def counting(data, path, *args, **kwargs):
+        if site.content in Path(path).parents:  # the newsletter reads its own files
+            checks.append(Path(path).name)
+        return original(data, path, *args, **kwargs)
+
+    monkeypatch.setattr(schema, "check_data", counting)
+    build_into(site, "output", THEME=str(site.theme))
+    assert checks == []  # every file passed the last build's check as it is
+    CHANGES["news text"](site)
+    build_into(site, "output", THEME=str(site.theme))
+    assert checks == ["vaar.md"]
+
+
+def test_an_image_removed_since_the_last_build_fails_the_rebuild(site):
+    """A news item's check also looks for its image: that check is never skipped."""
+    from PIL import Image
+
+    edit(site.content / "nyheder/vaar.md", "\n\n", "\nImage: billeder/vaar.png\nImage-Alt: Børn i gården\n\n")
+    (site.content / "billeder").mkdir(exist_ok=True)
+    Image.new("RGB", (40, 30), "green").save(site.content / "billeder/vaar.png")
+    build_into(site, "output", THEME=str(site.theme))
+    (site.content / "billeder/vaar.png").unlink()
+    with pytest.raises(BuildFailed) as failure:
+        build_into(site, "output", THEME=str(site.theme))
+    assert 'Billedet "billeder/vaar.png" findes ikke' in str(failure.value)
+
+
+def test_a_schedule_expanded_by_the_last_build_gives_the_same_occurrences():
+    """The timings kept between builds stand for the schedule they came from, and no other."""
+    from rumforliv.recurrence import Expansions, build_schedule, expand
+    from test_recurrence import SETTINGS, FakeEvent, values
+
+    weekly = values(Start="2013-01-08 10:00", Repeat="FREQ=WEEKLY;BYDAY=TU")
+    first, last = dt.date(2013, 1, 1), dt.date(2013, 12, 31)
+    event = FakeEvent(build_schedule(weekly, SETTINGS))
+    earlier = Expansions()
+    fresh = expand([event], first, last, earlier)
+    again = Expansions(earlier.used)
+    assert expand([event], first, last, again) == fresh and not again.changed
+    moved = FakeEvent(build_schedule({**weekly, **values(Moved="2013-03-05 -> 2013-03-06")}, SETTINGS))
+    assert expand([moved], first, last, Expansions(earlier.used)) == expand([moved], first, last) != fresh
+    assert expand([event], first, dt.date(2013, 6, 30), Expansions(earlier.used)) == expand([event], first, dt.date(2013, 6, 30))

@@ -1,9 +1,14 @@
-"""One build: check, render into a fresh folder, then swap it in place.
+"""One build: check, render into a fresh folder, then put it in place.
 
 A failed build leaves the previous `output/` untouched, and every Pelican
 error counts as a failure (Pelican itself would log and skip the file).
-Pelican's content cache lives in CACHE_PATH, outside the swapped folder, and
-is only trusted while the settings and the plugin's code are unchanged.
+A rebuild that kept pages of the last build (memo.py) moves only the files it
+rendered into `output/` and removes those no page wrote (making and removing a
+whole site's thousands of folders costs seconds on a virtual disk); otherwise
+the new folder replaces `output/` whole.
+What the build keeps in CACHE_PATH (Pelican's content cache, compiled
+templates, the files that passed the check, expanded schedules) is only
+trusted while the settings and the plugin's code are unchanged.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import functools
 import hashlib
 import json
 import logging
+import os
 import platform
 import shutil
 import subprocess
@@ -19,13 +25,16 @@ import sys
 import tempfile
 from pathlib import Path
 
+import jinja2
 import pelican
 
+from jinja2 import FileSystemBytecodeCache
 from pelican import Pelican
 from pelican.settings import read_settings
 
 from . import memo
-from .schema import ContentError, Problem
+from .events import EXPANSIONS
+from .schema import PASSED, ContentError, Problem
 
 
 def every_record(log: logging.Logger) -> logging.Logger:
@@ -68,6 +77,7 @@ def build(settings_file: str | Path = "pelicanconf.py", output: str | Path | Non
         settings["OUTPUT_PATH"] = str(staging)
         key = fingerprint(settings_file, overrides)
         stamp = trust_cache(settings, key)
+        cache_templates(settings)
         page_memo = None
         if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
             page_memo = settings[memo.SETTING] = memo.PageMemo(settings["CACHE_PATH"], target, staging, key)
@@ -83,24 +93,29 @@ def build(settings_file: str | Path = "pelicanconf.py", output: str | Path | Non
         raise
     finally:
         pelican_logger.removeHandler(collector)
-    swap_into_place(staging, target, Path(settings["CACHE_PATH"]) / TRASH)
+    if page_memo and page_memo.kept and target.is_dir():
+        page_memo.forget()  # should moving stop half-way, the next build trusts nothing in `target`
+        update_in_place(staging, target, page_memo.kept)
+    else:
+        swap_into_place(staging, target, Path(settings["CACHE_PATH"]) / TRASH)
     if page_memo:
         page_memo.save(target)  # only now: the pages it names are the ones in `target`
         reused, pages = page_memo.reused, len(page_memo.written)
-        every_record(logging.getLogger(__name__)).info("%d of %d pages and feeds linked from the previous build", reused, pages,
+        every_record(logging.getLogger(__name__)).info("%d of %d pages and feeds kept from the previous build", reused, pages,
                                                        extra={"reused": reused, "pages": pages})
     return target
 
 
 TRASH = "old-output"  # in the cache folder: earlier sites being removed
 PELICAN_CACHES = ("Generator", "Generator-Readers")  # Pelican names its cache files <Generator class><suffix>
+TEMPLATES = "templates"  # in the cache folder: the theme's templates compiled by Jinja
 CODE = Path(__file__).resolve().parent
 
 
 @functools.cache
 def code_fingerprint() -> str:
     """The plugin's code as this process loaded it (read once), with the versions it runs on."""
-    digest = hashlib.sha256(f"{platform.python_version()} {pelican.__version__}".encode())
+    digest = hashlib.sha256(f"{platform.python_version()} {pelican.__version__} {jinja2.__version__}".encode())
     for path in sorted(CODE.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
@@ -118,7 +133,7 @@ def fingerprint(settings_file, overrides: dict) -> str:
 
 
 def trust_cache(settings: dict, current: str):
-    """Drop Pelican's content cache if it was made by other settings or code.
+    """Drop what the cache folder keeps between builds if it was made by other settings or code.
 
     Returns the function that records `current` once the build has succeeded,
     so a cache from a failed build is never mistaken for a trusted one."""
@@ -131,6 +146,9 @@ def trust_cache(settings: dict, current: str):
         for path in cache.glob("*"):
             if path.is_file() and path.name.endswith(PELICAN_CACHES):
                 path.unlink()
+        shutil.rmtree(cache / TEMPLATES, ignore_errors=True)  # compiled with other extensions or Jinja, maybe
+        (cache / PASSED).unlink(missing_ok=True)  # checked by other rules, maybe
+        (cache / EXPANSIONS).unlink(missing_ok=True)  # expanded by other rules, maybe
 
     def record():
         if settings.get("CACHE_CONTENT"):
@@ -138,6 +156,63 @@ def trust_cache(settings: dict, current: str):
             stamp.write_text(current, encoding="utf-8")
 
     return record
+
+
+def update_in_place(staging: Path, target: Path, kept: set[str]) -> None:
+    """Move the files in `staging` into `target`, then remove every file of `target` that is neither
+    one of those nor `kept` (pages and events gone since), with the folders left empty."""
+    try:
+        written = files_under(staging)
+        for name in written:
+            destination = target / name
+            try:
+                os.replace(staging / name, destination)
+            except FileNotFoundError:  # a page in a new folder
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / name, destination)
+        remove_others(target, written | kept)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # by now mostly the folders of the pages moved
+
+
+def files_under(folder: Path, prefix: str = "") -> set[str]:
+    """Relative paths ('a/b/index.html') of the files below `folder`."""
+    names = set()
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                names |= files_under(Path(entry.path), f"{prefix}{entry.name}/")
+            else:
+                names.add(prefix + entry.name)
+    return names
+
+
+def remove_others(folder: Path, keep: set[str], prefix: str = "") -> bool:
+    """Remove the files below `folder` not named in `keep`, and the folders that leaves empty; True if `folder` is empty."""
+    empty = True
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if remove_others(Path(entry.path), keep, name + "/"):
+                    os.rmdir(entry.path)
+                else:
+                    empty = False
+            elif name in keep:
+                empty = False
+            else:
+                os.unlink(entry.path)
+    return empty
+
+
+def cache_templates(settings: dict) -> None:
+    """Each generator compiles the theme's templates afresh (a quarter of a second); keep them compiled
+    in the cache folder. Jinja recompiles a template whose source changed."""
+    if not settings.get("CACHE_CONTENT"):
+        return
+    folder = Path(settings["CACHE_PATH"]) / TEMPLATES
+    folder.mkdir(parents=True, exist_ok=True)
+    settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": FileSystemBytecodeCache(str(folder))}
 
 
 def swap_into_place(staging: Path, target: Path, trash: Path | None = None) -> None:

@@ -3,19 +3,23 @@
 `EventsGenerator.generate_context` reads `content/kalender/*.md` and expands
 every event once over the calendar's window into `context["occurrences"]`
 (and, indexed by event, `context["occurrences_by_event"]`). The site pages,
-the feeds and the newsletter all read that list.
+the feeds and the newsletter all read that list. A schedule expanded over the
+same window by the last build takes its timings from the cache folder.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import pickle
+from pathlib import Path
 
 from pelican.contents import Content
 from pelican.generators import CachingGenerator
 from pelican.utils import process_translations
 
-from .recurrence import expand
+from .recurrence import Expansions, expand
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +57,26 @@ class Event(Content):
     def _expand_settings(self, key, klass=None):
         """Drafts use DRAFT_EVENT_* (under kladder/), which publishconf.py leaves unwritten."""
         return super()._expand_settings(key, "draft_event" if self.status == "draft" else klass)
+
+
+EXPANSIONS = "occurrences.pickle"  # in the cache folder; build.py drops it when settings or code change
+
+
+def load_expansions(path: Path) -> dict:
+    try:
+        with path.open("rb") as stream:
+            stored = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return {}
+    return stored if isinstance(stored, dict) else {}
+
+
+def save_expansions(path: Path, used: dict) -> None:
+    """Written whole under another name, then renamed: a build stopped half-way leaves no half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(f".{path.name}.{os.getpid()}")
+    scratch.write_bytes(pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(scratch, path)
 
 
 def calendar_window(settings: dict, events) -> tuple[dt.date, dt.date]:
@@ -108,7 +132,7 @@ class EventsGenerator(CachingGenerator):
         self.events.sort(key=lambda e: e.slug)
         self.draft_events = sorted(drafts, key=lambda e: e.slug)
         self.window = calendar_window(self.settings, self.events)
-        self.occurrences = expand(self.events, *self.window)
+        self.occurrences = self.expand()
         self.occurrences_by_event = by_event(self.occurrences)
         self.context["events"] = self.events
         self.context["event_translations"] = self.event_translations
@@ -120,6 +144,15 @@ class EventsGenerator(CachingGenerator):
             _ = event.url, event.save_as  # worked out (and memoised) before the cache is saved: a rebuild reuses them
         self.save_cache()
         self.readers.save_cache()
+
+    def expand(self) -> list:
+        """The events over the window, with each schedule's timings from the last build if it expanded them."""
+        store = Path(self.settings["CACHE_PATH"]) / EXPANSIONS if self.settings.get("CACHE_CONTENT") else None
+        known = Expansions(load_expansions(store) if store and self.settings.get("LOAD_CONTENT_CACHE") else None)
+        occurrences = expand(self.events, *self.window, known)
+        if store and known.changed:
+            save_expansions(store, known.used)
+        return occurrences
 
     def generate_output(self, writer):
         pass  # site.SiteGenerator writes every calendar page and feed

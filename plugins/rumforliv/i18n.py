@@ -25,7 +25,6 @@ import functools
 import gettext as gettext_module
 import inspect
 import io
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -444,8 +443,8 @@ class LanguageWriter(Writer):
     """Pelican's writer, telling every template the language and versions of its page.
 
     Pages wait in `pending` until every generator has queued its own; then
-    they are written on two cores (parallel.py), each linked from the last
-    build instead if nothing it shows changed (memo.py).
+    they are written on two cores (parallel.py), each left as the last build
+    wrote it instead if nothing it shows changed (memo.py).
     """
 
     def __init__(self, *args, **kwargs):
@@ -470,24 +469,15 @@ class LanguageWriter(Writer):
         self.pending.append(parallel.PendingPage(name, template, context, relative_urls, template_name,
                                                  override_output, url, lang, kwargs))
 
-    def _open_w(self, filename, encoding, override=False):
-        """A file here may be a hard link to the previous build's (memo.py): replace it, never write through it."""
-        if filename not in self._written_files and os.path.lexists(filename):  # Pelican's own rules after
-            os.unlink(filename)
-        return super()._open_w(filename, encoding, override)
-
     def render(self, page: parallel.PendingPage) -> None:
-        """Write one queued page, or link it from the last build if nothing it shows changed."""
-        page_memo = self.settings.get(memo.SETTING)
-        key = page_memo and page_memo.key(page.name, page.template, page.context, self.settings, url=page.url,
-                                          relative_urls=page.relative_urls, **page.values)
-        if key and page_memo.reuse(page.name, key):
+        """Write one queued page, or keep the last build's if nothing it shows changed."""
+        if parallel.kept(page, self.settings):
             return
         with rendering_in(page.lang):
             super().write_file(page.name, page.template, page.context, page.relative_urls, None,
                                page.template_name, page.override_output, page.url, **page.values)
-        if key:
-            page_memo.record(page.name, key)
+        if page.key:
+            self.settings[memo.SETTING].record(page.name, page.key)
 
     def render_pending(self) -> None:
         jobs, pages = self.jobs, self.pending

@@ -1,12 +1,13 @@
-"""What a rebuild may reuse: a page whose inputs did not change is linked, not rendered.
+"""What a rebuild may reuse: a page whose inputs did not change is kept, not rendered.
 
 A page is rendered from its template, the values its generator passes to
 that template, and what every page may show (settings, theme, catalogues,
 the site's pages for menus, today's date). A digest of all that is the
 page's key; `pages.json` in the cache folder remembers the key of every page
 of the last successful build, with the size and time of the file it wrote.
-When the key and the file are the same, the file is linked (or copied) from
-the previous `output/` into the new one instead of being rendered again.
+When the key and the file are the same, the file is kept where it is in
+`output/` instead of being rendered again (build.py moves only the rendered
+files in, and removes the files no page wrote).
 
 Values are digested by what they are: content by its source file (and its
 translations'), dataclasses field by field, lists in order. A value of any
@@ -22,7 +23,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -87,13 +87,18 @@ class PageMemo:
         self.previous, self.staging, self.build_key = Path(previous), Path(staging), build_key
         self.known, self.stored_names = self.load()
         self.theme: str | None = None  # digest of the theme's templates, once the site digest is made
-        self.written: dict[str, list] = {}
-        self.reused = 0
+        self.written: dict[str, list] = {}  # every page and feed of this build -> [key, size, mtime]
+        self.kept: set[str] = set()  # those left in `previous` as the last build wrote them
         self.site: bytes | None = None  # digest of what every page may show; set on the first page
         self._digests: dict[int, bytes] = {}  # id(object) -> digest, for content and dataclasses
         self._alive: list = []  # those objects, kept so that no other object takes their id
-        self._folders: set[Path] = set()  # made in staging already
         self._names: dict[str, set[str] | None] = {}  # template name -> names it reads
+        self._fields: dict[type, tuple[str, ...]] = {}  # dataclass -> its compared fields
+
+    def __getstate__(self):
+        """Pickled empty: Pelican's content cache stores what a category's settings reach, and a later
+        build needs nothing of this one's memo (megabytes to write and read on every build)."""
+        return None
 
     def load(self) -> tuple[dict, dict]:
         """The last build's pages (if it wrote where this one will), and its templates' names."""
@@ -175,10 +180,12 @@ class PageMemo:
             return self.combine(b"(", sorted(self.digest(item, depth + 1) for item in value))
         if isinstance(value, URLWrapper):
             return self.digest((type(value).__name__, value.name, value.slug, value.url))
-        if isinstance(value, Content) or hasattr(value, "source_path"):
+        if isinstance(value, Content):
             result = self.content_digest(value)
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             result = self.dataclass_digest(value, depth)
+        elif hasattr(value, "source_path"):
+            result = self.content_digest(value)
         else:
             raise Unmemoizable(type(value).__name__)
         self._digests[id(value)] = result
@@ -188,11 +195,18 @@ class PageMemo:
     def dataclass_digest(self, value, depth: int) -> bytes:
         """Field by field; simple fields go into one hash as they are (an occurrence is mostly dates)."""
         parts = [type(value).__name__]
-        for f in dataclasses.fields(value):
-            if f.compare:  # compare=False marks helpers, not data (a filter's match function)
-                item = getattr(value, f.name)
-                parts.append(item if isinstance(item, SIMPLE) else self.digest(item, depth + 1))
+        for name in self.compared_fields(type(value)):
+            item = getattr(value, name)
+            parts.append(item if isinstance(item, SIMPLE) else self.digest(item, depth + 1))
         return hashlib.sha256(repr(parts).encode()).digest()
+
+    def compared_fields(self, kind: type) -> tuple[str, ...]:
+        """The fields that are data (compare=False marks helpers: a filter's match function), once per class:
+        a rebuild digests tens of thousands of occurrences."""
+        names = self._fields.get(kind)
+        if names is None:
+            names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.compare)
+        return names
 
     def content_digest(self, content) -> bytes:
         """A news item, page or event: its source and its translations' (URLs follow from them and the
@@ -215,22 +229,17 @@ class PageMemo:
     # --- Reuse --------------------------------------------------------------------
 
     def reuse(self, name: str, key: str) -> bool:
-        """Copy the previous build's file for `name` if it was made from the same key."""
+        """Keep the previous build's file for `name` if it was made from the same key and is untouched."""
         known = self.known.get(name)
-        source = self.previous / name
-        if not known or known[0] != key or not self.same_file(source, known):
+        if not known or known[0] != key or not self.same_file(self.previous / name, known):
             return False
-        target = self.staging / name
-        if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
-        try:
-            os.link(source, target)  # the writer never writes through a link (LanguageWriter._open_w)
-        except OSError:  # a file system without hard links
-            shutil.copyfile(source, target)
-        self.reused += 1
-        self.record(name, key)
+        self.kept.add(name)
+        self.written[name] = known
         return True
+
+    @property
+    def reused(self) -> int:
+        return len(self.kept)
 
     @staticmethod
     def same_file(path: Path, known: list) -> bool:
@@ -245,18 +254,22 @@ class PageMemo:
         stat = (self.staging / name).stat()
         self.written[name] = [key, stat.st_size, stat.st_mtime_ns]
 
-    def state(self, reused_before: int = 0) -> dict:
-        """What a forked process learnt (pages written and reused, templates read), for `merge` in the parent."""
-        return {"written": self.written, "names": self.names_state(), "reused": self.reused - reused_before}
+    def state(self) -> dict:
+        """What a forked process learnt (pages written and kept, templates read), for `merge` in the parent."""
+        return {"written": self.written, "kept": sorted(self.kept), "names": self.names_state()}
 
     def merge(self, state: dict) -> None:
         self.written.update(state["written"])
-        self.reused += state["reused"]
+        self.kept.update(state["kept"])
         for name, read in state["names"].items():
             self._names.setdefault(name, set(read) if read is not None else None)
 
     def names_state(self) -> dict:
         return {name: sorted(read) if read is not None else None for name, read in sorted(self._names.items()) if name}
+
+    def forget(self) -> None:
+        """Before `output/` is changed in place: until `save`, no build may trust what is there."""
+        self.file.unlink(missing_ok=True)
 
     def save(self, output: Path) -> None:
         """After a successful build: the pages now in `output`, for the next build."""

@@ -2,8 +2,9 @@
 
 Rendering the pages of the whole plan period, and serialising its feeds, is
 most of a cold build, and no page depends on another. The writer queues the
-pages (and the generators their feeds, as one job in their order); then a
-forked child and this process take chunks of that work from a shared counter
+pages (and the generators their feeds, as one job in their order). On a
+rebuild the pages whose last file stays (memo.py) are sorted out first; then a
+forked child and this process take chunks of the rest from a shared counter
 until none is left. The child shares the finished context without pickling
 it; what it logs as an error, and what it wrote (for the page memo), come back
 through a pipe. Without fork, or with little work, everything runs here.
@@ -42,6 +43,20 @@ class PendingPage:
     url: str | None
     lang: str
     values: dict = field(default_factory=dict)
+    key: str | None = None  # the page memo's key, once worked out (None also: cannot be digested)
+    keyed: bool = False
+
+
+def kept(page: PendingPage, settings: dict) -> bool:
+    """Whether the last build's file for `page` stays (memo.py); the page's key is worked out once, here."""
+    page_memo = settings.get(memo.SETTING)
+    if page_memo is None:
+        return False
+    if not page.keyed:
+        page.key = page_memo.key(page.name, page.template, page.context, settings, url=page.url,
+                                 relative_urls=page.relative_urls, **page.values)
+        page.keyed = True
+    return page.key is not None and page_memo.reuse(page.name, page.key)
 
 
 def later(writer, job, *args) -> None:
@@ -54,6 +69,9 @@ def later(writer, job, *args) -> None:
 
 def run_all(writer, jobs: list, pages: list[PendingPage], settings: dict) -> None:
     """The jobs (one chunk, in order) and the pages, on one or two processes."""
+    page_memo = settings.get(memo.SETTING)
+    if page_memo and page_memo.known:  # a rebuild: first the pages that stay, here, so that values many
+        pages = [page for page in pages if not kept(page, settings)]  # pages share are digested once
     chunks = ([jobs] if jobs else []) + [pages[i:i + CHUNK] for i in range(0, len(pages), CHUNK)]
     if settings.get(WORKERS, 1) < 2 or len(pages) < settings.get(FROM_PAGES, 200) or not hasattr(os, "fork"):
         for chunk in chunks:
@@ -95,10 +113,9 @@ def child_main(writer, chunks: list[list], counter, write_end: int) -> None:
     errors = ErrorCollector()  # logged again by the parent, where the build counts them
     logging.getLogger().addHandler(errors)
     page_memo = writer.settings.get(memo.SETTING)
-    reused_before = page_memo.reused if page_memo else 0  # the parent's count, copied by the fork
     try:
         take_chunks(writer, chunks, counter)
-        payload = {"memo": page_memo.state(reused_before) if page_memo else None, "errors": errors.messages}
+        payload = {"memo": page_memo.state() if page_memo else None, "errors": errors.messages}
     except BaseException:  # noqa: BLE001 - whatever it is, the parent must hear of it
         payload = {"crash": traceback.format_exc()}
     with os.fdopen(write_end, "wb") as stream:

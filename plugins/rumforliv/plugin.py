@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
 
 from pelican import signals
 
@@ -40,8 +41,11 @@ def on_initialized(pelican):
     settings.setdefault("JINJA_FILTERS", {}).update(FILTERS)
     settings["JINJA_FILTERS"].update(WORD_FILTERS)
     settings["JINJA_FILTERS"].update(calendar_pages.FILTERS)
-    passed = schema.CheckedTree()
+    cache = Path(settings["CACHE_PATH"]) if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE") else None
+    passed = schema.CheckedTree(schema.load_passed(cache) if cache else ())
     problems = schema.check_tree(settings, passed)
+    if cache and passed.passed != passed.passed_before:
+        schema.save_passed(cache, passed.passed)  # also when another file failed: these passed
     if problems:
         raise schema.ContentError(problems)
     settings[schema.CHECKED_SETTING] = passed  # the reader takes these instead of checking each file again

@@ -329,7 +329,32 @@ def format_value(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, dt.datetime) else str(value)
 
 
-def expand(events, first: dt.date, last: dt.date) -> list[Occurrence]:
-    """All occurrences of all events on days first..last, in time order."""
-    found = [occ for event in events for occ in event.schedule.occurrences(event, first, last)]
+def expand(events, first: dt.date, last: dt.date, known: Expansions | None = None) -> list[Occurrence]:
+    """All occurrences of all events on days first..last, in time order (taken from `known` where it can)."""
+    found = [occ for event in events
+             for occ in (known.occurrences(event, first, last) if known else event.schedule.occurrences(event, first, last))]
     return sorted(found, key=lambda occ: occ.sort_key)
+
+
+class Expansions:
+    """Each schedule's occurrences over a window, kept from one build to the next: stepping dateutil
+    through tens of thousands of weekly dates is most of reading the calendar. Keyed by the
+    schedule's repr (every field, time zones included) and the window; the timings are plain data."""
+
+    def __init__(self, earlier: dict | None = None):
+        self.earlier = earlier or {}
+        self.used: dict[str, tuple] = {}  # this build's: what the next one may take
+
+    def occurrences(self, event, first: dt.date, last: dt.date) -> list[Occurrence]:
+        key = f"{event.schedule!r} {first} {last}"
+        timings = self.earlier.get(key)
+        if timings is None:
+            found = event.schedule.occurrences(event, first, last)
+            self.used[key] = tuple((o.start, o.end, o.original_start, o.cancelled, o.moved) for o in found)
+            return found
+        self.used[key] = timings
+        return [Occurrence(event, *timing) for timing in timings]
+
+    @property
+    def changed(self) -> bool:
+        return self.used.keys() != self.earlier.keys()

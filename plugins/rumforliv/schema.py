@@ -11,6 +11,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
+import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -709,17 +711,32 @@ class CheckedTree:
     """The files one build checked at its start, so the reader need not check them again.
 
     Each result is kept with the bytes it was checked from and handed out once:
-    a file changed since (or read a second time) is checked again."""
+    a file changed since (or read a second time) is checked again. A file whose
+    path and bytes passed in the last build (with the same settings and code:
+    build.py drops the record otherwise) is not checked again; the reader checks
+    it should it read it."""
 
-    def __init__(self):
+    def __init__(self, passed_before=()):
         self.files: dict[str, tuple[bytes, Checked]] = {}
+        self.passed_before = frozenset(passed_before)
+        self.passed: set[str] = set()  # this build's, for the next (see `passed_digest`)
+
+    def __getstate__(self):
+        """Pickled empty, like memo.PageMemo: it sits in the settings, which Pelican's content cache reaches."""
+        return None
 
     def check(self, path: Path, settings: dict, base: Path, kind: str | None) -> list[Problem]:
         """check_file, remembering the result when the file passed."""
         data = path.read_bytes()
+        digest = passed_digest(path, kind, data)
+        if digest in self.passed_before:
+            self.passed.add(digest)
+            return []
         checked, problems = check_data(data, path, settings, base, kind)
         if checked is not None and not problems:
             self.files[os.path.abspath(path)] = (data, checked)
+            if "image" not in checked.values:  # its check also looked for the image, which may go
+                self.passed.add(digest)
         return problems
 
     def take(self, path: Path) -> Checked | None:
@@ -728,6 +745,29 @@ class CheckedTree:
         if entry is None or path.read_bytes() != entry[0]:
             return None
         return entry[1]
+
+
+PASSED = "passed-content.json"  # in the cache folder: the files that passed at the last build's start
+
+
+def passed_digest(path: Path, kind: str | None, data: bytes) -> str:
+    return hashlib.sha256(f"{os.path.abspath(path)}\0{kind}\0".encode() + data).hexdigest()
+
+
+def load_passed(cache: Path) -> set[str]:
+    try:
+        passed = json.loads((cache / PASSED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return set(passed) if isinstance(passed, list) else set()
+
+
+def save_passed(cache: Path, passed: set[str]) -> None:
+    """Written whole under another name, then renamed: a build stopped half-way leaves no half a list."""
+    cache.mkdir(parents=True, exist_ok=True)
+    scratch = cache / f".{PASSED}.{os.getpid()}"
+    scratch.write_text(json.dumps(sorted(passed)), encoding="utf-8")
+    os.replace(scratch, cache / PASSED)
 
 
 ISSUE_FOLDER = re.compile(r"\d{4}-\d{1,2}")

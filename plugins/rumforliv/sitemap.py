@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from . import memo
+
 # Written, but not pages a search engine should offer.
 LEFT_OUT = ("404.html",)
 DRAFT_FOLDER = "kladder"  # drafts, previewed locally only
@@ -21,14 +23,13 @@ def page_url(relative: Path) -> str:
     return path[: -len("index.html")] if path == "index.html" or path.endswith("/index.html") else path
 
 
-def page_urls(output: Path) -> list[str]:
-    """URLs (relative to the site root) of every public HTML page in `output`."""
-    urls = []
-    for path in output.rglob("*.html"):
-        relative = path.relative_to(output)
-        if relative.as_posix() in LEFT_OUT or DRAFT_FOLDER in relative.parts[:2]:
+def page_urls(output: Path, kept=()) -> list[str]:
+    """URLs (relative to the site root) of every public HTML page in `output` or `kept` (relative paths)."""
+    urls = set()
+    for relative in {path.relative_to(output) for path in output.rglob("*.html")} | {Path(name) for name in kept}:
+        if relative.suffix != ".html" or relative.as_posix() in LEFT_OUT or DRAFT_FOLDER in relative.parts[:2]:
             continue
-        urls.append(page_url(relative))
+        urls.add(page_url(relative))
     return sorted(urls)
 
 
@@ -45,11 +46,12 @@ def render(urls: list[str], root: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(settings, output: Path) -> None:
+def write(settings, output: Path, kept=()) -> None:
     """Write output/sitemap.xml; call after every HTML page is written."""
-    (output / "sitemap.xml").write_text(render(page_urls(output), site_root(settings)), encoding="utf-8")
+    (output / "sitemap.xml").write_text(render(page_urls(output, kept), site_root(settings)), encoding="utf-8")
 
 
 def on_finalized(pelican) -> None:
-    """Pelican's `finalized` signal: every generator has written its pages."""
-    write(pelican.settings, Path(pelican.output_path))
+    """Pelican's `finalized` signal: every generator has written its pages (or kept the last build's, memo.py)."""
+    page_memo = pelican.settings.get(memo.SETTING)
+    write(pelican.settings, Path(pelican.output_path), page_memo.kept if page_memo else ())
