@@ -85,6 +85,7 @@ CHANGES = {
     "new news item": lambda s: s.write({"content/nyheder/ny.md": NEWS.replace("Fastelavn i Akacieparken", "Ny")
                                         .replace("2013-02-11", "2013-03-03")}),
     "event title": lambda s: edit(s.content / "kalender/strik.md", "Title: Strikkeklub", "Title: Strik og kaffe"),
+    "event description": lambda s: edit(s.content / "kalender/strik.md", "drikker kaffe", "spiser kage"),
     "event time": lambda s: edit(s.content / "kalender/strik.md", "2013-01-08 10:00", "2013-01-08 09:30"),
     "event translation": lambda s: edit(s.content / "kalender/lektiecafe.ar.md", "مساعدة", "مساعدة كبيرة"),
     "page": lambda s: edit(s.content / "sider/forside.md", "Her kan du", "Her kan I"),
@@ -123,6 +124,18 @@ def test_nothing_changed_keeps_every_page(site, reuse):
     build_into(site, "output", THEME=str(site.theme))
     assert reuse.reused[1] >= pages - 25  # all but Pelican's paginated lists and feeds' pages
     assert page.stat().st_ino == written.st_ino  # left where it was, not written or moved again
+
+
+def test_an_event_description_rerenders_its_page_not_the_calendars_listing_it(site, reuse):
+    """Listings show an event's header fields (title, time, place), never its body."""
+    first = build_into(site, "output", THEME=str(site.theme))
+    listings = [first / "kalender/index.html", first / "kalender/2013/03/index.html", first / "ar/kalender/index.html"]
+    assert all("Strikkeklub" in page.read_text(encoding="utf-8") for page in listings)
+    written = [page.stat().st_ino for page in listings]
+    edit(site.content / "kalender/strik.md", "drikker kaffe", "spiser kage")
+    rebuilt = build_into(site, "output", THEME=str(site.theme))
+    assert "spiser kage" in (rebuilt / "kalender/strikkeklub/index.html").read_text(encoding="utf-8")
+    assert [page.stat().st_ino for page in listings] == written  # kept where they were
 
 
 def test_a_failed_build_leaves_the_memo_of_the_last_good_one(site, reuse):

@@ -38,17 +38,20 @@ DEEPEST = 40  # nesting beyond this is not a page's data but a cycle
 
 
 INTRASITE = re.compile(rb"\{(filename|static|attach|index|tag|category|author)\}")  # Pelican's links
+HEADER_END = re.compile(rb"\n[ \t]*\n")  # the first blank line ends the header fields (schema.parse_source)
 
 
-def source_digest(content) -> str:
-    """SHA-256 of the content's source file, read once per object (a build reads each file once)."""
-    digest = getattr(content, "_source_digest", None)
-    if digest is None:
+def source_digest(content, part: str = "whole") -> str:
+    """SHA-256 of the content's source file, or of its header fields alone (part="header"): read once
+    per object (a build reads each file once)."""
+    digests = getattr(content, "_source_digests", None)
+    if digests is None:
         data = Path(content.source_path).read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        content._source_digest = digest
-        content._links_other_files = bool(INTRASITE.search(data))
-    return digest
+        header = HEADER_END.split(data.replace(b"\r\n", b"\n"), 1)[0]
+        digests = content._source_digests = {"whole": hashlib.sha256(data).hexdigest(),
+                                             "header": hashlib.sha256(header).hexdigest()}
+        content._links_other_files = {"whole": bool(INTRASITE.search(data)), "header": bool(INTRASITE.search(header))}
+    return digests[part]
 
 
 def folder_digest(folder: Path) -> str:
@@ -90,7 +93,7 @@ class PageMemo:
         self.written: dict[str, list] = {}  # every page and feed of this build -> [key, size, mtime]
         self.kept: set[str] = set()  # those left in `previous` as the last build wrote them
         self.site: bytes | None = None  # digest of what every page may show; set on the first page
-        self._digests: dict[int, bytes] = {}  # id(object) -> digest, for content and dataclasses
+        self._digests: dict = {}  # id(object) (or ("header", id)) -> digest, for content and dataclasses
         self._alive: list = []  # those objects, kept so that no other object takes their id
         self._names: dict[str, set[str] | None] = {}  # template name -> names it reads
         self._fields: dict[type, tuple[str, ...]] = {}  # dataclass -> its compared fields
@@ -193,31 +196,45 @@ class PageMemo:
         return result
 
     def dataclass_digest(self, value, depth: int) -> bytes:
-        """Field by field; simple fields go into one hash as they are (an occurrence is mostly dates)."""
+        """Field by field; simple fields go into one hash as they are (an occurrence is mostly dates).
+        Content in a field marked `metadata={"shows": "header"}` counts by its header fields alone."""
         parts = [type(value).__name__]
-        for name in self.compared_fields(type(value)):
+        for name, header_only in self.compared_fields(type(value)):
             item = getattr(value, name)
-            parts.append(item if isinstance(item, SIMPLE) else self.digest(item, depth + 1))
+            if isinstance(item, SIMPLE):
+                parts.append(item)
+            elif header_only and isinstance(item, Content):
+                parts.append(self.header_digest(item))
+            else:
+                parts.append(self.digest(item, depth + 1))
         return hashlib.sha256(repr(parts).encode()).digest()
 
-    def compared_fields(self, kind: type) -> tuple[str, ...]:
-        """The fields that are data (compare=False marks helpers: a filter's match function), once per class:
-        a rebuild digests tens of thousands of occurrences."""
-        names = self._fields.get(kind)
-        if names is None:
-            names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.compare)
-        return names
+    def compared_fields(self, kind: type) -> tuple[tuple[str, bool], ...]:
+        """The fields that are data (compare=False marks helpers: a filter's match function), each with
+        whether only its header counts; once per class: a rebuild digests tens of thousands of occurrences."""
+        fields = self._fields.get(kind)
+        if fields is None:
+            fields = self._fields[kind] = tuple((f.name, f.metadata.get("shows") == "header")
+                                                for f in dataclasses.fields(kind) if f.compare)
+        return fields
 
-    def content_digest(self, content) -> bytes:
-        """A news item, page or event: its source and its translations' (URLs follow from them and the
-        settings); the status, which today's date may have changed to draft."""
-        if source_digest(content) and content._links_other_files:  # its HTML then shows another file's URL
+    def header_digest(self, content) -> bytes:
+        key = ("header", id(content))
+        if key not in self._digests:
+            self._digests[key] = self.content_digest(content, "header")
+            self._alive.append(content)
+        return self._digests[key]
+
+    def content_digest(self, content, part: str = "whole") -> bytes:
+        """A news item, page or event: its source (or its header fields) and its translations' (URLs follow
+        from them and the settings); the status, which today's date may have changed to draft."""
+        if source_digest(content, part) and content._links_other_files[part]:  # its HTML then shows another file's URL
             raise Unmemoizable(content.source_path)
-        own = (type(content).__name__, content.source_path, source_digest(content),
+        own = (type(content).__name__, content.source_path, source_digest(content, part),
                getattr(content, "lang", None), getattr(content, "status", None))
-        others = sorted((t.source_path, source_digest(t), getattr(t, "lang", None), getattr(t, "status", None))
+        others = sorted((t.source_path, source_digest(t, part), getattr(t, "lang", None), getattr(t, "status", None))
                         for t in getattr(content, "translations", []))
-        return hashlib.sha256(repr((own, others)).encode()).digest()
+        return hashlib.sha256(repr((part, own, others)).encode()).digest()
 
     @staticmethod
     def combine(tag: bytes, parts) -> bytes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -25,7 +25,9 @@ CHECK_HORIZON_YEARS = 30
 class Occurrence:
     """One time an event takes place (or was meant to)."""
 
-    event: object  # the Event content object this belongs to
+    # The Event content object this belongs to. Listings show its header fields, never its body:
+    # memo.py keys their pages by the header alone, so a changed description re-renders only the event's page.
+    event: object = field(metadata={"shows": "header"})
     start: dt.datetime | dt.date
     end: dt.datetime | dt.date  # exclusive for all-day events
     original_start: dt.datetime | dt.date  # the rule's slot; RECURRENCE-ID
