@@ -325,22 +325,40 @@ def build_calendar(events, settings, name: str, revisions: dict | None = None) -
 # a rebuild takes them from the cache of the last one (`Serialiser`).
 
 END = b"END:VCALENDAR\r\n"
+# icalendar folds a content line from 75 octets on (RFC 5545: at most 75 per line).
+UNFOLDED_MAX = 74
+
+
+def ical(component) -> bytes:
+    """component.to_ical(), with icalendar folding only the lines that need it.
+
+    Its fold walks every character of every line, and most lines (dates,
+    UIDs, status) are short; a line of at most 74 octets comes out of the
+    fold unchanged, so it is taken as it is. Lines end in CRLF, as in
+    icalendar's Contentlines.to_ical; the tests compare the two.
+    """
+    return b"".join(unfolded_or_folded(line) + b"\r\n" for line in component.content_lines() if line)
+
+
+def unfolded_or_folded(line) -> bytes:
+    data = line.encode("utf-8")
+    return data if len(data) <= UNFOLDED_MAX else line.to_ical()
 
 
 def event_ical(event, settings, revision: Revision) -> bytes:
     """The one place an event is serialised: its VEVENTs, as every feed holds them."""
-    return b"".join(component.to_ical() for component in event_components(event, settings, revision))
+    return b"".join(ical(component) for component in event_components(event, settings, revision))
 
 
 @functools.cache
 def timezone_ical() -> bytes:
     """The VTIMEZONE never changes (no content in it), so it is folded once."""
-    return timezone_component().to_ical()
+    return ical(timezone_component())
 
 
 def feed_ical(name: str, events: list[bytes], settings: dict) -> bytes:
     """A whole feed from serialised events (from `event_ical`), in the given order."""
-    head = calendar_head(name, settings).to_ical()
+    head = ical(calendar_head(name, settings))
     assert head.endswith(END)
     return head[: -len(END)] + timezone_ical() + b"".join(events) + END
 
@@ -529,8 +547,6 @@ def serialiser_for(context: dict, settings: dict) -> Serialiser:
 
 # A UID the build writes as is: no escaping, one octet per character.
 PLAIN_UID = re.compile(r"[A-Za-z0-9._+@-]+")
-# icalendar folds a content line from 75 octets on (RFC 5545: at most 75 per line).
-UNFOLDED_MAX = 74
 
 
 def with_uid(data: bytes, old: str, new: str) -> bytes | None:
