@@ -358,9 +358,29 @@ def timezone_ical() -> bytes:
 
 def feed_ical(name: str, events: list[bytes], settings: dict) -> bytes:
     """A whole feed from serialised events (from `event_ical`), in the given order."""
-    head = ical(calendar_head(name, settings))
-    assert head.endswith(END)
-    return head[: -len(END)] + timezone_ical() + b"".join(events) + END
+    before, after = head_around_name(settings["CALENDAR_PRODID"])
+    return before + name_lines(name) + after + timezone_ical() + b"".join(events) + END
+
+
+def name_lines(name: str) -> bytes:
+    """The head's NAME and X-WR-CALNAME lines: all that differs between the feeds' heads."""
+    names = Calendar()
+    names.add("name", name)
+    names.add("x-wr-calname", name)
+    return ical(names)[len(b"BEGIN:VCALENDAR\r\n"): -len(END)]
+
+
+@functools.cache
+def head_around_name(prodid: str) -> tuple[bytes, bytes]:
+    """The head's bytes before and after its name lines (without END:VCALENDAR), serialised once.
+
+    icalendar writes the two name lines together (Calendar.canonical_order);
+    if it ever did not, the split fails loudly rather than writing a wrong head.
+    """
+    head = ical(calendar_head("-", {"CALENDAR_PRODID": prodid}))
+    before, after = head.split(name_lines("-"))
+    assert after.endswith(END)
+    return before, after[: -len(END)]
 
 
 def write_ical(target: Path, data: bytes) -> None:
