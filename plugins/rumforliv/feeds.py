@@ -133,8 +133,13 @@ def revision_of(revisions: dict, event, today: dt.date) -> Revision:
     entry = revisions.get(revision_key(event))
     if entry is None:
         return Revision(0, midnight_utc(today))
-    modified = dt.datetime.strptime(entry["modified"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-    return Revision(entry["sequence"], modified)
+    return Revision(entry["sequence"], parse_stamp(entry["modified"]))
+
+
+@functools.cache
+def parse_stamp(text: str) -> dt.datetime:
+    """'YYYYMMDDTHHMMSSZ' in UTC. Every feed asks for every event's revision, and few dates recur."""
+    return dt.datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
 
 
 # --- Components --------------------------------------------------------------
