@@ -580,28 +580,26 @@ def with_uid(data: bytes, old: str, new: str) -> bytes | None:
     Only UID lines differ (split-off moves carry `+YYYYMMDD` before the
     '@'), so they are swapped and nothing else. Any UID line that is or
     would be folded, or that is neither form of `old`, gives None: the
-    caller then serialises the event itself.
+    caller then serialises the event itself. (Every CRLF in `data` ends a
+    line: values never hold one.)
     """
     if not (PLAIN_UID.fullmatch(old) and PLAIN_UID.fullmatch(new)):
         return None
-    lines = data.split(b"\r\n")
-    if lines[-1] != b"":
+    if data and not data.endswith(b"\r\n"):
         return None  # not whole lines
-    swapped = 0
-    for index, line in enumerate(lines):
-        if not line.startswith(b"UID:"):
-            continue
-        if lines[index + 1][:1] in (b" ", b"\t"):
+    before, *uid_lines = data.split(b"\r\nUID:")  # each then starts with its value
+    swapped = [before]
+    for rest in uid_lines:
+        value, end, after = rest.partition(b"\r\n")
+        if after[:1] in (b" ", b"\t"):
             return None  # folded: the value goes on in the next line
-        uid = split_off_uid(line[4:].decode("ascii", "replace"), old, new)
-        line = f"UID:{uid}".encode() if uid else b""
-        if not uid or len(line) > UNFOLDED_MAX:
+        uid = split_off_uid(value.decode("ascii", "replace"), old, new)
+        if not uid or len(f"UID:{uid}") > UNFOLDED_MAX:
             return None
-        lines[index] = line
-        swapped += 1
-    if swapped != lines.count(b"BEGIN:VEVENT"):
+        swapped.append(uid.encode() + end + after)
+    if len(uid_lines) != data.count(b"\r\nBEGIN:VEVENT\r\n") + data.startswith(b"BEGIN:VEVENT\r\n"):
         return None  # each VEVENT has exactly one UID line
-    return b"\r\n".join(lines)
+    return b"\r\nUID:".join(swapped)
 
 
 def split_off_uid(value: str, old: str, new: str) -> str | None:
