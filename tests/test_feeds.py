@@ -645,6 +645,19 @@ def test_feeds_written_from_serialised_events_equal_the_whole_calendar_serialise
         assert feeds.feed_ical(name, serialised, settings) == feeds.build_calendar(chosen, settings, name).to_ical()
 
 
+
+@pytest.mark.parametrize("octets", [73, 74, 75, 76, 150])
+@pytest.mark.parametrize("tail", ["", "ø", "æøå", "€"])
+def test_only_lines_that_need_it_are_folded_and_exactly_as_icalendar_folds(octets, tail):
+    """`feeds.ical` takes lines of at most 74 octets as they are: the same bytes as to_ical(),
+    also where a multi-byte character meets the 75th octet."""
+    summary = "x" * (octets - len("SUMMARY:") - len(tail.encode())) + tail
+    event = icalendar.Event()
+    event.add("summary", summary)
+    event.add("description", summary + "\n" + summary)
+    assert feeds.ical(event) == event.to_ical()
+    assert (b"\r\n " in feeds.ical(event).split(b"DESCRIPTION")[0]) == (octets > 74)
+
 # --- Language feeds: the Danish bytes under their own UIDs ------------------------
 
 DROP_IN_EN = DROP_IN.replace("Title: Jobcentret i lejlighed 252", "Title: Job centre in flat 252\n    Lang: en").replace(

@@ -133,8 +133,13 @@ def revision_of(revisions: dict, event, today: dt.date) -> Revision:
     entry = revisions.get(revision_key(event))
     if entry is None:
         return Revision(0, midnight_utc(today))
-    modified = dt.datetime.strptime(entry["modified"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-    return Revision(entry["sequence"], modified)
+    return Revision(entry["sequence"], parse_stamp(entry["modified"]))
+
+
+@functools.cache
+def parse_stamp(text: str) -> dt.datetime:
+    """'YYYYMMDDTHHMMSSZ' in UTC. Every feed asks for every event's revision, and few dates recur."""
+    return dt.datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
 
 
 # --- Components --------------------------------------------------------------
@@ -325,24 +330,62 @@ def build_calendar(events, settings, name: str, revisions: dict | None = None) -
 # a rebuild takes them from the cache of the last one (`Serialiser`).
 
 END = b"END:VCALENDAR\r\n"
+# icalendar folds a content line from 75 octets on (RFC 5545: at most 75 per line).
+UNFOLDED_MAX = 74
+
+
+def ical(component) -> bytes:
+    """component.to_ical(), with icalendar folding only the lines that need it.
+
+    Its fold walks every character of every line, and most lines (dates,
+    UIDs, status) are short; a line of at most 74 octets comes out of the
+    fold unchanged, so it is taken as it is. Lines end in CRLF, as in
+    icalendar's Contentlines.to_ical; the tests compare the two.
+    """
+    return b"".join(unfolded_or_folded(line) + b"\r\n" for line in component.content_lines() if line)
+
+
+def unfolded_or_folded(line) -> bytes:
+    data = line.encode("utf-8")
+    return data if len(data) <= UNFOLDED_MAX else line.to_ical()
 
 
 def event_ical(event, settings, revision: Revision) -> bytes:
     """The one place an event is serialised: its VEVENTs, as every feed holds them."""
-    return b"".join(component.to_ical() for component in event_components(event, settings, revision))
+    return b"".join(ical(component) for component in event_components(event, settings, revision))
 
 
 @functools.cache
 def timezone_ical() -> bytes:
     """The VTIMEZONE never changes (no content in it), so it is folded once."""
-    return timezone_component().to_ical()
+    return ical(timezone_component())
 
 
 def feed_ical(name: str, events: list[bytes], settings: dict) -> bytes:
     """A whole feed from serialised events (from `event_ical`), in the given order."""
-    head = calendar_head(name, settings).to_ical()
-    assert head.endswith(END)
-    return head[: -len(END)] + timezone_ical() + b"".join(events) + END
+    before, after = head_around_name(settings["CALENDAR_PRODID"])
+    return before + name_lines(name) + after + timezone_ical() + b"".join(events) + END
+
+
+def name_lines(name: str) -> bytes:
+    """The head's NAME and X-WR-CALNAME lines: all that differs between the feeds' heads."""
+    names = Calendar()
+    names.add("name", name)
+    names.add("x-wr-calname", name)
+    return ical(names)[len(b"BEGIN:VCALENDAR\r\n"): -len(END)]
+
+
+@functools.cache
+def head_around_name(prodid: str) -> tuple[bytes, bytes]:
+    """The head's bytes before and after its name lines (without END:VCALENDAR), serialised once.
+
+    icalendar writes the two name lines together (Calendar.canonical_order);
+    if it ever did not, the split fails loudly rather than writing a wrong head.
+    """
+    head = ical(calendar_head("-", {"CALENDAR_PRODID": prodid}))
+    before, after = head.split(name_lines("-"))
+    assert after.endswith(END)
+    return before, after[: -len(END)]
 
 
 def write_ical(target: Path, data: bytes) -> None:
@@ -529,8 +572,6 @@ def serialiser_for(context: dict, settings: dict) -> Serialiser:
 
 # A UID the build writes as is: no escaping, one octet per character.
 PLAIN_UID = re.compile(r"[A-Za-z0-9._+@-]+")
-# icalendar folds a content line from 75 octets on (RFC 5545: at most 75 per line).
-UNFOLDED_MAX = 74
 
 
 def with_uid(data: bytes, old: str, new: str) -> bytes | None:
@@ -539,28 +580,26 @@ def with_uid(data: bytes, old: str, new: str) -> bytes | None:
     Only UID lines differ (split-off moves carry `+YYYYMMDD` before the
     '@'), so they are swapped and nothing else. Any UID line that is or
     would be folded, or that is neither form of `old`, gives None: the
-    caller then serialises the event itself.
+    caller then serialises the event itself. (Every CRLF in `data` ends a
+    line: values never hold one.)
     """
     if not (PLAIN_UID.fullmatch(old) and PLAIN_UID.fullmatch(new)):
         return None
-    lines = data.split(b"\r\n")
-    if lines[-1] != b"":
+    if data and not data.endswith(b"\r\n"):
         return None  # not whole lines
-    swapped = 0
-    for index, line in enumerate(lines):
-        if not line.startswith(b"UID:"):
-            continue
-        if lines[index + 1][:1] in (b" ", b"\t"):
+    before, *uid_lines = data.split(b"\r\nUID:")  # each then starts with its value
+    swapped = [before]
+    for rest in uid_lines:
+        value, end, after = rest.partition(b"\r\n")
+        if after[:1] in (b" ", b"\t"):
             return None  # folded: the value goes on in the next line
-        uid = split_off_uid(line[4:].decode("ascii", "replace"), old, new)
-        line = f"UID:{uid}".encode() if uid else b""
-        if not uid or len(line) > UNFOLDED_MAX:
+        uid = split_off_uid(value.decode("ascii", "replace"), old, new)
+        if not uid or len(f"UID:{uid}") > UNFOLDED_MAX:
             return None
-        lines[index] = line
-        swapped += 1
-    if swapped != lines.count(b"BEGIN:VEVENT"):
+        swapped.append(uid.encode() + end + after)
+    if len(uid_lines) != data.count(b"\r\nBEGIN:VEVENT\r\n") + data.startswith(b"BEGIN:VEVENT\r\n"):
         return None  # each VEVENT has exactly one UID line
-    return b"\r\n".join(lines)
+    return b"\r\nUID:".join(swapped)
 
 
 def split_off_uid(value: str, old: str, new: str) -> str | None:
