@@ -529,17 +529,19 @@ class Press:
 def lighter_gc():
     """Layout and pypdf make millions of short-lived objects: Python's cyclic GC would take a quarter of an
     issue's time, mostly walking the build's long-lived objects (Pelican's content) again and again.
-    Those are set aside (gc.freeze) and collections made rarer while an issue prints; what the issue
-    left behind is collected at its end, so peak memory stays as it was."""
-    thresholds, ours = gc.get_threshold(), gc.get_freeze_count() == 0  # someone else's freeze stays theirs
+    Those are set aside (gc.freeze) and automatic collection is off while an issue prints: the issue's
+    objects live until its end anyway, so collecting earlier frees little (the longest issue peaks 2 %
+    higher) and costs a tenth of its CPU. What the issue left behind is collected at its end."""
+    enabled, ours = gc.isenabled(), gc.get_freeze_count() == 0  # someone else's freeze stays theirs
     if ours:
         gc.freeze()
-    gc.set_threshold(max(thresholds[0], 10_000), thresholds[1], max(thresholds[2], 1_000))
+    gc.disable()
     try:
         yield
     finally:
         gc.collect()
-        gc.set_threshold(*thresholds)
+        if enabled:
+            gc.enable()
         if ours:
             gc.unfreeze()
 
