@@ -79,9 +79,11 @@ class LanguagesGenerator(Generator):
         add_editions(context)  # NewsletterGenerator (before us) read the issues; it prints them after
 
     def generate_output(self, writer):
+        # The front page and the calendar show only the coming weeks: those are localized, not the whole window.
+        soon = calendar_pages.coming(self.context["occurrences"], self.settings["TODAY"])
         for lang in self.settings["LANGUAGES"]:
             if lang != self.settings["DEFAULT_LANG"]:
-                occurrences = localized_occurrences(self.context["occurrences"], lang)
+                occurrences = localized_occurrences(soon, lang)
                 self.write_front_page(writer, lang, occurrences)
                 self.write_calendar(writer, lang, occurrences)
                 self.write_subscribe(writer, lang)
