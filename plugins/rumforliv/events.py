@@ -10,9 +10,11 @@ same window by the last build takes its timings from the cache folder.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import pickle
+import string
 from pathlib import Path
 
 from pelican.contents import Content
@@ -55,8 +57,21 @@ class Event(Content):
         return memo[memo_key]
 
     def _expand_settings(self, key, klass=None):
-        """Drafts use DRAFT_EVENT_* (under kladder/), which publishconf.py leaves unwritten."""
-        return super()._expand_settings(key, "draft_event" if self.status == "draft" else klass)
+        """Drafts use DRAFT_EVENT_* (under kladder/), which publishconf.py leaves unwritten.
+
+        A pattern naming only the slug and language (the project's) is filled in here: Pelican
+        copies all metadata and resolves the source path for every URL, a tenth of reading the calendar."""
+        klass = "draft_event" if self.status == "draft" else klass
+        pattern = str(self.settings[f"{klass or type(self).__name__}_{key}".upper()])
+        if fields_named(pattern) <= {"slug", "lang"}:
+            return pattern.format(slug=getattr(self, "slug", ""), lang=getattr(self, "lang", "en"))  # as Pelican's
+        return super()._expand_settings(key, klass)
+
+
+@functools.cache
+def fields_named(pattern: str) -> frozenset[str]:
+    """'{lang}/kalender/{slug}/' -> {'lang', 'slug'}"""
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None)
 
 
 EXPANSIONS = "occurrences.pickle"  # in the cache folder; build.py drops it when settings or code change
