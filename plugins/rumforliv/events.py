@@ -132,9 +132,11 @@ class EventsGenerator(CachingGenerator):
         published, drafts = [], []
         # Pelican finds files as a set: sort, so translations line up the same in every build.
         found = self.get_files(self.settings["EVENT_PATHS"], exclude=self.settings.get("EVENT_EXCLUDES", []))
+        parsed = 0  # files the readers' cache did not hold as they are now
         for path in sorted(found):
             event = self.get_cached_data(path, None)
             if event is None:
+                parsed += self.readers.get_cached_data(os.path.abspath(os.path.join(self.path, path))) is None
                 # Strict: the content check already passed, so any error here is a bug to surface.
                 event = self.readers.read_file(
                     base_path=self.path, path=path, content_class=Event, context=self.context
@@ -158,7 +160,8 @@ class EventsGenerator(CachingGenerator):
         for event in self.events + self.event_translations + self.draft_events:
             _ = event.url, event.save_as  # worked out (and memoised) before the cache is saved: a rebuild reuses them
         self.save_cache()
-        self.readers.save_cache()
+        if parsed:  # else the readers' cache is as loaded: pickling its megabytes again changes nothing
+            self.readers.save_cache()
 
     def expand(self) -> list:
         """The events over the window, with each schedule's timings from the last build if it expanded them."""
