@@ -138,6 +138,16 @@ def test_an_event_description_rerenders_its_page_not_the_calendars_listing_it(si
     assert [page.stat().st_ino for page in listings] == written  # kept where they were
 
 
+def test_an_unchanged_news_list_is_kept(site, reuse):
+    """Pelican paginates the news list as it writes it; its pages are kept as the others are
+    (the change cases above show a changed item renders it again)."""
+    (site.content / "nyheder/strik.md").unlink()  # a list showing an item that links by file is always rendered
+    listing = build_into(site, "output", THEME=str(site.theme)) / "nyheder/index.html"
+    written = listing.stat()
+    build_into(site, "output", THEME=str(site.theme))
+    assert listing.stat().st_ino == written.st_ino
+
+
 def test_a_failed_build_leaves_the_memo_of_the_last_good_one(site, reuse):
     """The pages the failed build rendered never reached output/, so they must not count as there."""
     good = build_into(site, "output", THEME=str(site.theme))

@@ -13,7 +13,9 @@ trusted while the settings and the plugin's code are unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
 import json
 import logging
@@ -81,7 +83,8 @@ def build(settings_file: str | Path = "pelicanconf.py", output: str | Path | Non
         page_memo = None
         if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
             page_memo = settings[memo.SETTING] = memo.PageMemo(settings["CACHE_PATH"], target, staging, key)
-        Pelican(settings).run()
+        with rare_collections():
+            Pelican(settings).run()
         if collector.messages:
             raise BuildFailed("\n".join(collector.messages))
         stamp()
@@ -104,6 +107,19 @@ def build(settings_file: str | Path = "pelicanconf.py", output: str | Path | Non
         every_record(logging.getLogger(__name__)).info("%d of %d pages and feeds kept from the previous build", reused, pages,
                                                        extra={"reused": reused, "pages": pages})
     return target
+
+
+@contextlib.contextmanager
+def rare_collections():
+    """A build keeps what it reads and works out (content, occurrences, pages' values) to its end, so
+    the cyclic GC's passes over all of it find next to nothing: a tenth of a rebuild's time. They are
+    made rare, not stopped: rendering still leaves some cycles. The forked writer inherits this."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], 100_000), max(thresholds[1], 50), max(thresholds[2], 100))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 TRASH = "old-output"  # in the cache folder: earlier sites being removed

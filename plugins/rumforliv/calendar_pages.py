@@ -114,14 +114,18 @@ class Filter:
 # --- Occurrences by day ------------------------------------------------------
 
 
+ONE_DAY = dt.timedelta(days=1)
+
+
 def by_day(occurrences) -> dict[dt.date, list]:
     """Each day -> the occurrences on it; a multi-day event appears on every one of its days."""
     days = defaultdict(list)
     for occ in occurrences:
-        day = occ.day
-        while day <= max(occ.day, occ.last_day):
+        day, last = occ.day, occ.last_day
+        days[day].append(occ)
+        while day < last:
+            day += ONE_DAY
             days[day].append(occ)
-            day += dt.timedelta(days=1)
     return days
 
 

@@ -10,9 +10,11 @@ same window by the last build takes its timings from the cache folder.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import pickle
+import string
 from pathlib import Path
 
 from pelican.contents import Content
@@ -55,8 +57,21 @@ class Event(Content):
         return memo[memo_key]
 
     def _expand_settings(self, key, klass=None):
-        """Drafts use DRAFT_EVENT_* (under kladder/), which publishconf.py leaves unwritten."""
-        return super()._expand_settings(key, "draft_event" if self.status == "draft" else klass)
+        """Drafts use DRAFT_EVENT_* (under kladder/), which publishconf.py leaves unwritten.
+
+        A pattern naming only the slug and language (the project's) is filled in here: Pelican
+        copies all metadata and resolves the source path for every URL, a tenth of reading the calendar."""
+        klass = "draft_event" if self.status == "draft" else klass
+        pattern = str(self.settings[f"{klass or type(self).__name__}_{key}".upper()])
+        if fields_named(pattern) <= {"slug", "lang"}:
+            return pattern.format(slug=getattr(self, "slug", ""), lang=getattr(self, "lang", "en"))  # as Pelican's
+        return super()._expand_settings(key, klass)
+
+
+@functools.cache
+def fields_named(pattern: str) -> frozenset[str]:
+    """'{lang}/kalender/{slug}/' -> {'lang', 'slug'}"""
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None)
 
 
 EXPANSIONS = "occurrences.pickle"  # in the cache folder; build.py drops it when settings or code change
@@ -117,9 +132,11 @@ class EventsGenerator(CachingGenerator):
         published, drafts = [], []
         # Pelican finds files as a set: sort, so translations line up the same in every build.
         found = self.get_files(self.settings["EVENT_PATHS"], exclude=self.settings.get("EVENT_EXCLUDES", []))
+        parsed = 0  # files the readers' cache did not hold as they are now
         for path in sorted(found):
             event = self.get_cached_data(path, None)
             if event is None:
+                parsed += self.readers.get_cached_data(os.path.abspath(os.path.join(self.path, path))) is None
                 # Strict: the content check already passed, so any error here is a bug to surface.
                 event = self.readers.read_file(
                     base_path=self.path, path=path, content_class=Event, context=self.context
@@ -143,7 +160,8 @@ class EventsGenerator(CachingGenerator):
         for event in self.events + self.event_translations + self.draft_events:
             _ = event.url, event.save_as  # worked out (and memoised) before the cache is saved: a rebuild reuses them
         self.save_cache()
-        self.readers.save_cache()
+        if parsed:  # else the readers' cache is as loaded: pickling its megabytes again changes nothing
+            self.readers.save_cache()
 
     def expand(self) -> list:
         """The events over the window, with each schedule's timings from the last build if it expanded them."""

@@ -35,6 +35,7 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 from jinja2 import pass_context
 from markupsafe import Markup
+from pelican.paginator import Paginator
 from pelican.writers import Writer
 
 from . import memo, parallel
@@ -463,11 +464,29 @@ class LanguageWriter(Writer):
             kwargs["page_versions"] = content_versions(item) if item else (
                 listing_versions(page_url, self.settings) or {lang: page_url})
         if paginated is not None or {"articles", "dates"} & kwargs.keys():  # Pelican paginates these: now
-            with rendering_in(lang):
-                return super().write_file(name, template, context, relative_urls, paginated,
-                                          template_name, override_output, url, **kwargs)
+            return self.write_listing(name, template, context, relative_urls, paginated, template_name,
+                                      override_output, url, lang, kwargs)
         self.pending.append(parallel.PendingPage(name, template, context, relative_urls, template_name,
                                                  override_output, url, lang, kwargs))
+
+    def write_listing(self, name, template, context, relative_urls, paginated, template_name, override_output,
+                      url, lang, values) -> None:
+        """A list of news Pelican paginates: kept whole if the last build wrote each of its files from the
+        same key (memo.py), else written now, every page."""
+        page_memo = self.settings.get(memo.SETTING)
+        lists = paginated if paginated is not None else {k: v for k, v in values.items() if k in {"articles", "dates"}}
+        files = listing_files(name, url, lists, template_name, self.settings) if page_memo else []
+        # The template reads a list through its paginator's names (articles_page ...): each stands for the list.
+        shown = {f"{list_name}_{part}": items for list_name, items in lists.items() for part in PAGINATOR_NAMES}
+        key = page_memo.key(name, template, context, self.settings, url=url, relative_urls=relative_urls,
+                            **values, **shown) if files else None
+        if key and all(page_memo.reuse(file, key) for file in files):
+            return
+        with rendering_in(lang):
+            super().write_file(name, template, context, relative_urls, paginated, template_name, override_output,
+                               url, **values)
+        for file in files if key else ():
+            page_memo.record(file, key)
 
     def render(self, page: parallel.PendingPage) -> None:
         """Write one queued page, or keep the last build's if nothing it shows changed."""
@@ -483,6 +502,20 @@ class LanguageWriter(Writer):
         jobs, pages = self.jobs, self.pending
         self.jobs, self.pending = [], []
         parallel.run_all(self, jobs, pages, self.settings)
+
+
+PAGINATOR_NAMES = ("paginator", "page", "previous_page", "next_page")  # Pelican's <list>_<name> for a paginated list
+
+
+def listing_files(name, url, lists: dict, template_name, settings: dict) -> list[str]:
+    """The files Pelican's Writer.write_file writes for a listing: one per page where it paginates `lists`."""
+    if not name:
+        return []  # a listing the settings leave unwritten (tags, categories)
+    if not (lists and template_name in settings["PAGINATED_TEMPLATES"]):
+        return [name]
+    per_page = settings["PAGINATED_TEMPLATES"][template_name] or settings["DEFAULT_PAGINATION"]
+    paginator = Paginator(name, url, next(iter(lists.values())), settings, per_page)
+    return [paginator.page(number).save_as for number in range(1, paginator.num_pages + 1)]
 
 
 # --- Signal handlers (connected in plugin.py) ----------------------------------------------

@@ -79,13 +79,15 @@ class LanguagesGenerator(Generator):
         add_editions(context)  # NewsletterGenerator (before us) read the issues; it prints them after
 
     def generate_output(self, writer):
-        for lang in self.settings["LANGUAGES"]:
-            if lang != self.settings["DEFAULT_LANG"]:
-                occurrences = localized_occurrences(self.context["occurrences"], lang)
-                self.write_front_page(writer, lang, occurrences)
-                self.write_calendar(writer, lang, occurrences)
-                self.write_subscribe(writer, lang)
-                parallel.later(writer, write_feed, self.context, self.settings, lang, Path(self.output_path))
+        # The front page and the calendar show only the coming weeks: those are localized, not the whole window.
+        soon = calendar_pages.coming(self.context["occurrences"], self.settings["TODAY"])
+        languages = [lang for lang in self.settings["LANGUAGES"] if lang != self.settings["DEFAULT_LANG"]]
+        for lang in languages:
+            occurrences = localized_occurrences(soon, lang)
+            self.write_front_page(writer, lang, occurrences)
+            self.write_calendar(writer, lang, occurrences)
+            self.write_subscribe(writer, lang)
+        parallel.later(writer, write_feeds, self.context, self.settings, languages, Path(self.output_path))
 
     def write(self, writer, lang, url, template, **values):
         writer.write_file(f"{lang}/{url}index.html", self.get_template(template), self.context,
@@ -136,21 +138,30 @@ def feed_events(events, lang: str):
     return shown
 
 
-def write_feed(context, settings, lang: str, output: Path) -> None:
-    """/<lang>/kalender.ics: a calendar of its own, so two languages never clash in one app.
-
-    SEQUENCE and LAST-MODIFIED are the Danish event's: translations keep its times.
-    """
+def write_feeds(context, settings, languages: list[str], output: Path) -> None:
+    """/<lang>/kalender.ics for each of `languages`: the events and their revisions are looked up once for all."""
     today = settings["TODAY"]
     revisions = feeds.load_revisions(Path(settings["PATH"]) / feeds.REVISIONS_FILE)
-    recent = [e for e in context["events"] if feeds.is_recent(e, today, settings.get("FEED_PAST_DAYS", feeds.PAST_DAYS))]
-    pairs = sorted(zip(recent, feed_events(recent, lang)), key=lambda pair: pair[1].uid)
+    past_days = settings.get("FEED_PAST_DAYS", feeds.PAST_DAYS)
+    recent = [e for e in context["events"] if feeds.is_recent(e, today, past_days)]
+    revised = [(event, feeds.revision_of(revisions, event, today)) for event in recent]
     serialiser = feeds.serialiser_for(context, settings)  # the Danish feeds' bytes of this build
-    serialised = [feed_event_ical(serialiser, original, shown, feeds.revision_of(revisions, original, today))
-                  for original, shown in pairs]
+    for lang in languages:
+        write_feed(serialiser, revised, settings, lang, output)
+    serialiser.save()  # only writes if a feed needed an entry the Danish feeds did not
+
+
+def write_feed(serialiser, revised: list[tuple], settings, lang: str, output: Path) -> None:
+    """/<lang>/kalender.ics: a calendar of its own, so two languages never clash in one app.
+
+    SEQUENCE and LAST-MODIFIED are the Danish event's (`revised`: event, revision): translations keep its times.
+    """
+    shown = feed_events([event for event, _ in revised], lang)
+    entries = sorted(zip(revised, shown), key=lambda entry: entry[1].uid)
+    serialised = [feed_event_ical(serialiser, original, version, revision)
+                  for (original, revision), version in entries]
     name = translate(lang, FEED_NAME) % {"site": settings["SITENAME"]}
     feeds.write_feed(output, f"{lang}/kalender.ics", name, serialised, settings)
-    serialiser.save()  # only writes if this feed needed an entry the Danish feeds did not
 
 
 def feed_event_ical(serialiser, original, shown, revision) -> bytes:
