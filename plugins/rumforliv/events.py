@@ -21,6 +21,7 @@ from pelican.contents import Content
 from pelican.generators import CachingGenerator
 from pelican.utils import process_translations
 
+from .memo import write_whole
 from .recurrence import Expansions, expand
 
 logger = logging.getLogger(__name__)
@@ -87,11 +88,7 @@ def load_expansions(path: Path) -> dict:
 
 
 def save_expansions(path: Path, used: dict) -> None:
-    """Written whole under another name, then renamed: a build stopped half-way leaves no half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = path.with_name(f".{path.name}.{os.getpid()}")
-    scratch.write_bytes(pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(scratch, path)
+    write_whole(path, pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def calendar_window(settings: dict, events) -> tuple[dt.date, dt.date]:

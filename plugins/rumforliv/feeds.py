@@ -19,10 +19,8 @@ import functools
 import hashlib
 import io
 import json
-import os
 import pickle
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +30,7 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 from . import memo
 from .build import code_fingerprint
 from .i18n import translate
-from .memo import source_digest
+from .memo import source_digest, write_whole
 from .recurrence import CHECK_HORIZON_YEARS, TZ, UTC, day_of, moved_start
 from .text import slugify
 
@@ -123,10 +121,7 @@ def save_revisions(path: Path, revisions: dict) -> None:
     text = json.dumps(revisions, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".tmp")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
+    write_whole(path, text.encode("utf-8"))
 
 
 def revision_of(revisions: dict, event, today: dt.date) -> Revision:
@@ -415,10 +410,14 @@ def is_recent(event, today: dt.date, past_days: int = PAST_DAYS) -> bool:
     return max([last_day, *moved]) >= today - dt.timedelta(days=past_days)
 
 
+def recent_events(events, settings) -> list:
+    """The events the shared feeds hold (Danish and each language's): series, and recent one-offs."""
+    return [e for e in events if is_recent(e, settings["TODAY"], settings.get("FEED_PAST_DAYS", PAST_DAYS))]
+
+
 def feeds(events, settings) -> dict[str, tuple[str, list]]:
     """Output path -> (feed name, events in it), for the default language."""
-    today = settings["TODAY"]
-    shared = [e for e in events if is_recent(e, today, settings.get("FEED_PAST_DAYS", PAST_DAYS))]
+    shared = recent_events(events, settings)
     result = {"kalender.ics": (feed_name(settings), shared)}
     for estate in settings["ESTATES"]:
         chosen = [e for e in shared if estate in e.estates]
@@ -512,17 +511,7 @@ def load_cache(path: Path) -> dict[str, bytes]:
 
 def save_cache(path: Path, entries: dict[str, bytes]) -> None:
     """Sorted (the same entries give the same file) and atomic (a reader never sees half)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = pickle.dumps({"format": CACHE_FORMAT, "entries": dict(sorted(entries.items()))}, protocol=4)
-    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.chmod(partial, 0o644)  # as the other cache files, not mkstemp's 0o600
-        os.replace(partial, path)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
+    write_whole(path, pickle.dumps({"format": CACHE_FORMAT, "entries": dict(sorted(entries.items()))}, protocol=4))
 
 
 class Serialiser:

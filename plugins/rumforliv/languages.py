@@ -142,8 +142,7 @@ def write_feeds(context, settings, languages: list[str], output: Path) -> None:
     """/<lang>/kalender.ics for each of `languages`: the events and their revisions are looked up once for all."""
     today = settings["TODAY"]
     revisions = feeds.load_revisions(Path(settings["PATH"]) / feeds.REVISIONS_FILE)
-    past_days = settings.get("FEED_PAST_DAYS", feeds.PAST_DAYS)
-    recent = [e for e in context["events"] if feeds.is_recent(e, today, past_days)]
+    recent = feeds.recent_events(context["events"], settings)
     revised = [(event, feeds.revision_of(revisions, event, today)) for event in recent]
     serialiser = feeds.serialiser_for(context, settings)  # the Danish feeds' bytes of this build
     for lang in languages:

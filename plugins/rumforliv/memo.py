@@ -54,6 +54,21 @@ def source_digest(content, part: str = "whole") -> str:
     return digests[part]
 
 
+def write_whole(path: Path, data: bytes) -> None:
+    """Write under another name in the same folder, then rename: a reader, or a build stopped
+    half-way, never sees half a file (the cache folder's files, the revisions)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(partial, 0o644)  # as other files, not mkstemp's 0o600
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+
+
 def folder_digest(folder: Path) -> str:
     """Every file's relative path and bytes, in a stable order."""
     digest = hashlib.sha256()
@@ -96,7 +111,7 @@ class PageMemo:
         self._digests: dict = {}  # id(object) (or ("header", id)) -> digest, for content and dataclasses
         self._alive: list = []  # those objects, kept so that no other object takes their id
         self._names: dict[str, set[str] | None] = {}  # template name -> names it reads
-        self._fields: dict[type, tuple[str, ...]] = {}  # dataclass -> its compared fields
+        self._fields: dict[type, tuple[tuple[str, bool], ...]] = {}  # dataclass -> its compared fields (compared_fields)
 
     def __getstate__(self):
         """Pickled empty: Pelican's content cache stores what a category's settings reach, and a later
@@ -290,10 +305,6 @@ class PageMemo:
 
     def save(self, output: Path) -> None:
         """After a successful build: the pages now in `output`, for the next build."""
-        self.file.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"output": str(output), "pages": dict(sorted(self.written.items())),
                            "templates": {"theme": self.theme, "names": self.names_state()}}, indent=0)
-        handle, temporary = tempfile.mkstemp(dir=self.file.parent, prefix=".pages.")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(data)
-        os.replace(temporary, self.file)
+        write_whole(self.file, data.encode("utf-8"))

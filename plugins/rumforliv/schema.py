@@ -21,6 +21,8 @@ from typing import Callable
 
 from dateutil import rrule as dtrule
 
+from .memo import write_whole
+
 DANISH_MONTHS = (
     "januar februar marts april maj juni juli august september oktober november december"
 ).split()
@@ -763,11 +765,7 @@ def load_passed(cache: Path) -> set[str]:
 
 
 def save_passed(cache: Path, passed: set[str]) -> None:
-    """Written whole under another name, then renamed: a build stopped half-way leaves no half a list."""
-    cache.mkdir(parents=True, exist_ok=True)
-    scratch = cache / f".{PASSED}.{os.getpid()}"
-    scratch.write_text(json.dumps(sorted(passed)), encoding="utf-8")
-    os.replace(scratch, cache / PASSED)
+    write_whole(cache / PASSED, json.dumps(sorted(passed)).encode("utf-8"))
 
 
 ISSUE_FOLDER = re.compile(r"\d{4}-\d{1,2}")
