@@ -7,12 +7,13 @@ let a broken file through.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import markdown
 import pytest
 from conftest import HOMEWORK, NEWS, TinySite
-from rumforliv import newsletter, reader, schema
+from rumforliv import newsletter, parallel, reader, schema
 from rumforliv.build import BuildFailed
 from test_newsletter import FILES as NEWSLETTER_FILES
 from test_newsletter import ISSUE_1, ISSUE_2, build_recording, photo
@@ -111,3 +112,59 @@ def test_a_letter_missing_from_the_fonts_stops_the_build_from_a_worker(tmp_path)
         site.build(today=NEWSLETTER_TODAY)
     assert "newsletter/2013-2/index.md:1:" in str(failure.value)
     assert "tomme firkanter" in str(failure.value)
+
+
+# --- Checking and reading the content on two processes -------------------------
+
+
+def test_spread_keeps_the_order_and_uses_a_second_process():
+    done = parallel.spread(lambda n: (n * n, os.getpid()), list(range(parallel.SPREAD_FROM + 1)))
+    assert [square for square, _ in done] == [n * n for n in range(parallel.SPREAD_FROM + 1)]
+    assert {pid for _, pid in done[0::2]} == {os.getpid()}
+    assert len({pid for _, pid in done[1::2]} - {os.getpid()}) == 1
+
+
+def test_a_failure_in_the_second_process_stops_the_work():
+    def fail_on_odd(n):
+        if n % 2:
+            raise ValueError(f"odd {n}")
+        return n
+
+    with pytest.raises(RuntimeError, match="ValueError: odd 1"):
+        parallel.spread(fail_on_odd, list(range(parallel.SPREAD_FROM)))
+
+
+def many_files(count: int) -> dict[str, str]:
+    files = {}
+    for n in range(count):
+        files[f"content/nyheder/nyhed-{n:02d}.md"] = NEWS.replace("Fastelavn", f"Fastelavn {n}").replace(
+            "120 børn", f"*{n}* børn")
+        files[f"content/kalender/cafe-{n:02d}.md"] = HOMEWORK.replace("Slug: lektiecafe", f"Slug: lektiecafe-{n}")
+    return files
+
+
+def test_content_checked_and_rendered_on_two_processes_builds_the_same_site(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "SPREAD_FROM", 2)
+    outputs = []
+    for workers in (1, 2):
+        site = TinySite(tmp_path / f"workers-{workers}").write(many_files(6))
+        site.build(RENDER_WORKERS=workers)
+        outputs.append({p.relative_to(site.output): p.read_bytes() for p in site.output.rglob("*") if p.is_file()})
+    assert outputs[0] == outputs[1]
+    assert "<em>3</em> børn slog katten af tønden." in outputs[1][Path("nyheder/2013/fastelavn-3-i-akacieparken/index.html")].decode()
+
+
+def test_broken_files_checked_on_two_processes_are_reported_in_file_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "SPREAD_FROM", 2)
+    files = many_files(4)
+    for name in ("content/nyheder/nyhed-01.md", "content/kalender/cafe-02.md"):
+        files[name] = files[name].replace("Estate: Akacieparken", "Estate: Akaciparken")
+    messages = []
+    for workers in (1, 2):
+        site = TinySite(tmp_path / f"workers-{workers}").write(files)
+        with pytest.raises(BuildFailed) as failure:
+            site.build(RENDER_WORKERS=workers)
+        messages.append(str(failure.value))
+        assert not site.output.exists()
+    assert messages[0] == messages[1]
+    assert messages[1].index("content/nyheder/nyhed-01.md:4:") < messages[1].index("content/kalender/cafe-02.md:8:")

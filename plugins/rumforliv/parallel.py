@@ -17,6 +17,7 @@ import json
 import logging
 import multiprocessing
 import os
+import pickle
 import traceback
 from dataclasses import dataclass, field
 
@@ -135,6 +136,40 @@ def child_result(payload: bytes, page_memo) -> None:
         logging.getLogger("pelican.writers").error("%s", message)
     if page_memo and answer["memo"]:
         page_memo.merge(answer["memo"])
+
+
+SPREAD_FROM = 100  # fewer items than this are not worth a fork
+
+
+def spread(function, items: list, workers: int = 2) -> list:
+    """[function(item) for item in items], every second item done by a forked child whose results come
+    back pickled; for work before the pages (checking and reading the content), when one core waits."""
+    if workers < 2 or len(items) < SPREAD_FROM or not hasattr(os, "fork"):
+        return [function(item) for item in items]
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(read_end)
+        try:
+            payload = pickle.dumps([function(item) for item in items[1::2]], protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # noqa: BLE001 - whatever it is, the parent must hear of it
+            payload = pickle.dumps(traceback.format_exc())
+        with os.fdopen(write_end, "wb") as stream:
+            stream.write(payload)
+        os._exit(0)
+    os.close(write_end)
+    try:
+        mine = [function(item) for item in items[0::2]]
+    finally:
+        with os.fdopen(read_end, "rb") as answer:
+            payload = answer.read()
+        os.waitpid(child, 0)
+    theirs = pickle.loads(payload) if payload else "the second process stopped without an answer"
+    if isinstance(theirs, str):
+        raise RuntimeError(f"work in the second process failed:\n{theirs}")
+    results = [None] * len(items)
+    results[0::2], results[1::2] = mine, theirs
+    return results
 
 
 class PendingPages(Generator):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from pathlib import Path
 
@@ -11,10 +12,10 @@ from pelican import signals
 from . import calendar_pages, i18n, languages, schema, site, sitemap
 from .events import EventsGenerator
 from .guide import GuideGenerator
-from .reader import StrictReader
+from .reader import StrictReader, prerender
 from .site import SiteGenerator
 from .newsletter import NewsletterGenerator
-from .parallel import PendingPages
+from .parallel import WORKERS, PendingPages, spread
 from .text import FILTERS
 from .words import FILTERS as WORD_FILTERS
 
@@ -42,8 +43,8 @@ def on_initialized(pelican):
     settings["JINJA_FILTERS"].update(WORD_FILTERS)
     settings["JINJA_FILTERS"].update(calendar_pages.FILTERS)
     cache = Path(settings["CACHE_PATH"]) if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE") else None
-    passed = schema.CheckedTree(schema.load_passed(cache) if cache else ())
-    problems = schema.check_tree(settings, passed)
+    passed = schema.CheckedTree(schema.load_passed(cache) if cache else (), prepare=prerender)
+    problems = schema.check_tree(settings, passed, functools.partial(spread, workers=settings.get(WORKERS, 1)))
     if cache and passed.passed != passed.passed_before:
         schema.save_passed(cache, passed.passed)  # also when another file failed: these passed
     if problems:

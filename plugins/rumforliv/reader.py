@@ -74,6 +74,24 @@ def plain_summary(html: str) -> str:
     return nh3.clean(first, tags=set()).strip()
 
 
+def prerender(checked: schema.Checked, settings: dict) -> None:
+    """Render a file's Markdown where it was checked: the check of a whole site is spread over two
+    processes (plugin.on_initialized), and Markdown is most of reading it."""
+    if checked.kind in READ_HERE:
+        checked.html["body"] = render_markdown(checked.body, settings)
+        if "summary" in checked.values:
+            checked.html["summary"] = render_markdown(checked.values["summary"], settings)
+
+
+READ_HERE = ("news", "event", "page")  # the kinds StrictReader reads; the newsletter reads its own files
+
+
+def markdown_of(checked: schema.Checked, part: str, text: str, settings: dict) -> str:
+    """`text` (the file's body or summary) as HTML: rendered already by `prerender`, or now."""
+    html = checked.html.get(part)
+    return html if html is not None else render_markdown(text, settings)
+
+
 class StrictReader(MarkdownReader):
     """Reads content files in the project's format (see content-format.md)."""
 
@@ -83,7 +101,7 @@ class StrictReader(MarkdownReader):
         path = Path(source_path)
         base = Path(self.settings["PATH"])
         checked = self.checked(path, base)
-        content = render_markdown(checked.body, self.settings)
+        content = markdown_of(checked, "body", checked.body, self.settings)
         return content, to_metadata(checked, content, path.relative_to(base), self.settings)
 
     def checked(self, path: Path, base: Path) -> schema.Checked:
@@ -113,7 +131,7 @@ def to_metadata(checked: schema.Checked, content: str, relative: Path, settings:
     meta["estates"] = values.get("estate") or list(settings["ESTATES"])
     meta["audiences"] = values.get("audience", [])
     if "summary" in values:
-        meta["summary"] = render_markdown(values["summary"], settings)
+        meta["summary"] = markdown_of(checked, "summary", values["summary"], settings)
     for key in ("contact", "organizer", "location", "partners", "order", "image"):
         if key in values:
             meta[key] = values[key]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import json
 import os
@@ -592,6 +593,7 @@ class Checked:
     lines: dict[str, int]
     body: str
     body_line: int
+    html: dict[str, str] = field(default_factory=dict)  # Markdown rendered beside the check (reader.prerender)
 
 
 def check_source(source: Source, kind: str, settings: dict, base: Path | None = None):
@@ -694,16 +696,11 @@ def content_files(settings: dict):
         yield path, newsletters, "issue" if path.name == "index.md" else "section"
 
 
-def check_tree(settings: dict, passed: CheckedTree | None = None) -> list[Problem]:
-    """Every problem in every content file, in file order; files without problems go into `passed`."""
-    problems = []
-    for path, base, kind in content_files(settings):
-        if passed is None:
-            found = check_file(path, settings, base, kind)[1]
-        else:
-            found = passed.check(path, settings, base, kind)
-        problems.extend(found)
-    return problems + issue_folder_problems(settings)
+def check_tree(settings: dict, passed: CheckedTree | None = None, spread=None) -> list[Problem]:
+    """Every problem in every content file, in file order; files without problems go into `passed`.
+    `spread(function, items)` may check the files on two processes (parallel.spread)."""
+    passed = passed if passed is not None else CheckedTree()
+    return passed.check_all(list(content_files(settings)), settings, spread) + issue_folder_problems(settings)
 
 
 CHECKED_SETTING = "CHECKED_CONTENT"  # where plugin.py hands a build's CheckedTree to the reader
@@ -718,7 +715,8 @@ class CheckedTree:
     build.py drops the record otherwise) is not checked again; the reader checks
     it should it read it."""
 
-    def __init__(self, passed_before=()):
+    def __init__(self, passed_before=(), prepare: Callable | None = None):
+        self.prepare = prepare  # (checked, settings) -> None, on each file that passed: work done beside the check
         self.files: dict[str, tuple[bytes, Checked]] = {}
         self.passed_before = frozenset(passed_before)
         self.passed: set[str] = set()  # this build's, for the next (see `passed_digest`)
@@ -727,19 +725,35 @@ class CheckedTree:
         """Pickled empty, like memo.PageMemo: it sits in the settings, which Pelican's content cache reaches."""
         return None
 
-    def check(self, path: Path, settings: dict, base: Path, kind: str | None) -> list[Problem]:
-        """check_file, remembering the result when the file passed."""
-        data = path.read_bytes()
-        digest = passed_digest(path, kind, data)
-        if digest in self.passed_before:
-            self.passed.add(digest)
-            return []
-        checked, problems = check_data(data, path, settings, base, kind)
-        if checked is not None and not problems:
-            self.files[os.path.abspath(path)] = (data, checked)
-            if "image" not in checked.values:  # its check also looked for the image, which may go
+    def check_all(self, files, settings: dict, spread=None) -> list[Problem]:
+        """The problems of every (path, base, kind), in order, remembering the files that passed.
+        Only files that did not pass last time are checked: by `spread` if given."""
+        pending = []  # (path, base, kind, data, digest)
+        for path, base, kind in files:
+            data = path.read_bytes()
+            digest = passed_digest(path, kind, data)
+            if digest in self.passed_before:
                 self.passed.add(digest)
+            else:
+                pending.append((path, base, kind, data, digest))
+        check = functools.partial(self.check_one, settings=settings)
+        results = spread(check, pending) if spread else [check(item) for item in pending]
+        problems = []
+        for (path, _, _, data, digest), (checked, found) in zip(pending, results):
+            problems.extend(found)
+            if checked is not None and not found:
+                self.files[os.path.abspath(path)] = (data, checked)
+                if "image" not in checked.values:  # its check also looked for the image, which may go
+                    self.passed.add(digest)
         return problems
+
+    def check_one(self, item: tuple, settings: dict) -> tuple[Checked | None, list[Problem]]:
+        """check_data, then `prepare` on a file that passed; touches nothing here, so another process may run it."""
+        path, base, kind, data, _ = item
+        checked, problems = check_data(data, path, settings, base, kind)
+        if checked is not None and not problems and self.prepare:
+            self.prepare(checked, settings)
+        return checked, problems
 
     def take(self, path: Path) -> Checked | None:
         """The result for `path` if its bytes are still those checked, else None."""
