@@ -371,7 +371,7 @@ def test_two_builds_write_byte_identical_calendar_pages(built, tmp_path):
         assert (again.output / page).read_bytes() == (built.output / page).read_bytes(), page
 
 
-# --- A busy calendar: short month cells, day pages, a capped front page, markup rendered once ---------
+# --- A busy calendar: short month cells, the month day by day, a capped front page, markup rendered once ---------
 
 BUSY_DAY = dt.date(2013, 3, 6)  # a Wednesday in the front page's first week
 BUSY = {f"content/kalender/moede-{n:02d}.md": f"""
@@ -412,32 +412,44 @@ def cell(html: str, day: dt.date) -> str:
     return re.search(rf'<td data-date="{day.isoformat()}">(.*?)</td>', html, re.S).group(1)
 
 
-def test_a_busy_day_shows_three_and_links_to_its_day_page(busy):
+def test_a_busy_day_shows_three_and_links_to_its_part_of_the_month_day_by_day(busy):
     html = cell(busy.read("kalender/2013/03/index.html"), BUSY_DAY)
     assert re.findall(r'<li><a href="/kalender/(moede-\d+)/">', html) == ["moede-01", "moede-02", "moede-03"]
-    assert ('<a href="/kalender/2013/03/06/">+8 flere<span> aktiviteter onsdag d. 6. marts</span></a>'
+    assert ('<a href="/kalender/2013/03/dage/#2013-03-06">+8 flere<span> aktiviteter onsdag d. 6. marts</span></a>'
             in html)  # the link's name makes sense on its own
-    day_page = busy.read("kalender/2013/03/06/index.html")
-    assert [item["slug"] for item in shown(day_page)] == [f"moede-{n:02d}" for n in range(1, 12)]
-    assert {item["day"] for item in shown(day_page)} == {"2013-03-06"}
-    assert "<h1>Onsdag d. 6. marts 2013</h1>" in day_page
-    assert 'href="/kalender/2013/03/">Se hele marts 2013</a>' in day_page
-    assert '<span class="occ-place"><bdi>Beboerhuset' in day_page  # the full form, with the place
+    days = busy.read("kalender/2013/03/dage/index.html")
+    part = re.search(r'<section class="days" id="2013-03-06" data-date="2013-03-06">(.*?)</section>', days, re.S).group(1)
+    that_day = [item["slug"] for item in shown(days) if item["day"] == "2013-03-06"]
+    assert that_day == [item["slug"] for item in shown(part)] == [f"moede-{n:02d}" for n in range(1, 12)]
+    assert "<h2>Onsdag d. 6. marts 2013</h2>" in part
+    assert '<span class="occ-place"><bdi>Beboerhuset' in part  # the full form, with the place
+    assert "<h1>Aktiviteter i marts 2013</h1>" in days
+    assert 'href="/kalender/2013/03/">Se hele marts 2013</a>' in days
 
 
-def test_a_quiet_day_has_no_day_page(busy):
+def test_the_month_day_by_day_holds_every_day_with_activities_in_order(busy):
+    march = busy.read("kalender/2013/03/index.html")
+    days = busy.read("kalender/2013/03/dage/index.html")
+    listed = re.findall(r'<section class="days" id="([\d-]+)"', days)
+    assert listed == sorted(re.findall(r'<td data-date="([\d-]+)">', march))  # the grid's days that have any
+    in_grid = march.split("<tbody>")[1].split("</tbody>")[0].count("<li")
+    more = sum(int(n) for n in re.findall(r">\+(\d+) fler", march))
+    assert len(listed) > 1 and len(shown(days)) == in_grid + more == in_grid + 8  # every day, every activity
+
+
+def test_a_quiet_month_has_no_day_by_day_page(busy):
     march = busy.read("kalender/2013/03/index.html")
     assert "+" not in cell(march, dt.date(2013, 3, 7))  # the club alone
-    days = sorted(p.parent.relative_to(busy.output).as_posix()
-                  for p in busy.output.glob("kalender/[0-9]*/[0-9]*/[0-9]*/index.html"))
-    assert days == ["kalender/2013/03/06"]
+    pages = sorted(p.parent.relative_to(busy.output).as_posix() for p in busy.output.glob("kalender/*/*/*/index.html"))
+    assert pages == ["kalender/2013/03/dage"]
+    assert not list(busy.output.glob("kalender/[0-9]*/[0-9]*/[0-9]*/"))  # no folder for a day
 
 
 def test_four_on_a_day_say_one_more():
     from rumforliv.calendar_pages import Cell
 
     four = Cell(BUSY_DAY, True, ["a", "b", "c", "d"])
-    assert (four.shown, four.more, four.url) == (["a", "b", "c"], 1, "kalender/2013/03/06/")
+    assert (four.shown, four.more, four.url) == (["a", "b", "c"], 1, "kalender/2013/03/dage/#2013-03-06")
     assert Cell(BUSY_DAY, True, ["a", "b", "c"]).more == 0
 
 
@@ -458,8 +470,8 @@ def test_front_page_of_a_quiet_week_keeps_its_plain_link(built):
 def test_each_occurrence_is_rendered_once_and_the_same_everywhere(busy):
     assert busy.renders and len(busy.renders) == len(set(busy.renders))  # never twice
     item = re.compile(r'<li class="occ">\s*<time class="occ-time" datetime="2013-03-06T10:00:00\+01:00">.*?</li>', re.S)
-    week, day = busy.read("kalender/index.html"), busy.read("kalender/2013/03/06/index.html")
+    week, day = busy.read("kalender/index.html"), busy.read("kalender/2013/03/dage/index.html")
     estate = busy.read("kalender/afdeling/akacieparken/index.html")
     assert item.search(week).group(0) == item.search(day).group(0) == item.search(estate).group(0)
     full = [key for key in busy.renders if key[0].endswith("moede-02.md") and key[-2] == "full" and key[-1] == "da"]
-    assert len(full) == 1  # shown on four pages (week list, day page, estate, category), rendered once
+    assert len(full) == 1  # shown on four pages (week list, month day by day, estate, category), rendered once

@@ -1,4 +1,4 @@
-"""Calendar pages: week list, month grids, busy days, one page per activity, filters, /abonner/.
+"""Calendar pages: week list, month grids, busy months day by day, one page per activity, filters, /abonner/.
 
 Every page reads the one expansion in `context["occurrences"]` (translations
 and drafts, which it does not hold, are expanded by the same Schedule code).
@@ -23,7 +23,7 @@ from .i18n import lang_of
 from .text import slugify
 
 WEEKS_AHEAD = 8  # /kalender/ and the filter pages
-DAY_LIMIT = 3  # occurrences a month grid's day shows; the rest are on the day's own page
+DAY_LIMIT = 3  # occurrences a month grid's day shows; every one is on the month's day-by-day page
 EVENT_DATES = 12  # coming dates listed on an activity's page
 
 
@@ -65,7 +65,7 @@ class Cell:
 
     @property
     def more(self) -> int:
-        """How many are left for the day page: a busy day keeps the grid short."""
+        """How many are left for the month's day-by-day page: a busy day keeps the grid short."""
         return max(0, len(self.occurrences) - DAY_LIMIT)
 
     @property
@@ -74,7 +74,8 @@ class Cell:
 
 
 def day_url(day: dt.date) -> str:
-    return f"kalender/{day:%Y}/{day:%m}/{day:%d}/"
+    """The day's part of its month's day-by-day page."""
+    return f"{Month(day.replace(day=1)).days_url}#{day.isoformat()}"
 
 
 @dataclass
@@ -90,6 +91,11 @@ class Month:
     @property
     def url(self) -> str:
         return f"kalender/{self.first:%Y}/{self.first:%m}/"
+
+    @property
+    def days_url(self) -> str:
+        """Every activity of the month, day by day: one page, not a folder and file for each busy day."""
+        return f"{self.url}dage/"
 
 
 @dataclass
@@ -388,12 +394,12 @@ def write_months(write, occurrences, all_months: list[Month]) -> None:
 
 
 def write_days(write, month: Month, grid: list[Row]) -> None:
-    """A page for each day too busy for its cell, with every occurrence; quiet days need none."""
-    for row in grid:
-        for cell in row.cells:
-            if cell.more:
-                write(f"{cell.url}index.html", "calendar_day", cell.url,
-                      day=cell.date, occurrences=cell.occurrences, month=month)
+    """The month day by day, every occurrence in full, when a day was too busy for its cell (which links
+    to its part); a quiet month needs no such page."""
+    cells = [cell for row in grid for cell in row.cells if cell.in_month and cell.occurrences]
+    if any(cell.more for cell in cells):
+        write(f"{month.days_url}index.html", "calendar_days", month.days_url,
+              month=month, days=[(cell.date, cell.occurrences) for cell in cells])
 
 
 def write_events(write, context: dict, today: dt.date) -> None:
