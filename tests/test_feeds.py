@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 import json
 import pickle
+import random
 import re
 import shutil
 import subprocess
@@ -657,6 +658,23 @@ def test_only_lines_that_need_it_are_folded_and_exactly_as_icalendar_folds(octet
     event.add("description", summary + "\n" + summary)
     assert feeds.ical(event) == event.to_ical()
     assert (b"\r\n " in feeds.ical(event).split(b"DESCRIPTION")[0]) == (octets > 74)
+
+def test_fold_cuts_every_line_where_icalendar_does():
+    """Lines of many lengths, with multi-byte characters and escapes (which icalendar keeps with
+    what they escape) landing on the cuts; seeded, so every run checks the same lines."""
+    from icalendar.parser.string import _foldline
+
+    chance = random.Random(5545)
+    alphabet = "aaaaaaaø€😀\\^,; "
+    lines = ["".join(chance.choice(alphabet) for _ in range(chance.randrange(60, 300))) for _ in range(3000)]
+    escapes_moved = 0
+    for line in lines:
+        expected = _foldline(line)
+        assert feeds.fold(line.encode()) == expected.encode(), line
+        parts = expected.split("\r\n ")
+        escapes_moved += sum(b[0] in "\\^" and len(a.encode()) < 74 for a, b in zip(parts, parts[1:]))
+    assert escapes_moved > 50  # the rule for escapes was really tested
+
 
 # --- Language feeds: the Danish bytes under their own UIDs ------------------------
 
