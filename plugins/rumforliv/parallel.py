@@ -8,6 +8,10 @@ forked child and this process take chunks of the rest from a shared counter
 until none is left. The child shares the finished context without pickling
 it; what it logs as an error, and what it wrote (for the page memo), come back
 through a pipe. Without fork, or with little work, everything runs here.
+
+Before that, `spread` shares the content check (and the Markdown) the same
+way: every second file is done by a forked child, whose results come back
+pickled.
 """
 
 from __future__ import annotations
