@@ -7,6 +7,7 @@ with a cold build of the changed site into a fresh folder.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -272,6 +273,30 @@ def test_a_value_no_template_reads_does_not_change_a_key(tmp_path):
     assert key(title="a", shown="b") != key(title="x", shown="b")  # read by the extended template
     assert key(title="a", shown="b", page_lang="da") != key(title="a", shown="b", page_lang="ar")  # by filters
     assert key("dynamic.html", chosen="part.html", other=1) != key("dynamic.html", chosen="part.html", other=2)
+
+
+def test_a_dataclass_counts_by_its_compared_fields(tmp_path):
+    """Every compared field counts (a lone field too, through its own path), a compare=False helper does not."""
+    @dataclasses.dataclass(frozen=True)
+    class Slot:
+        start: dt.datetime
+        cancelled: bool = False
+        match: object = dataclasses.field(default=None, compare=False)
+
+    @dataclasses.dataclass(frozen=True)
+    class Lone:
+        slots: list
+
+    def digest(value):  # a fresh memo each time: digests are remembered by id
+        return memo.PageMemo(tmp_path / "cache", tmp_path / "output", tmp_path / "staging", "build").digest(value)
+
+    start = dt.datetime(2015, 3, 2, 10)
+    assert digest(Slot(start)) == digest(Slot(start, match=len))
+    assert digest(Slot(start)) != digest(Slot(start, cancelled=True))
+    assert digest(Slot(start)) != digest(Slot(start + dt.timedelta(minutes=30)))
+    assert digest(Lone([Slot(start)])) == digest(Lone([Slot(start)]))
+    assert digest(Lone([Slot(start)])) != digest(Lone([Slot(start, cancelled=True)]))
+    assert digest([Slot(start), Slot(start)]) != digest([Slot(start)])
 
 
 def test_a_rebuild_checks_only_the_content_that_changed(site, monkeypatch):

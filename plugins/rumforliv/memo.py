@@ -21,10 +21,12 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import operator
 import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from jinja2 import meta
 from pelican.contents import Content
@@ -93,6 +95,13 @@ def template_names(env, name: str, seen: set[str]) -> set[str] | None:
     return names
 
 
+def attributes(names: list[str]) -> Callable:
+    """The named attributes of an object, as a tuple (attrgetter gives a lone one bare)."""
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    return lambda value: tuple(getattr(value, name) for name in names)
+
+
 class Unmemoizable(Exception):
     """A value the memo cannot digest: its page is rendered."""
 
@@ -111,7 +120,7 @@ class PageMemo:
         self._digests: dict = {}  # id(object) (or ("header", id)) -> digest, for content and dataclasses
         self._alive: list = []  # those objects, kept so that no other object takes their id
         self._names: dict[str, set[str] | None] = {}  # template name -> names it reads
-        self._fields: dict[type, tuple[tuple[str, bool], ...]] = {}  # dataclass -> its compared fields (compared_fields)
+        self._fields: dict[type, tuple] = {}  # dataclass -> its compared fields (compared_fields)
 
     def __getstate__(self):
         """Pickled empty: Pelican's content cache stores what a category's settings reach, and a later
@@ -185,12 +194,16 @@ class PageMemo:
         known = self._digests.get(id(value))  # first: most values are occurrences and content seen before
         if known is not None:
             return known
-        if isinstance(value, SIMPLE):
-            return hashlib.sha256(repr(value).encode()).digest()  # repr tells Markup from str
         if depth > DEEPEST:
             raise Unmemoizable(type(value).__name__)
-        if isinstance(value, (list, tuple)):
-            return hashlib.sha256(b"[" + b"".join([self.digest(item, depth + 1) for item in value])).digest()
+        if type(value) in self._fields:  # a kind of dataclass met before: tens of thousands of occurrences
+            return self.remember(value, self.dataclass_digest(value, depth))
+        if isinstance(value, SIMPLE):
+            return hashlib.sha256(repr(value).encode()).digest()  # repr tells Markup from str
+        if isinstance(value, (list, tuple)):  # items seen before (an occurrence in its month, week and day) without a call
+            known = self._digests
+            return hashlib.sha256(b"[" + b"".join([known.get(id(item)) or self.digest(item, depth + 1)
+                                                   for item in value])).digest()
         if isinstance(value, dict):
             return self.combine(b"{", (self.digest(k, depth + 1) + self.digest(v, depth + 1)
                                        for k, v in value.items()))
@@ -206,31 +219,36 @@ class PageMemo:
             result = self.content_digest(value)
         else:
             raise Unmemoizable(type(value).__name__)
+        return self.remember(value, result)
+
+    def remember(self, value, result: bytes) -> bytes:
         self._digests[id(value)] = result
-        self._alive.append(value)
+        self._alive.append(value)  # kept, so that no other object takes its id
         return result
 
     def dataclass_digest(self, value, depth: int) -> bytes:
         """Field by field; simple fields go into one hash as they are (an occurrence is mostly dates).
         Content in a field marked `metadata={"shows": "header"}` counts by its header fields alone."""
+        values, header_only = self.compared_fields(type(value))
         parts = [type(value).__name__]
-        for name, header_only in self.compared_fields(type(value)):
-            item = getattr(value, name)
+        for item, header in zip(values(value), header_only):
             if isinstance(item, SIMPLE):
                 parts.append(item)
-            elif header_only and isinstance(item, Content):
+            elif header and isinstance(item, Content):
                 parts.append(self.header_digest(item))
             else:
                 parts.append(self.digest(item, depth + 1))
         return hashlib.sha256(repr(parts).encode()).digest()
 
-    def compared_fields(self, kind: type) -> tuple[tuple[str, bool], ...]:
-        """The fields that are data (compare=False marks helpers: a filter's match function), each with
-        whether only its header counts; once per class: a rebuild digests tens of thousands of occurrences."""
+    def compared_fields(self, kind: type) -> tuple[Callable, tuple[bool, ...]]:
+        """A function giving the values of the fields that are data (compare=False marks helpers: a
+        filter's match function), and for each whether only its header counts; made once per class:
+        a rebuild digests tens of thousands of occurrences."""
         fields = self._fields.get(kind)
         if fields is None:
-            fields = self._fields[kind] = tuple((f.name, f.metadata.get("shows") == "header")
-                                                for f in dataclasses.fields(kind) if f.compare)
+            compared = [f for f in dataclasses.fields(kind) if f.compare]
+            fields = self._fields[kind] = (attributes([f.name for f in compared]),
+                                           tuple(f.metadata.get("shows") == "header" for f in compared))
         return fields
 
     def header_digest(self, content) -> bytes:

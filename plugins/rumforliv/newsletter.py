@@ -26,19 +26,21 @@ import re
 import shutil
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import segno
 from dateutil.relativedelta import relativedelta
 from pelican.generators import Generator
-from pypdf import PdfReader
 
-from . import imposition, schema
+from . import schema
 from .build import every_record
 from .reader import render_markdown
 from .recurrence import expand
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 logger = every_record(logging.getLogger(__name__))
 
@@ -423,7 +425,7 @@ class Press:
             digest = hashlib.sha256(CACHE_FORMAT.encode())
             for name in ("weasyprint", "pypdf", "pydyf"):
                 digest.update(importlib.metadata.version(name).encode())
-            for path in [Path(__file__), Path(imposition.__file__), *self.stylesheet_files(),
+            for path in [Path(__file__), Path(__file__).with_name("imposition.py"), *self.stylesheet_files(),
                          *sorted(self.fonts_dir.glob("*.ttf"))]:
                 digest.update(path.name.encode() + path.read_bytes())
             self._tools = digest.digest()
@@ -487,6 +489,10 @@ class Press:
 
         pypdf's parse and copies of the PDF make as many short-lived objects as the layout does:
         both run under lighter_gc (a fifth less CPU for the pypdf part, more in a full build)."""
+        from pypdf import PdfReader  # late, as imposition: a rebuild takes most issues from the cache
+
+        from . import imposition
+
         with lighter_gc():
             tryk = self.checked_layout(issue, html, key)
             reader = PdfReader(io.BytesIO(tryk))  # parsed once for the check, the A5 and the booklet
@@ -588,6 +594,8 @@ def print_job(job: PrintJob) -> tuple[dict[str, bytes], int, float, float]:
 
 def print_pool(press: Press, jobs: int):
     """A pool of at most POOL_WORKERS processes, forked where possible (no second start-up of Pelican)."""
+    from concurrent.futures import ProcessPoolExecutor  # late: only a build that prints needs a pool
+
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     workers = max(1, min(POOL_WORKERS, os.cpu_count() or 1, jobs))
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
