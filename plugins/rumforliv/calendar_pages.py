@@ -69,13 +69,13 @@ class Cell:
         return max(0, len(self.occurrences) - DAY_LIMIT)
 
     @property
-    def url(self) -> str:
-        return day_url(self.date)
+    def more_link(self) -> str:
+        """The day's part of the month's day-by-day page, relative to the month grid: a busy month
+        has dozens of these links, and the grid must stay light."""
+        return f"{DAYS_FOLDER}#{self.date.day}"
 
 
-def day_url(day: dt.date) -> str:
-    """The day's part of its month's day-by-day page."""
-    return f"{Month(day.replace(day=1)).days_url}#{day.isoformat()}"
+DAYS_FOLDER = "dage/"  # in the month's folder: the month day by day
 
 
 @dataclass
@@ -95,7 +95,7 @@ class Month:
     @property
     def days_url(self) -> str:
         """Every activity of the month, day by day: one page, not a folder and file for each busy day."""
-        return f"{self.url}dage/"
+        return f"{self.url}{DAYS_FOLDER}"
 
 
 @dataclass
