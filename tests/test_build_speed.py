@@ -168,3 +168,16 @@ def test_broken_files_checked_on_two_processes_are_reported_in_file_order(tmp_pa
         assert not site.output.exists()
     assert messages[0] == messages[1]
     assert messages[1].index("content/nyheder/nyhed-01.md:4:") < messages[1].index("content/kalender/cafe-02.md:8:")
+
+
+def test_markdown_rendered_beside_the_check_is_what_the_reader_would_render(site):
+    site.write({"content/nyheder/fastelavn.md": NEWS.replace("Tags: fest, børn", "Summary: Katten *af* tønden.")})
+    settings = site.settings()
+    path = site.content / "nyheder/fastelavn.md"
+    plain, problems = schema.check_file(path, settings, site.content)
+    prepared, _ = schema.check_file(path, settings, site.content)
+    reader.prerender(prepared, settings)
+    assert problems == [] and plain.html == {} and set(prepared.html) == {"body", "summary"}
+    for part, text in (("body", plain.body), ("summary", plain.values["summary"])):
+        assert reader.markdown_of(prepared, part, text, settings) == reader.markdown_of(plain, part, text, settings)
+    assert "<em>af</em>" in prepared.html["summary"]
