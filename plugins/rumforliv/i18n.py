@@ -452,6 +452,7 @@ class LanguageWriter(Writer):
         super().__init__(*args, **kwargs)
         self.pending: list[parallel.PendingPage] = []
         self.jobs: list = []  # other output to write with the pages (the feeds; parallel.later)
+        self.after: list = []  # to run when those are written (parallel.after_pages)
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
@@ -499,9 +500,13 @@ class LanguageWriter(Writer):
             self.settings[memo.SETTING].record(page.name, page.key)
 
     def render_pending(self) -> None:
-        jobs, pages = self.jobs, self.pending
-        self.jobs, self.pending = [], []
-        parallel.run_all(self, jobs, pages, self.settings)
+        """Write what is queued; then run what waited for that, and write what it queued in turn."""
+        while self.jobs or self.pending or self.after:
+            jobs, pages, after = self.jobs, self.pending, self.after
+            self.jobs, self.pending, self.after = [], [], []
+            parallel.run_all(self, jobs, pages, self.settings)
+            for job in after:
+                job()
 
 
 PAGINATOR_NAMES = ("paginator", "page", "previous_page", "next_page")  # Pelican's <list>_<name> for a paginated list

@@ -3,11 +3,11 @@
 `generate_context` builds one `NewsletterIssue` per folder: its editorial and
 sections, the news published since the previous issue and the calendar of
 the covered period (from the one expansion in recurrence.py).
-`generate_output` prints every issue as three PDFs, then writes the issue's
-web page and the archive. An issue whose HTML, CSS, fonts and images are
-unchanged is copied from the cache instead of being rendered again; two or
-more issues to print are shared by a pool of two worker processes (WeasyPrint
-loaded once per worker, fonts shared by its issues).
+`generate_output` hands every issue to be printed as three PDFs to a pool of
+two worker processes (WeasyPrint loaded once per worker, fonts shared by its
+issues), which print while the site's pages are written; then it writes the
+issues' web pages and the archive. An issue whose HTML, CSS, fonts and images
+are unchanged is copied from the cache instead of being rendered again.
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import segno
 from dateutil.relativedelta import relativedelta
 from pelican.generators import Generator
 
-from . import schema
+from . import parallel, schema
 from .build import every_record
 from .reader import render_markdown
 from .recurrence import expand
@@ -564,7 +564,7 @@ def write_pdfs(issue: NewsletterIssue, files: dict[str, bytes], output: Path) ->
 # worker processes, each loading WeasyPrint and the fonts once for all its issues.
 
 POOL_WORKERS = 2
-POOL_FROM = 2  # issues to print; for fewer, starting the workers costs more than it saves
+POOL_FROM = 1  # issues to print: even one prints beside the site's pages (the pool costs less than it saves)
 _worker_press: Press | None = None  # the Press of this worker process
 
 
@@ -670,7 +670,12 @@ class NewsletterGenerator(Generator):
         return template.render({**self.context, "issue": issue, "SPARE_PAGES": SPARE_PAGES})
 
     def generate_output(self, writer):
-        self.print_issues(Path(self.output_path), Press(self.settings))
+        """The issues start printing in worker processes while the site's pages are written; the issues'
+        web pages, which give each PDF's page count, are written once the printing is done."""
+        finish = self.print_issues(Path(self.output_path), Press(self.settings))
+        parallel.after_pages(writer, lambda: (finish(), self.write_pages(writer)))
+
+    def write_pages(self, writer) -> None:
         for issue in self.issues:
             writer.write_file(issue.save_as, self.get_template("newsletter_page"), self.context,
                               issue=issue, url=issue.url, relative_urls=False)
@@ -678,8 +683,9 @@ class NewsletterGenerator(Generator):
         writer.write_file("nyhedsbrev/index.html", self.get_template("newsletter_archive"), self.context,
                           issues=newest_first, url="nyhedsbrev/", relative_urls=False)
 
-    def print_issues(self, output: Path, press: Press) -> None:
-        """Every issue's PDFs: unchanged ones copied from the cache, the others printed."""
+    def print_issues(self, output: Path, press: Press) -> Callable[[], None]:
+        """Every issue's PDFs: unchanged ones copied from the cache now, the others handed to the printing.
+        Returns what waits for the printing and writes its PDFs."""
         todo = []
         for issue in self.issues:
             started, cpu = time.perf_counter(), time.process_time()
@@ -692,11 +698,15 @@ class NewsletterGenerator(Generator):
             write_pdfs(issue, files, output)
             log_issue(issue, time.perf_counter() - started, time.process_time() - cpu, cached=True)
         printed = print_in_pool(press, todo) if len(todo) >= POOL_FROM else print_here(press, todo)
-        with contextlib.closing(printed):  # a failure here stops the workers too
-            for (issue, _, key), (files, seconds, cpu) in zip(todo, printed):  # in order, as each is done
-                press.store(issue, key, files)
-                write_pdfs(issue, files, output)
-                log_issue(issue, seconds, cpu, cached=False)
+
+        def finish() -> None:
+            with contextlib.closing(printed):  # a failure here stops the workers too
+                for (issue, _, key), (files, seconds, cpu) in zip(todo, printed):  # in order, as each is done
+                    press.store(issue, key, files)
+                    write_pdfs(issue, files, output)
+                    log_issue(issue, seconds, cpu, cached=False)
+
+        return finish
 
 
 def print_here(press: Press, todo: list):
@@ -708,13 +718,18 @@ def print_here(press: Press, todo: list):
 
 
 def print_in_pool(press: Press, todo: list):
-    """Like print_here, with the issues shared by the pool's workers; the first failure stops the rest."""
+    """Like print_here, with the issues shared by the pool's workers, handed out now (not when the results
+    are first asked for); the first failure stops the rest."""
     pool = print_pool(press, len(todo))
+    futures = {}
+    for index in largest_first(todo):  # the last issues handed out are small: no worker waits long at the end
+        issue, html, key = todo[index]
+        futures[index] = pool.submit(print_job, PrintJob(issue.slot, issue.title, issue.date, html, key))
+    return pool_results(pool, todo, futures)
+
+
+def pool_results(pool, todo: list, futures: dict):
     try:
-        futures = {}
-        for index in largest_first(todo):  # the last issues handed out are small: no worker waits long at the end
-            issue, html, key = todo[index]
-            futures[index] = pool.submit(print_job, PrintJob(issue.slot, issue.title, issue.date, html, key))
         for index, (issue, _, _) in enumerate(todo):  # in the issues' order, as each is done
             files, issue.pages, seconds, cpu = guarded(issue, futures[index].result)
             yield files, seconds, cpu

@@ -72,6 +72,15 @@ def later(writer, job, *args) -> None:
         job(*args)
 
 
+def after_pages(writer, job) -> None:
+    """Run `job()` once the queued pages are written (the newsletter waits there for its printing, which
+    went on meanwhile); it may queue pages of its own. Now if the writer queues nothing."""
+    if hasattr(writer, "after"):
+        writer.after.append(job)
+    else:
+        job()
+
+
 def run_all(writer, jobs: list, pages: list[PendingPage], settings: dict) -> None:
     """The jobs (one chunk, in order) and the pages, on one or two processes."""
     page_memo = settings.get(memo.SETTING)
