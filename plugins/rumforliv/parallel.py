@@ -7,17 +7,16 @@ rebuild the pages whose last file stays (memo.py) are sorted out first; then a
 forked child and this process take chunks of the rest from a shared counter
 until none is left. The child shares the finished context without pickling
 it; what it logs as an error, and what it wrote (for the page memo), come back
-through a pipe. Without fork, or with little work, everything runs here.
+through a pipe (`beside_child`). Without fork, or with little work, everything
+runs here.
 
 Before that, `spread` shares the content check (and the Markdown) the same
-way: every second file is done by a forked child, whose results come back
-pickled.
+way: every second file is done by the forked child.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import multiprocessing
 import os
@@ -92,19 +91,36 @@ def run_all(writer, jobs: list, pages: list[PendingPage], settings: dict) -> Non
             run_chunk(writer, chunk)
         return
     counter = multiprocessing.Value("i", 0)  # the next chunk to take, shared with the child
+    _, answer = beside_child(lambda: child_share(writer, chunks, counter), lambda: take_chunks(writer, chunks, counter))
+    child_result(answer, settings.get(memo.SETTING))
+
+
+def beside_child(in_child, here):
+    """(here(), in_child()): `in_child` runs in a forked child, which shares this process's memory as it
+    is (nothing is pickled on the way in), sends its result back pickled through a pipe and leaves
+    without running this process's exit code; a failure there is raised here, with its traceback."""
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:
         os.close(read_end)
-        child_main(writer, chunks, counter, write_end)
+        try:
+            payload = pickle.dumps((True, in_child()), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # noqa: BLE001 - whatever it is, the parent must hear of it
+            payload = pickle.dumps((False, traceback.format_exc()))
+        with os.fdopen(write_end, "wb") as stream:
+            stream.write(payload)
+        os._exit(0)
     os.close(write_end)
     try:
-        take_chunks(writer, chunks, counter)
+        result = here()
     finally:
         with os.fdopen(read_end, "rb") as answer:
             payload = answer.read()
         os.waitpid(child, 0)
-    child_result(payload, settings.get(memo.SETTING))
+    done, answer = pickle.loads(payload) if payload else (False, "it stopped without an answer")
+    if not done:
+        raise RuntimeError(f"work in the second process failed:\n{answer}")
+    return result, answer
 
 
 def take_chunks(writer, chunks: list[list], counter) -> None:
@@ -122,29 +138,17 @@ def run_chunk(writer, chunk: list) -> None:
         writer.render(item) if isinstance(item, PendingPage) else item()
 
 
-def child_main(writer, chunks: list[list], counter, write_end: int) -> None:
-    """In the child: work, answer through the pipe, and leave without running the parent's exit code."""
+def child_share(writer, chunks: list[list], counter) -> dict:
+    """In the child: its share of the chunks; then what it logged as an error and wrote (for the page memo)."""
     errors = ErrorCollector()  # logged again by the parent, where the build counts them
     logging.getLogger().addHandler(errors)
+    take_chunks(writer, chunks, counter)
     page_memo = writer.settings.get(memo.SETTING)
-    try:
-        take_chunks(writer, chunks, counter)
-        payload = {"memo": page_memo.state() if page_memo else None, "errors": errors.messages}
-    except BaseException:  # noqa: BLE001 - whatever it is, the parent must hear of it
-        payload = {"crash": traceback.format_exc()}
-    with os.fdopen(write_end, "wb") as stream:
-        stream.write(json.dumps(payload).encode("utf-8"))
-    os._exit(0)
+    return {"memo": page_memo.state() if page_memo else None, "errors": errors.messages}
 
 
-def child_result(payload: bytes, page_memo) -> None:
-    """Take in what the child wrote; log its errors here, so the build fails as if they were ours."""
-    try:
-        answer = json.loads(payload.decode("utf-8"))
-    except ValueError:
-        answer = {"crash": "the second process stopped without an answer"}
-    if "crash" in answer:
-        raise RuntimeError(f"writing pages failed in the second process:\n{answer['crash']}")
+def child_result(answer: dict, page_memo) -> None:
+    """Take in what the child did; log its errors here, so the build fails as if they were ours."""
     for message in answer["errors"]:
         logging.getLogger("pelican.writers").error("%s", message)
     if page_memo and answer["memo"]:
@@ -159,27 +163,8 @@ def spread(function, items: list, workers: int = 2) -> list:
     back pickled; for work before the pages (checking and reading the content), when one core waits."""
     if workers < 2 or len(items) < SPREAD_FROM or not hasattr(os, "fork"):
         return [function(item) for item in items]
-    read_end, write_end = os.pipe()
-    child = os.fork()
-    if child == 0:
-        os.close(read_end)
-        try:
-            payload = pickle.dumps([function(item) for item in items[1::2]], protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:  # noqa: BLE001 - whatever it is, the parent must hear of it
-            payload = pickle.dumps(traceback.format_exc())
-        with os.fdopen(write_end, "wb") as stream:
-            stream.write(payload)
-        os._exit(0)
-    os.close(write_end)
-    try:
-        mine = [function(item) for item in items[0::2]]
-    finally:
-        with os.fdopen(read_end, "rb") as answer:
-            payload = answer.read()
-        os.waitpid(child, 0)
-    theirs = pickle.loads(payload) if payload else "the second process stopped without an answer"
-    if isinstance(theirs, str):
-        raise RuntimeError(f"work in the second process failed:\n{theirs}")
+    mine, theirs = beside_child(lambda: [function(item) for item in items[1::2]],
+                                lambda: [function(item) for item in items[0::2]])
     results = [None] * len(items)
     results[0::2], results[1::2] = mine, theirs
     return results

@@ -74,6 +74,9 @@ def plain_summary(html: str) -> str:
     return nh3.clean(first, tags=set()).strip()
 
 
+READ_HERE = ("news", "event", "page")  # the kinds StrictReader reads; the newsletter reads its own files
+
+
 def prerender(checked: schema.Checked, settings: dict) -> None:
     """Render a file's Markdown where it was checked: the check of a whole site is spread over two
     processes (plugin.on_initialized), and Markdown is most of reading it."""
@@ -81,9 +84,6 @@ def prerender(checked: schema.Checked, settings: dict) -> None:
         checked.html["body"] = render_markdown(checked.body, settings)
         if "summary" in checked.values:
             checked.html["summary"] = render_markdown(checked.values["summary"], settings)
-
-
-READ_HERE = ("news", "event", "page")  # the kinds StrictReader reads; the newsletter reads its own files
 
 
 def markdown_of(checked: schema.Checked, part: str, text: str, settings: dict) -> str:
