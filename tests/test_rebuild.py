@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from conftest import NEWS, ROOT
+from conftest import NEWS, ROOT, TinySite
 from rumforliv import build, i18n, memo, parallel, schema
 from rumforliv.build import BuildFailed
 from test_i18n import HOMEWORK_AR, NEWS_EN, NEWS_WITH_SLUG
@@ -347,3 +347,19 @@ def test_a_schedule_expanded_by_the_last_build_gives_the_same_occurrences():
     moved = FakeEvent(build_schedule({**weekly, **values(Moved="2013-03-05 -> 2013-03-06")}, SETTINGS))
     assert expand([moved], first, last, Expansions(earlier.used)) == expand([moved], first, last) != fresh
     assert expand([event], first, dt.date(2013, 6, 30), Expansions(earlier.used)) == expand([event], first, dt.date(2013, 6, 30))
+
+
+def test_a_listing_with_one_file_touched_is_written_whole_and_counted_so(tmp_path, reuse):
+    """A paginated listing is kept only whole: its untouched files are written again too, not counted kept."""
+    site = TinySite(tmp_path).write({f"content/nyheder/nyhed-{n:02d}.md": NEWS.replace(
+        "Fastelavn i Akacieparken", f"Nyhed {n}") for n in range(12)})  # more than a page of news
+    first = build_into(site, "output")
+    listing = ["nyheder/index.html"] + sorted(p.relative_to(first).as_posix() for p in first.glob("nyheder/side/*/index.html"))
+    assert len(listing) > 1  # paginated: the case where a listing has files to keep and one not
+    build_into(site, "output")
+    all_kept = reuse.reused[1]
+    touched = first / listing[-1]
+    touched.write_text(touched.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = build_into(site, "output")
+    assert reuse.reused[2] == all_kept - len(listing)
+    assert_identical(build_into(site, "output-cold", cache="cache-cold"), again)

@@ -481,7 +481,7 @@ class LanguageWriter(Writer):
         shown = {f"{list_name}_{part}": items for list_name, items in lists.items() for part in PAGINATOR_NAMES}
         key = page_memo.key(name, template, context, self.settings, url=url, relative_urls=relative_urls,
                             **values, **shown) if files else None
-        if key and all(page_memo.reuse(file, key) for file in files):
+        if key and page_memo.reuse_all(files, key):
             return
         with rendering_in(lang):
             super().write_file(name, template, context, relative_urls, paginated, template_name, override_output,

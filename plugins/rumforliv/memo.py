@@ -280,11 +280,17 @@ class PageMemo:
 
     def reuse(self, name: str, key: str) -> bool:
         """Keep the previous build's file for `name` if it was made from the same key and is untouched."""
-        known = self.known.get(name)
-        if not known or known[0] != key or not self.same_file(self.previous / name, known):
+        return self.reuse_all([name], key)
+
+    def reuse_all(self, names: list[str], key: str) -> bool:
+        """Keep the previous build's files for `names` (a paginated listing's) only if every one of them
+        was made from `key` and is untouched: rendered again, a listing writes all its files."""
+        known = [self.known.get(name) for name in names]
+        if not all(entry and entry[0] == key and self.same_file(self.previous / name, entry)
+                   for name, entry in zip(names, known)):
             return False
-        self.kept.add(name)
-        self.written[name] = known
+        self.kept.update(names)
+        self.written.update(zip(names, known))
         return True
 
     @property
