@@ -349,6 +349,31 @@ def test_a_schedule_expanded_by_the_last_build_gives_the_same_occurrences():
     assert expand([event], first, dt.date(2013, 6, 30), Expansions(earlier.used)) == expand([event], first, dt.date(2013, 6, 30))
 
 
+def test_an_expanded_occurrence_counts_by_its_event_and_its_place_in_the_expansion(tmp_path):
+    """An expansion stamps each occurrence with its key and place, which fix its times; the memo digests
+    the stamp, the same whether the timings were worked out now or kept from the last build."""
+    from rumforliv.recurrence import Expansions, build_schedule, expand
+    from test_recurrence import SETTINGS, FakeEvent, values
+
+    first, last = dt.date(2013, 1, 1), dt.date(2013, 12, 31)
+    event = FakeEvent(build_schedule(values(Start="2013-01-08 10:00", Repeat="FREQ=WEEKLY;BYDAY=TU"), SETTINGS))
+
+    def digests(occurrences):  # a fresh memo each time: digests are remembered by id
+        page_memo = memo.PageMemo(tmp_path / "cache", tmp_path / "output", tmp_path / "staging", "build")
+        page_memo.remember(event, b"the event's header")
+        return [page_memo.digest(occ) for occ in occurrences]
+
+    earlier = Expansions()
+    fresh = expand([event], first, last, earlier)
+    assert len(set(digests(fresh))) == len(fresh) == 52
+    assert digests(expand([event], first, last, Expansions(earlier.used))) == digests(fresh)
+    half_year = expand([event], first, dt.date(2013, 6, 30), Expansions(earlier.used))
+    assert half_year == fresh[:len(half_year)] and digests(half_year)[0] != digests(fresh)[0]  # another expansion
+    unstamped = dataclasses.replace(fresh[0], stamp=None)  # made outside an expansion: counted by its times
+    later = dataclasses.replace(unstamped, start=unstamped.start + dt.timedelta(hours=1))
+    assert digests([unstamped]) != digests([later]) and digests([unstamped]) != digests(fresh[:1])
+
+
 def test_a_listing_with_one_file_touched_is_written_whole_and_counted_so(tmp_path, reuse):
     """A paginated listing is kept only whole: its untouched files are written again too, not counted kept."""
     site = TinySite(tmp_path).write({f"content/nyheder/nyhed-{n:02d}.md": NEWS.replace(

@@ -227,28 +227,37 @@ class PageMemo:
         return result
 
     def dataclass_digest(self, value, depth: int) -> bytes:
-        """Field by field; simple fields go into one hash as they are (an occurrence is mostly dates).
-        Content in a field marked `metadata={"shows": "header"}` counts by its header fields alone."""
-        values, header_only = self.compared_fields(type(value))
+        """Field by field; simple fields go into one hash as they are. Content in a field marked
+        `metadata={"shows": "header"}` counts by its header fields alone; fields marked `{"stamped": True}`
+        by the value's `stamp` when it has one (an occurrence: which expansion, which place in it)."""
+        values, header_only, stamped = self.compared_fields(type(value))
+        stamp = value.stamp if stamped else None
+        if stamp is not None:
+            parts = [self.field_digest(item, header, depth) for item, header, in_stamp
+                     in zip(values(value), header_only, stamped) if not in_stamp]
+            return hashlib.sha256(b"".join([type(value).__name__.encode(), b"\0", stamp, *parts])).digest()
         parts = [type(value).__name__]
         for item, header in zip(values(value), header_only):
-            if isinstance(item, SIMPLE):
-                parts.append(item)
-            elif header and isinstance(item, Content):
-                parts.append(self.header_digest(item))
-            else:
-                parts.append(self.digest(item, depth + 1))
+            parts.append(item if isinstance(item, SIMPLE) else self.field_digest(item, header, depth))
         return hashlib.sha256(repr(parts).encode()).digest()
 
-    def compared_fields(self, kind: type) -> tuple[Callable, tuple[bool, ...]]:
+    def field_digest(self, item, header: bool, depth: int) -> bytes:
+        if header and isinstance(item, Content):
+            return self.header_digest(item)
+        return self.digest(item, depth + 1)
+
+    def compared_fields(self, kind: type) -> tuple[Callable, tuple[bool, ...], tuple[bool, ...] | None]:
         """A function giving the values of the fields that are data (compare=False marks helpers: a
-        filter's match function), and for each whether only its header counts; made once per class:
-        a rebuild digests tens of thousands of occurrences."""
+        filter's match function), and for each whether only its header counts and whether the stamp
+        stands for it (None: the class has no stamp); made once per class: a rebuild digests tens of
+        thousands of occurrences."""
         fields = self._fields.get(kind)
         if fields is None:
             compared = [f for f in dataclasses.fields(kind) if f.compare]
+            stamped = tuple(f.metadata.get("stamped", False) for f in compared)
             fields = self._fields[kind] = (attributes([f.name for f in compared]),
-                                           tuple(f.metadata.get("shows") == "header" for f in compared))
+                                           tuple(f.metadata.get("shows") == "header" for f in compared),
+                                           stamped if any(stamped) else None)
         return fields
 
     def header_digest(self, content) -> bytes:

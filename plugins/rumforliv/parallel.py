@@ -2,10 +2,11 @@
 
 Rendering the pages of the whole plan period, and serialising its feeds, is
 most of a cold build, and no page depends on another. The writer queues the
-pages (and the generators their feeds, as one job in their order). On a
-rebuild the pages whose last file stays (memo.py) are sorted out first; then a
-forked child and this process take chunks of the rest from a shared counter
-until none is left. The child shares the finished context without pickling
+pages (and the generators their feeds, as one job in their order). A forked
+child and this process take chunks from a shared counter until none is left;
+a page whose last file stays (memo.py) is left as it is. (A rebuild without
+feeds to write sorts those out first, here, and may then have too little
+left to fork for.) The child shares the finished context without pickling
 it; what it logs as an error, and what it wrote (for the page memo), come back
 through a pipe (`beside_child`). Without fork, or with little work, everything
 runs here.
@@ -83,10 +84,16 @@ def after_pages(writer, job) -> None:
 def run_all(writer, jobs: list, pages: list[PendingPage], settings: dict) -> None:
     """The jobs (one chunk, in order) and the pages, on one or two processes."""
     page_memo = settings.get(memo.SETTING)
-    if page_memo and page_memo.known:  # a rebuild: first the pages that stay, here, so that values many
-        pages = [page for page in pages if not kept(page, settings)]  # pages share are digested once
+    two = settings.get(WORKERS, 1) >= 2 and hasattr(os, "fork")
+    enough = len(pages) >= settings.get(FROM_PAGES, 200)
+    if page_memo and page_memo.known and not (two and enough and jobs):
+        # A rebuild with nothing to do beside the keys: the pages that stay are sorted out here first,
+        # so that values many pages share are digested once, and few pages may be left to render.
+        # With jobs (the feeds), both processes work out keys as they go, one of them doing the jobs.
+        pages = [page for page in pages if not kept(page, settings)]
+        enough = len(pages) >= settings.get(FROM_PAGES, 200)
     chunks = ([jobs] if jobs else []) + [pages[i:i + CHUNK] for i in range(0, len(pages), CHUNK)]
-    if settings.get(WORKERS, 1) < 2 or len(pages) < settings.get(FROM_PAGES, 200) or not hasattr(os, "fork"):
+    if not (two and enough):
         for chunk in chunks:
             run_chunk(writer, chunk)
         return

@@ -8,6 +8,7 @@ Europe/Copenhagen; all-day events use plain dates. dateutil expands the rule.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -30,11 +31,14 @@ class Occurrence:
     # The Event content object this belongs to. Listings show its header fields, never its body:
     # memo.py keys their pages by the header alone, so a changed description re-renders only the event's page.
     event: object = field(metadata={"shows": "header"})
-    start: dt.datetime | dt.date
-    end: dt.datetime | dt.date  # exclusive for all-day events
-    original_start: dt.datetime | dt.date  # the rule's slot; RECURRENCE-ID
-    cancelled: bool = False
-    moved: bool = False
+    start: dt.datetime | dt.date = field(metadata={"stamped": True})
+    end: dt.datetime | dt.date = field(metadata={"stamped": True})  # exclusive for all-day events
+    original_start: dt.datetime | dt.date = field(metadata={"stamped": True})  # the rule's slot; RECURRENCE-ID
+    cancelled: bool = field(default=False, metadata={"stamped": True})
+    moved: bool = field(default=False, metadata={"stamped": True})
+    # Given by an expansion (`Expansions`): its key's digest and this occurrence's place in it, which fix
+    # every stamped field. memo.py digests that instead of the times: a rebuild digests tens of thousands.
+    stamp: bytes | None = field(default=None, compare=False, repr=False)
 
     @property
     def all_day(self) -> bool:
@@ -353,10 +357,10 @@ class Expansions:
         timings = self.earlier.get(key)
         if timings is None:
             found = event.schedule.occurrences(event, first, last)
-            self.used[key] = tuple((o.start, o.end, o.original_start, o.cancelled, o.moved) for o in found)
-            return found
+            timings = tuple((o.start, o.end, o.original_start, o.cancelled, o.moved) for o in found)
         self.used[key] = timings
-        return [Occurrence(event, *timing) for timing in timings]
+        stamp = hashlib.sha256(key.encode()).digest()
+        return [Occurrence(event, *timing, stamp=stamp + place.to_bytes(4, "big")) for place, timing in enumerate(timings)]
 
     @property
     def changed(self) -> bool:
