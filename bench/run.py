@@ -252,10 +252,14 @@ def median(samples: list[dict], key: str = "wall") -> float:
     return statistics.median(sample[key] for sample in samples)
 
 
-def measure(tree: Tree, runs: int, newsletters: bool) -> dict:
-    """Cold build, then rebuilds after one news item and one event change, `runs` times."""
+def measure(tree: Tree, runs: int, newsletters: bool, plain: list | None = None) -> dict:
+    """Cold build, then rebuilds after one news item and one event change, `runs` times; with `plain`,
+    plain Pelican just before each cold build, so that a machine slowing down in the middle of the
+    run slows both sides of the ratio alike."""
     results = {"cold": [], "news": [], "event": []}
     for run in range(runs):
+        if plain is not None:
+            plain.append(tree.plain())
         results["cold"].append(tree.cold(newsletters))
         touch_one(tree.root / "content" / "nyheder", run)
         results["news"].append(tree.project(newsletters))
@@ -313,8 +317,8 @@ def main_benchmark(args) -> None:
 
     tree = Tree(work, main_factor)
     print(f"\nSize x{main_factor:g}: " + ", ".join(f"{v} {k}" for k, v in tree.counts.items()))
-    plain = [tree.plain() for _ in range(args.runs)]
-    site = measure(tree, args.runs, newsletters=False)
+    plain: list[dict] = []
+    site = measure(tree, args.runs, newsletters=False, plain=plain)
     full = measure(tree, args.runs, newsletters=True)
     issues = tree.counts["issues"]
     newsletters = [{key: f[key] - s[key] for key in ("wall", "cpu")} for f, s in zip(full["cold"], site["cold"])]
