@@ -768,12 +768,15 @@ def cache_keys(site) -> set[str]:
     return set(stored["entries"])
 
 
+HERE = {"RENDER_WORKERS": 1}  # the feeds written in this process, so that its context holds their Serialiser
+
+
 def test_a_second_build_with_the_cache_writes_the_same_bytes_and_serialises_nothing(site, tmp_path):
     files = {**EVENTS, "jobcenter.en.md": DROP_IN_EN}
-    write_events(site, files).build()
+    write_events(site, files).build(**HERE)
     first = ics_files(site, languages=True)
     with captured_context() as found:
-        site.build()
+        site.build(**HERE)
     serialiser = found["context"][feeds.SERIALISER]
     assert ics_files(site, languages=True) == first
     assert serialiser.misses == 0 and serialiser.hits == len(cache_keys(site)) == 8 + 1  # no draft; the translation
@@ -784,10 +787,10 @@ def test_a_second_build_with_the_cache_writes_the_same_bytes_and_serialises_noth
 
 
 def test_after_a_title_change_only_that_event_is_serialised_again(site):
-    write_events(site).build()
+    write_events(site).build(**HERE)
     before = cache_keys(site)
     with captured_context() as found:
-        write_events(site, {"klub.md": CLUB.replace("Title: Klubaften", "Title: Klubaften for unge")}).build()
+        write_events(site, {"klub.md": CLUB.replace("Title: Klubaften", "Title: Klubaften for unge")}).build(**HERE)
     serialiser = found["context"][feeds.SERIALISER]
     assert (serialiser.misses, serialiser.hits) == (1, len(before) - 1)
     after = cache_keys(site)

@@ -221,7 +221,7 @@ def test_pages_rendered_by_two_processes_are_the_same(site, forks):
     one = build_into(site, "output-1", cache="cache-1", RENDER_WORKERS=1)
     assert forks == []
     two = build_into(site, "output-2", cache="cache-2", RENDER_WORKERS=2, RENDER_PARALLEL_FROM=1)
-    assert forks == [1, 1]  # the site's pages; then the newsletter's, written when its printing is done
+    assert forks == [1, 1, 1]  # the feeds; the site's pages; then the newsletter's, written when its printing is done
     assert_identical(one, two)
 
 
@@ -238,8 +238,52 @@ def test_an_error_in_the_second_process_fails_the_build(site, forks, monkeypatch
     monkeypatch.setattr(i18n.LanguageWriter, "render", render)
     with pytest.raises(BuildFailed) as failure:
         build_into(site, "output", RENDER_WORKERS=2, RENDER_PARALLEL_FROM=1)
-    assert forks == [1, 1] and "Fejl under tegning af" in str(failure.value)
+    assert forks == [1, 1, 1] and "Fejl under tegning af" in str(failure.value)
     assert not (site.root / "output").exists()  # nothing half-written
+
+
+@pytest.mark.parametrize("failure", ["logged", "raised"])
+def test_a_failure_while_the_feeds_are_written_beside_the_pages_fails_the_build(site, forks, monkeypatch, failure):
+    """The feeds are written by a child of their own while the pages are queued and written."""
+    from rumforliv import feeds
+
+    parent, original = os.getpid(), feeds.write_all
+
+    def write_all(*args):
+        assert os.getpid() != parent
+        original(*args)
+        if failure == "logged":
+            logging.getLogger("pelican.writers").error("Fejl i kalenderen")
+        else:
+            raise ValueError("Kalenderen gik i stykker")
+
+    monkeypatch.setattr(feeds, "write_all", write_all)
+    with pytest.raises(Exception) as raised:
+        build_into(site, "output", RENDER_WORKERS=2)
+    assert "Fejl i kalenderen" in str(raised.value) if failure == "logged" else "Kalenderen gik i stykker" in str(raised.value)
+    assert forks[:1] == [1] and not (site.root / "output").exists()
+    assert [path.name for path in site.root.iterdir() if path.name.startswith(".output")] == []  # no half-written folder
+
+
+def test_pages_failing_while_the_feeds_are_written_leave_no_folder_behind(site, monkeypatch):
+    """The build waits for the feeds' child before it removes its folder, so the child cannot make it again."""
+    from rumforliv import calendar_pages, feeds
+
+    original = feeds.write_all
+
+    def slow_write_all(*args):
+        time.sleep(0.3)  # still writing when the pages fail
+        original(*args)
+
+    def broken_pages(*args):
+        raise ValueError("Siderne gik i stykker")
+
+    monkeypatch.setattr(feeds, "write_all", slow_write_all)
+    monkeypatch.setattr(calendar_pages, "write_all", broken_pages)
+    with pytest.raises(ValueError, match="Siderne gik i stykker"):
+        build_into(site, "output", RENDER_WORKERS=2)
+    time.sleep(1)  # a child not waited for would have made the folder again by now
+    assert [path.name for path in site.root.iterdir() if path.name.startswith(".output")] == []
 
 
 def test_the_previous_site_is_removed_in_the_background(site):

@@ -88,11 +88,13 @@ def build(settings_file: str | Path = "pelicanconf.py", output: str | Path | Non
         if collector.messages:
             raise BuildFailed("\n".join(collector.messages))
         stamp()
-    except ContentError as error:
+    except BaseException as error:
+        from .parallel import wait_for_children  # late: parallel.py imports this module
+
+        wait_for_children()  # the feeds may still be being written into `staging`
         shutil.rmtree(staging, ignore_errors=True)
-        raise BuildFailed(str(error)) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(error, ContentError):
+            raise BuildFailed(str(error)) from None
         raise
     finally:
         pelican_logger.removeHandler(collector)

@@ -451,7 +451,6 @@ class LanguageWriter(Writer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.pending: list[parallel.PendingPage] = []
-        self.jobs: list = []  # other output to write with the pages (the feeds; parallel.later)
         self.after: list = []  # to run when those are written (parallel.after_pages)
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
@@ -501,10 +500,10 @@ class LanguageWriter(Writer):
 
     def render_pending(self) -> None:
         """Write what is queued; then run what waited for that, and write what it queued in turn."""
-        while self.jobs or self.pending or self.after:
-            jobs, pages, after = self.jobs, self.pending, self.after
-            self.jobs, self.pending, self.after = [], [], []
-            parallel.run_all(self, jobs, pages, self.settings)
+        while self.pending or self.after:
+            pages, after = self.pending, self.after
+            self.pending, self.after = [], []
+            parallel.run_all(self, pages, self.settings)
             for job in after:
                 job()
 

@@ -77,17 +77,19 @@ class LanguagesGenerator(Generator):
         if problems:
             raise schema.ContentError(problems)
         add_editions(context)  # NewsletterGenerator (before us) read the issues; it prints them after
+        parallel.early(context, write_feeds, context, settings, self.languages(), Path(self.output_path))  # after the Danish
+
+    def languages(self) -> list[str]:
+        return [lang for lang in self.settings["LANGUAGES"] if lang != self.settings["DEFAULT_LANG"]]
 
     def generate_output(self, writer):
         # The front page and the calendar show only the coming weeks: those are localized, not the whole window.
         soon = calendar_pages.coming(self.context["occurrences"], self.settings["TODAY"])
-        languages = [lang for lang in self.settings["LANGUAGES"] if lang != self.settings["DEFAULT_LANG"]]
-        for lang in languages:
+        for lang in self.languages():
             occurrences = localized_occurrences(soon, lang)
             self.write_front_page(writer, lang, occurrences)
             self.write_calendar(writer, lang, occurrences)
             self.write_subscribe(writer, lang)
-        parallel.later(writer, write_feeds, self.context, self.settings, languages, Path(self.output_path))
 
     def write(self, writer, lang, url, template, **values):
         writer.write_file(f"{lang}/{url}index.html", self.get_template(template), self.context,

@@ -1,15 +1,14 @@
-"""Pages and feeds written on two cores, once every generator has queued its work.
+"""Pages and feeds written on two cores.
 
 Rendering the pages of the whole plan period, and serialising its feeds, is
-most of a cold build, and no page depends on another. The writer queues the
-pages (and the generators their feeds, as one job in their order). A forked
-child and this process take chunks from a shared counter until none is left;
-a page whose last file stays (memo.py) is left as it is. (A rebuild without
-feeds to write sorts those out first, here, and may then have too little
-left to fork for.) The child shares the finished context without pickling
-it; what it logs as an error, and what it wrote (for the page memo), come back
-through a pipe (`beside_child`). Without fork, or with little work, everything
-runs here.
+most of a cold build, and no page depends on another. The feeds need only
+the content: once every generator has its context, a forked child writes
+them (`early`, `start_early`) while the generators queue their pages. Then a
+second forked child and this process take chunks of the pages from a shared
+counter until none is left; a page whose last file stays (memo.py) is left as
+it is. A child shares the finished context without pickling it; what it logs
+as an error, and what it wrote (for the page memo), come back through a pipe
+(`Child`). Without fork, or with few pages, the work is done here.
 
 Before that, `spread` shares the content check (and the Markdown) the same
 way: every second file is done by the forked child.
@@ -64,12 +63,30 @@ def kept(page: PendingPage, settings: dict) -> bool:
     return page.key is not None and page_memo.reuse(page.name, page.key)
 
 
-def later(writer, job, *args) -> None:
-    """Run `job(*args)` along with the queued pages (in the order queued), or now if the writer queues nothing."""
-    if hasattr(writer, "jobs"):
-        writer.jobs.append(functools.partial(job, *args))
-    else:
-        job(*args)
+EARLY = "early_jobs"  # in the shared context: jobs that need only the content (`early`)
+EARLY_CHILD = "early_child"  # in the shared context: the child running them
+
+
+def early(context: dict, job, *args) -> None:
+    """Run `job(*args)` as soon as every generator has read its content, beside the generators' pages
+    (in a forked child, the jobs in the order given): for output that needs only the content, the feeds.
+    A generator calls this from `generate_context`."""
+    context.setdefault(EARLY, []).append(functools.partial(job, *args))
+
+
+def start_early(context: dict, settings: dict) -> None:
+    jobs = context.pop(EARLY, [])
+    if settings.get(WORKERS, 1) < 2 or not hasattr(os, "fork"):
+        for job in jobs:
+            job()
+    elif jobs:
+        context[EARLY_CHILD] = Child(lambda: child_work(lambda: [job() for job in jobs], settings))
+
+
+def finish_early(context: dict, settings: dict) -> None:
+    child = context.pop(EARLY_CHILD, None)
+    if child is not None:
+        child_result(child.answer(), settings.get(memo.SETTING))
 
 
 def after_pages(writer, job) -> None:
@@ -81,53 +98,72 @@ def after_pages(writer, job) -> None:
         job()
 
 
-def run_all(writer, jobs: list, pages: list[PendingPage], settings: dict) -> None:
-    """The jobs (one chunk, in order) and the pages, on one or two processes."""
-    page_memo = settings.get(memo.SETTING)
+def run_all(writer, pages: list[PendingPage], settings: dict) -> None:
+    """The pages, on one or two processes."""
     two = settings.get(WORKERS, 1) >= 2 and hasattr(os, "fork")
-    enough = len(pages) >= settings.get(FROM_PAGES, 200)
-    if page_memo and page_memo.known and not (two and enough and jobs):
-        # A rebuild with nothing to do beside the keys: the pages that stay are sorted out here first,
-        # so that values many pages share are digested once, and few pages may be left to render.
-        # With jobs (the feeds), both processes work out keys as they go, one of them doing the jobs.
-        pages = [page for page in pages if not kept(page, settings)]
-        enough = len(pages) >= settings.get(FROM_PAGES, 200)
-    chunks = ([jobs] if jobs else []) + [pages[i:i + CHUNK] for i in range(0, len(pages), CHUNK)]
-    if not (two and enough):
-        for chunk in chunks:
-            run_chunk(writer, chunk)
+    if len(pages) < settings.get(FROM_PAGES, 200) or not two:
+        for page in pages:
+            writer.render(page)
         return
+    chunks = [pages[i:i + CHUNK] for i in range(0, len(pages), CHUNK)]
     counter = multiprocessing.Value("i", 0)  # the next chunk to take, shared with the child
     _, answer = beside_child(lambda: child_share(writer, chunks, counter), lambda: take_chunks(writer, chunks, counter))
     child_result(answer, settings.get(memo.SETTING))
 
 
 def beside_child(in_child, here):
-    """(here(), in_child()): `in_child` runs in a forked child, which shares this process's memory as it
-    is (nothing is pickled on the way in), sends its result back pickled through a pipe and leaves
-    without running this process's exit code; a failure there is raised here, with its traceback."""
-    read_end, write_end = os.pipe()
-    child = os.fork()
-    if child == 0:
-        os.close(read_end)
-        try:
-            payload = pickle.dumps((True, in_child()), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:  # noqa: BLE001 - whatever it is, the parent must hear of it
-            payload = pickle.dumps((False, traceback.format_exc()))
-        with os.fdopen(write_end, "wb") as stream:
-            stream.write(payload)
-        os._exit(0)
-    os.close(write_end)
+    """(here(), in_child()): `in_child` runs in a forked child (`Child`) while this process runs `here`."""
+    child = Child(in_child)
     try:
         result = here()
     finally:
-        with os.fdopen(read_end, "rb") as answer:
-            payload = answer.read()
-        os.waitpid(child, 0)
-    done, answer = pickle.loads(payload) if payload else (False, "it stopped without an answer")
-    if not done:
-        raise RuntimeError(f"work in the second process failed:\n{answer}")
-    return result, answer
+        child.wait()
+    return result, child.answer()
+
+
+class Child:
+    """A forked child running `in_child`: it shares this process's memory as it is (nothing is pickled on
+    the way in), sends its result back pickled through a pipe and leaves without running this process's
+    exit code. `answer` waits for the result; a failure there is raised here, with its traceback."""
+
+    def __init__(self, in_child):
+        read_end, write_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(read_end)
+            try:
+                payload = pickle.dumps((True, in_child()), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:  # noqa: BLE001 - whatever it is, the parent must hear of it
+                payload = pickle.dumps((False, traceback.format_exc()))
+            with os.fdopen(write_end, "wb") as stream:
+                stream.write(payload)
+            os._exit(0)
+        os.close(write_end)
+        self.read_end, self.payload = read_end, None
+        RUNNING.add(self)
+
+    def wait(self) -> None:
+        if self in RUNNING:
+            with os.fdopen(self.read_end, "rb") as answer:
+                self.payload = answer.read()
+            os.waitpid(self.pid, 0)
+            RUNNING.discard(self)
+
+    def answer(self):
+        self.wait()
+        done, answer = pickle.loads(self.payload) if self.payload else (False, "it stopped without an answer")
+        if not done:
+            raise RuntimeError(f"work in the second process failed:\n{answer}")
+        return answer
+
+
+RUNNING: set[Child] = set()  # children not waited for yet
+
+
+def wait_for_children() -> None:
+    """Before a failed build removes its folder: no child may still be writing into it."""
+    for child in list(RUNNING):
+        child.wait()
 
 
 def take_chunks(writer, chunks: list[list], counter) -> None:
@@ -140,17 +176,22 @@ def take_chunks(writer, chunks: list[list], counter) -> None:
         run_chunk(writer, chunks[number])
 
 
-def run_chunk(writer, chunk: list) -> None:
-    for item in chunk:
-        writer.render(item) if isinstance(item, PendingPage) else item()
+def run_chunk(writer, chunk: list[PendingPage]) -> None:
+    for page in chunk:
+        writer.render(page)
 
 
 def child_share(writer, chunks: list[list], counter) -> dict:
-    """In the child: its share of the chunks; then what it logged as an error and wrote (for the page memo)."""
+    """In the child: its share of the chunks (then what it logged and wrote, `child_work`)."""
+    return child_work(lambda: take_chunks(writer, chunks, counter), writer.settings)
+
+
+def child_work(work, settings: dict) -> dict:
+    """In a child: `work()`; then what it logged as an error and wrote (for the page memo)."""
     errors = ErrorCollector()  # logged again by the parent, where the build counts them
     logging.getLogger().addHandler(errors)
-    take_chunks(writer, chunks, counter)
-    page_memo = writer.settings.get(memo.SETTING)
+    work()
+    page_memo = settings.get(memo.SETTING)
     return {"memo": page_memo.state() if page_memo else None, "errors": errors.messages}
 
 
@@ -181,8 +222,9 @@ class PendingPages(Generator):
     """The project's last generator: writes what the others queued with the writer."""
 
     def generate_context(self):
-        pass
+        start_early(self.context, self.settings)  # every other generator has its context by now
 
     def generate_output(self, writer):
         if hasattr(writer, "render_pending"):
             writer.render_pending()
+        finish_early(self.context, self.settings)

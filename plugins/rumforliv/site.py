@@ -93,6 +93,7 @@ class SiteGenerator(Generator):
         keep_front_page_unwritten(pages + context.get("hidden_pages", []))
         context["focus_pages"] = focus_pages(pages)
         context["activities_by_category"] = activities_by_category(pages)
+        parallel.early(context, feeds.write_all, context, self.settings, Path(self.output_path))
 
     def generate_output(self, writer):
         context = self.context
@@ -110,4 +111,3 @@ class SiteGenerator(Generator):
         )
         writer.write_file("404.html", self.get_template("404"), context, url="404.html", relative_urls=False)
         calendar_pages.write_all(self, writer)
-        parallel.later(writer, feeds.write_all, context, self.settings, Path(self.output_path))
