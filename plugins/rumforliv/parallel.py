@@ -3,10 +3,10 @@
 Rendering the pages of the whole plan period, and serialising its feeds, is
 most of a cold build, and no page depends on another. The feeds need only
 the content: once every generator has its context, a forked child writes
-them (`early`, `start_early`) while the generators queue their pages. Then a
-second forked child and this process take chunks of the pages from a shared
-counter until none is left; a page whose last file stays (memo.py) is left as
-it is. A child shares the finished context without pickling it; what it logs
+them (`early`, `start_early`) while the generators queue their pages. Then,
+on a rebuild, the pages whose last file stays (memo.py) are sorted out; a
+second forked child and this process take chunks of the rest from a shared
+counter until none is left. A child shares the finished context without pickling it; what it logs
 as an error, and what it wrote (for the page memo), come back through a pipe
 (`Child`). Without fork, or with few pages, the work is done here.
 
@@ -100,6 +100,9 @@ def after_pages(writer, job) -> None:
 
 def run_all(writer, pages: list[PendingPage], settings: dict) -> None:
     """The pages, on one or two processes."""
+    page_memo = settings.get(memo.SETTING)
+    if page_memo and page_memo.known:  # a rebuild: first the pages that stay, here, so that values many
+        pages = [page for page in pages if not kept(page, settings)]  # pages share are digested once
     two = settings.get(WORKERS, 1) >= 2 and hasattr(os, "fork")
     if len(pages) < settings.get(FROM_PAGES, 200) or not two:
         for page in pages:
