@@ -77,7 +77,8 @@ class LanguagesGenerator(Generator):
         if problems:
             raise schema.ContentError(problems)
         add_editions(context)  # NewsletterGenerator (before us) read the issues; it prints them after
-        parallel.early(context, write_feeds, context, settings, self.languages(), Path(self.output_path))  # after the Danish
+        # Queued after SiteGenerator's Danish feeds (its context comes first): these reuse their bytes.
+        parallel.early(context, write_feeds, context, settings, self.languages(), Path(self.output_path))
 
     def languages(self) -> list[str]:
         return [lang for lang in self.settings["LANGUAGES"] if lang != self.settings["DEFAULT_LANG"]]

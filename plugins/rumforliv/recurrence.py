@@ -360,7 +360,8 @@ class Expansions:
             timings = tuple((o.start, o.end, o.original_start, o.cancelled, o.moved) for o in found)
         self.used[key] = timings
         stamp = hashlib.sha256(key.encode()).digest()
-        return [Occurrence(event, *timing, stamp=stamp + place.to_bytes(4, "big")) for place, timing in enumerate(timings)]
+        return [Occurrence(event, *timing, stamp=stamp + place.to_bytes(4, "big"))
+                for place, timing in enumerate(timings)]
 
     @property
     def changed(self) -> bool:
