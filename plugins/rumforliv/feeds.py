@@ -23,9 +23,7 @@ import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import icalendar
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+from typing import TYPE_CHECKING
 
 from . import memo
 from .build import code_fingerprint
@@ -33,6 +31,11 @@ from .i18n import translate
 from .memo import source_digest, write_whole
 from .recurrence import CHECK_HORIZON_YEARS, TZ, UTC, day_of, moved_start
 from .text import slugify
+
+if TYPE_CHECKING:
+    from icalendar import Calendar, Event, Timezone
+# icalendar is imported where it is used (30 ms): the build's own process only hands the feeds to a child
+# of their own (parallel.early), and a rebuild that changed no event serialises nothing.
 
 TZID = "Europe/Copenhagen"
 REFRESH = dt.timedelta(hours=12)  # a hint: Google refreshes every 8-24 h anyway
@@ -142,6 +145,8 @@ def parse_stamp(text: str) -> dt.datetime:
 
 def timezone_component() -> Timezone:
     """Europe/Copenhagen as two yearly rules: what Outlook reads correctly (no RDATE)."""
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
+
     zone = Timezone()
     zone.add("tzid", TZID)
     zone.add("x-lic-location", TZID)
@@ -178,6 +183,8 @@ def description(event) -> str:
 
 def vevent(event, settings, revision: Revision, uid: str, start, end, cancelled: bool) -> Event:
     """One VEVENT with everything a client shows, so overrides are complete."""
+    from icalendar import Event
+
     component = Event()
     component.add("uid", uid)
     component.add("dtstamp", revision.modified)
@@ -213,6 +220,8 @@ def slot_on(schedule, day: dt.date):
 
 def event_components(event, settings, revision: Revision | None = None) -> list[Event]:
     """The master VEVENT, its overrides and split-off moves, in a stable order."""
+    from icalendar import vRecur
+
     revision = revision or Revision(0, midnight_utc(settings["TODAY"]))
     schedule = event.schedule
     if not schedule.rule:
@@ -283,6 +292,8 @@ def feed_name(settings: dict, subset: str | None = None) -> str:
 
 def calendar_head(name: str, settings: dict) -> Calendar:
     """The feed's own properties, without components."""
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", settings["CALENDAR_PRODID"])
     calendar.add("version", "2.0")
@@ -373,6 +384,8 @@ def feed_ical(name: str, events: list[bytes], settings: dict) -> bytes:
 
 def name_lines(name: str) -> bytes:
     """The head's NAME and X-WR-CALNAME lines: all that differs between the feeds' heads."""
+    from icalendar import Calendar
+
     names = Calendar()
     names.add("name", name)
     names.add("x-wr-calname", name)
@@ -480,6 +493,12 @@ CACHE_FORMAT = 1
 SERIALISER = "ical_serialiser"  # the context key under which one build's feeds share a Serialiser
 
 
+def icalendar_version() -> str:
+    from icalendar import __version__
+
+    return __version__
+
+
 def serialisation_key(shown, original, revision: Revision, settings: dict) -> str:
     """SHA-256 of everything `event_ical(shown, settings, revision)` reads.
 
@@ -489,7 +508,7 @@ def serialisation_key(shown, original, revision: Revision, settings: dict) -> st
     """
     category = getattr(shown, "category", None)
     parts = [
-        CACHE_FORMAT, code_fingerprint(), icalendar.__version__,
+        CACHE_FORMAT, code_fingerprint(), icalendar_version(),
         source_digest(shown), source_digest(original),
         revision.sequence, revision.modified.isoformat(), shown.uid, getattr(shown, "lang", None),
         site_base(settings), settings.get("SITE_HOST"), settings.get("TIMEZONE"),
