@@ -6,9 +6,10 @@ the content: once every generator has its context, a forked child writes
 them (`early`, `start_early`) while the generators queue their pages. Then,
 on a rebuild, the pages whose last file stays (memo.py) are sorted out; a
 second forked child and this process take chunks of the rest from a shared
-counter until none is left. A child shares the finished context without pickling it; what it logs
-as an error, and what it wrote (for the page memo), come back through a pipe
-(`Child`). Without fork, or with few pages, the work is done here.
+counter until none is left. A child shares the finished context without
+pickling it; what it logs as an error, and what it wrote (for the page memo),
+come back through a pipe (`Child`). Without fork, or with few pages, the work
+is done here.
 
 Before that, `spread` shares the content check (and the Markdown) the same
 way: every second file is done by the forked child.
@@ -74,9 +75,14 @@ def early(context: dict, job, *args) -> None:
     context.setdefault(EARLY, []).append(functools.partial(job, *args))
 
 
+def forking(workers: int) -> bool:
+    """Whether work may go to a forked child: two workers asked for, and a system that forks."""
+    return workers >= 2 and hasattr(os, "fork")
+
+
 def start_early(context: dict, settings: dict) -> None:
     jobs = context.pop(EARLY, [])
-    if settings.get(WORKERS, 1) < 2 or not hasattr(os, "fork"):
+    if not forking(settings.get(WORKERS, 1)):
         for job in jobs:
             job()
     elif jobs:
@@ -103,8 +109,7 @@ def run_all(writer, pages: list[PendingPage], settings: dict) -> None:
     page_memo = settings.get(memo.SETTING)
     if page_memo and page_memo.known:  # a rebuild: first the pages that stay, here, so that values many
         pages = [page for page in pages if not kept(page, settings)]  # pages share are digested once
-    two = settings.get(WORKERS, 1) >= 2 and hasattr(os, "fork")
-    if len(pages) < settings.get(FROM_PAGES, 200) or not two:
+    if len(pages) < settings.get(FROM_PAGES, 200) or not forking(settings.get(WORKERS, 1)):
         for page in pages:
             writer.render(page)
         return
@@ -212,7 +217,7 @@ SPREAD_FROM = 100  # fewer items than this are not worth a fork
 def spread(function, items: list, workers: int = 2) -> list:
     """[function(item) for item in items], every second item done by a forked child whose results come
     back pickled; for work before the pages (checking and reading the content), when one core waits."""
-    if workers < 2 or len(items) < SPREAD_FROM or not hasattr(os, "fork"):
+    if len(items) < SPREAD_FROM or not forking(workers):
         return [function(item) for item in items]
     mine, theirs = beside_child(lambda: [function(item) for item in items[1::2]],
                                 lambda: [function(item) for item in items[0::2]])
