@@ -66,6 +66,20 @@ def load_settings(settings_file: str | Path = "pelicanconf.py", **overrides) -> 
     return read_settings(str(settings_file), override=overrides)
 
 
+@contextlib.contextmanager
+def rare_collections():
+    """A build keeps what it reads and works out (content, occurrences, pages' values) to its end, so
+    the cyclic GC's passes over all of it find next to nothing: a tenth of a rebuild's time. They are
+    made rare, not stopped: rendering still leaves some cycles. The forked writer inherits this."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], 100_000), max(thresholds[1], 50), max(thresholds[2], 100))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+@rare_collections()
 def build(settings_file: str | Path = "pelicanconf.py", output: str | Path | None = None, **overrides) -> Path:
     """Build the site into `output` (default: the settings' OUTPUT_PATH) atomically."""
     settings = load_settings(settings_file, **overrides)
@@ -83,8 +97,7 @@ def build(settings_file: str | Path = "pelicanconf.py", output: str | Path | Non
         page_memo = None
         if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
             page_memo = settings[memo.SETTING] = memo.PageMemo(settings["CACHE_PATH"], target, staging, key)
-        with rare_collections():
-            Pelican(settings).run()
+        Pelican(settings).run()
         if collector.messages:
             raise BuildFailed("\n".join(collector.messages))
         stamp()
@@ -109,19 +122,6 @@ def build(settings_file: str | Path = "pelicanconf.py", output: str | Path | Non
         every_record(logging.getLogger(__name__)).info("%d of %d pages and feeds kept from the previous build", reused, pages,
                                                        extra={"reused": reused, "pages": pages})
     return target
-
-
-@contextlib.contextmanager
-def rare_collections():
-    """A build keeps what it reads and works out (content, occurrences, pages' values) to its end, so
-    the cyclic GC's passes over all of it find next to nothing: a tenth of a rebuild's time. They are
-    made rare, not stopped: rendering still leaves some cycles. The forked writer inherits this."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(max(thresholds[0], 100_000), max(thresholds[1], 50), max(thresholds[2], 100))
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
 
 
 TRASH = "old-output"  # in the cache folder: earlier sites being removed
@@ -193,26 +193,27 @@ def update_in_place(staging: Path, target: Path, kept: set[str]) -> None:
         shutil.rmtree(staging, ignore_errors=True)  # by now mostly the folders of the pages moved
 
 
-def files_under(folder: Path, prefix: str = "") -> set[str]:
+def files_under(folder: Path | str, prefix: str = "") -> set[str]:
     """Relative paths ('a/b/index.html') of the files below `folder`."""
     names = set()
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                names |= files_under(Path(entry.path), f"{prefix}{entry.name}/")
+                names |= files_under(entry.path, f"{prefix}{entry.name}/")
             else:
                 names.add(prefix + entry.name)
     return names
 
 
-def remove_others(folder: Path, keep: set[str], prefix: str = "") -> bool:
-    """Remove the files below `folder` not named in `keep`, and the folders that leaves empty; True if `folder` is empty."""
+def remove_others(folder: Path | str, keep: set[str], prefix: str = "") -> bool:
+    """Remove the files below `folder` not named in `keep`, and the folders that leaves empty; True if `folder` is empty.
+    Paths stay strings: a rebuild walks every folder of the site."""
     empty = True
     with os.scandir(folder) as entries:
         for entry in entries:
             name = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
-                if remove_others(Path(entry.path), keep, name + "/"):
+                if remove_others(entry.path, keep, name + "/"):
                     os.rmdir(entry.path)
                 else:
                     empty = False

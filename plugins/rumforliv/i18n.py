@@ -488,6 +488,20 @@ class LanguageWriter(Writer):
         for file in files if key else ():
             page_memo.record(file, key)
 
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
+                   feed_title=None):
+        """Pelican's news feeds, each kept as the last build wrote it if the news it shows did not change."""
+        page_memo = self.settings.get(memo.SETTING)
+        shown = list(elements[: self.settings["FEED_MAX_ITEMS"]])
+        key = page_memo.key(path, None, context, self.settings, items=shown, url=url, feed_type=feed_type,
+                            feed_title=feed_title) if page_memo and path else None
+        if key and page_memo.reuse(path, key):
+            return None
+        feed = super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+        if key:
+            page_memo.record(path, key)
+        return feed
+
     def render(self, page: parallel.PendingPage) -> None:
         """Write one queued page, or keep the last build's if nothing it shows changed."""
         if parallel.kept(page, self.settings):

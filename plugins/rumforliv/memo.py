@@ -48,7 +48,7 @@ def source_digest(content, part: str = "whole") -> str:
     per object (a build reads each file once)."""
     digests = getattr(content, "_source_digests", None)
     if digests is None:
-        data = Path(content.source_path).read_bytes()
+        data = source_bytes(content)
         header = HEADER_END.split(data.replace(b"\r\n", b"\n"), 1)[0]
         digests = content._source_digests = {"whole": hashlib.sha256(data).hexdigest(),
                                              "header": hashlib.sha256(header).hexdigest()}
@@ -99,7 +99,25 @@ def attributes(names: list[str]) -> Callable:
     """The named attributes of an object, as a tuple (attrgetter gives a lone one bare)."""
     if len(names) > 1:
         return operator.attrgetter(*names)
-    return lambda value: tuple(getattr(value, name) for name in names)
+    if names:
+        lone = operator.attrgetter(names[0])
+        return lambda value: (lone(value),)
+    return lambda value: ()
+
+
+def source_bytes(content) -> bytes:
+    """The content's file as the build's content check read it (schema.CheckedTree), else from disk. Read
+    before Pelican read it, so a file saved meanwhile is digested as it was and rendered again next time."""
+    from .schema import CHECKED_SETTING  # schema imports this module
+
+    checked = getattr(content, "settings", {}).get(CHECKED_SETTING)
+    data = checked.sources.get(content.source_path) if checked is not None else None
+    return data if data is not None else Path(content.source_path).read_bytes()
+
+
+def header_flags(fields) -> tuple[bool, ...]:
+    """For each dataclass field: whether only the header of the content in it counts."""
+    return tuple(f.metadata.get("shows") == "header" for f in fields)
 
 
 class Unmemoizable(Exception):
@@ -161,12 +179,14 @@ class PageMemo:
     def names_read(self, template) -> set[str] | None:
         """Every variable name the template and the templates it uses read; None when that cannot be known."""
         name = getattr(template, "name", None)
+        if name is None:  # no template (a feed): every value counts
+            return None
         if name not in self._names:
             stored = self.stored_names.get("names", {}) if self.stored_names.get("theme") == self.theme else {}
             if name in stored:  # parsing templates for names is slow; the theme is as the last build had it
                 self._names[name] = set(stored[name]) if stored[name] is not None else None
             else:
-                self._names[name] = template_names(template.environment, name, set()) if name else None
+                self._names[name] = template_names(template.environment, name, set())
         return self._names[name]
 
     def file_key(self, name: str, *parts: bytes) -> str:
@@ -196,7 +216,10 @@ class PageMemo:
             return known
         if depth > DEEPEST:
             raise Unmemoizable(type(value).__name__)
-        if type(value) in self._fields:  # a kind of dataclass met before: tens of thousands of occurrences
+        fields = self._fields.get(type(value))
+        if fields is not None:  # a kind of dataclass met before: tens of thousands of occurrences
+            if fields[2] is not None and value.stamp is not None:  # not remembered: its expansion's part is
+                return self.stamped_digest(value, *fields[2], depth)
             return self.remember(value, self.dataclass_digest(value, depth))
         if isinstance(value, SIMPLE):
             return hashlib.sha256(repr(value).encode()).digest()  # repr tells Markup from str
@@ -230,34 +253,45 @@ class PageMemo:
         """Field by field; simple fields go into one hash as they are. Content in a field marked
         `metadata={"shows": "header"}` counts by its header fields alone; fields marked `{"stamped": True}`
         by the value's `stamp` when it has one (an occurrence: which expansion, which place in it)."""
-        values, header_only, stamped = self.compared_fields(type(value))
-        stamp = value.stamp if stamped else None
-        if stamp is not None:
-            parts = [self.field_digest(item, header, depth) for item, header, in_stamp
-                     in zip(values(value), header_only, stamped) if not in_stamp]
-            return hashlib.sha256(b"".join([type(value).__name__.encode(), b"\0", stamp, *parts])).digest()
+        values, header_only, unstamped = self.compared_fields(type(value))
+        if unstamped is not None and value.stamp is not None:
+            return self.stamped_digest(value, *unstamped, depth)
         parts = [type(value).__name__]
         for item, header in zip(values(value), header_only):
             parts.append(item if isinstance(item, SIMPLE) else self.field_digest(item, header, depth))
         return hashlib.sha256(repr(parts).encode()).digest()
+
+    def stamped_digest(self, value, others: Callable, header_only: tuple[bool, ...], depth: int) -> bytes:
+        """The digest of the expansion with the other fields' (an occurrence's event), made once for all
+        its occurrences, followed by the value's place in it: no hash per occurrence."""
+        expansion, place = value.stamp
+        shared = others(value)
+        key = ("stamp", id(expansion), *map(id, shared))
+        head = self._digests.get(key)
+        if head is None:
+            parts = [self.field_digest(item, header, depth) for item, header in zip(shared, header_only)]
+            head = self._digests[key] = hashlib.sha256(
+                b"".join([type(value).__name__.encode(), b"\0", expansion, *parts])).digest()
+            self._alive.append((expansion, shared))  # kept, so that no other object takes their ids
+        return head + place
 
     def field_digest(self, item, header: bool, depth: int) -> bytes:
         if header and isinstance(item, Content):
             return self.header_digest(item)
         return self.digest(item, depth + 1)
 
-    def compared_fields(self, kind: type) -> tuple[Callable, tuple[bool, ...], tuple[bool, ...] | None]:
+    def compared_fields(self, kind: type) -> tuple[Callable, tuple[bool, ...], tuple | None]:
         """A function giving the values of the fields that are data (compare=False marks helpers: a
-        filter's match function), and for each whether only its header counts and whether the stamp
-        stands for it (None: the class has no stamp); made once per class: a rebuild digests tens of
-        thousands of occurrences."""
+        filter's match function), and for each whether only its header counts; for a class with
+        fields its `stamp` stands for, the same two for the fields it does not (else None). Made once
+        per class: a rebuild digests tens of thousands of occurrences."""
         fields = self._fields.get(kind)
         if fields is None:
             compared = [f for f in dataclasses.fields(kind) if f.compare]
-            stamped = tuple(f.metadata.get("stamped", False) for f in compared)
-            fields = self._fields[kind] = (attributes([f.name for f in compared]),
-                                           tuple(f.metadata.get("shows") == "header" for f in compared),
-                                           stamped if any(stamped) else None)
+            others = [f for f in compared if not f.metadata.get("stamped", False)]
+            fields = self._fields[kind] = (
+                attributes([f.name for f in compared]), header_flags(compared),
+                (attributes([f.name for f in others]), header_flags(others)) if len(others) < len(compared) else None)
         return fields
 
     def header_digest(self, content) -> bytes:

@@ -36,9 +36,10 @@ class Occurrence:
     original_start: dt.datetime | dt.date = field(metadata={"stamped": True})  # the rule's slot; RECURRENCE-ID
     cancelled: bool = field(default=False, metadata={"stamped": True})
     moved: bool = field(default=False, metadata={"stamped": True})
-    # Given by an expansion (`Expansions`): its key's digest and this occurrence's place in it, which fix
-    # every stamped field. memo.py digests that instead of the times: a rebuild digests tens of thousands.
-    stamp: bytes | None = field(default=None, compare=False, repr=False)
+    # Given by an expansion (`Expansions`): its key's digest (one bytes object per expansion) and this
+    # occurrence's place in it (4 bytes), which fix every stamped field. memo.py digests that instead of
+    # the times: a rebuild digests tens of thousands.
+    stamp: tuple[bytes, bytes] | None = field(default=None, compare=False, repr=False)
 
     @property
     def all_day(self) -> bool:
@@ -360,7 +361,7 @@ class Expansions:
             timings = tuple((o.start, o.end, o.original_start, o.cancelled, o.moved) for o in found)
         self.used[key] = timings
         stamp = hashlib.sha256(key.encode()).digest()
-        return [Occurrence(event, *timing, stamp=stamp + place.to_bytes(4, "big"))
+        return [Occurrence(event, *timing, stamp=(stamp, place.to_bytes(4, "big")))
                 for place, timing in enumerate(timings)]
 
     @property

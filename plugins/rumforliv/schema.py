@@ -720,6 +720,7 @@ class CheckedTree:
         self.files: dict[str, tuple[bytes, Checked]] = {}
         self.passed_before = frozenset(passed_before)
         self.passed: set[str] = set()  # this build's, for the next (see `passed_digest`)
+        self.sources: dict[str, bytes] = {}  # every file as read here: memo.source_digest needs no second read
 
     def __getstate__(self):
         """Pickled empty, like memo.PageMemo: it sits in the settings, which Pelican's content cache reaches."""
@@ -730,7 +731,7 @@ class CheckedTree:
         Only files that did not pass last time are checked: by `spread` if given."""
         pending = []  # (path, base, kind, data, digest)
         for path, base, kind in files:
-            data = path.read_bytes()
+            data = self.sources[os.path.abspath(path)] = path.read_bytes()
             digest = passed_digest(path, kind, data)
             if digest in self.passed_before:
                 self.passed.add(digest)

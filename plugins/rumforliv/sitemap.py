@@ -17,20 +17,21 @@ LEFT_OUT = ("404.html",)
 DRAFT_FOLDER = "kladder"  # drafts, previewed locally only
 
 
-def page_url(relative: Path) -> str:
+def page_url(relative: Path | str) -> str:
     """'nyheder/side/2/index.html' -> 'nyheder/side/2/'; 'index.html' -> ''."""
-    path = relative.as_posix()
+    path = relative if isinstance(relative, str) else relative.as_posix()
     return path[: -len("index.html")] if path == "index.html" or path.endswith("/index.html") else path
 
 
 def page_urls(output: Path, kept=()) -> list[str]:
-    """URLs (relative to the site root) of every public HTML page in `output` or `kept` (relative paths)."""
-    urls = set()
-    for relative in {path.relative_to(output) for path in output.rglob("*.html")} | {Path(name) for name in kept}:
-        if relative.suffix != ".html" or relative.as_posix() in LEFT_OUT or DRAFT_FOLDER in relative.parts[:2]:
-            continue
-        urls.add(page_url(relative))
-    return sorted(urls)
+    """URLs (relative to the site root) of every public HTML page in `output` or `kept` (relative paths,
+    strings: a rebuild keeps thousands)."""
+    written = {path.relative_to(output).as_posix() for path in output.rglob("*.html")}
+    return sorted({page_url(name) for name in written.union(kept) if public(name)})
+
+
+def public(name: str) -> bool:
+    return name.endswith(".html") and name not in LEFT_OUT and DRAFT_FOLDER not in name.split("/")[:2]
 
 
 def site_root(settings) -> str:
