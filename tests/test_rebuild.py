@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import logging
 import os
 import shutil
@@ -148,6 +149,34 @@ def test_an_unchanged_news_list_is_kept(site, reuse):
     written = listing.stat()
     build_into(site, "output", THEME=str(site.theme))
     assert listing.stat().st_ino == written.st_ino
+
+
+def test_the_news_feed_is_kept_until_an_item_in_it_changes(site, reuse):
+    """Pelican writes the news feeds; the page memo keeps them as it keeps pages."""
+    (site.content / "nyheder/strik.md").unlink()  # an item that links by file makes the feed render every time
+    feed = build_into(site, "output", THEME=str(site.theme)) / "feeds/nyheder.atom.xml"
+    written = feed.stat()
+    build_into(site, "output", THEME=str(site.theme))
+    assert feed.stat().st_ino == written.st_ino  # kept where it was
+    CHANGES["news title"](site)
+    rebuilt = build_into(site, "output", THEME=str(site.theme))
+    assert "Forår i gården" in feed.read_text(encoding="utf-8")
+    assert_identical(build_into(site, "output-cold", cache="cache-cold", THEME=str(site.theme)), rebuilt)
+
+
+def test_a_source_counts_as_the_content_check_read_it(site):
+    """A file saved while the build runs is digested as the build's start read it: the page Pelican
+    rendered from the newer text counts as changed at the next build, never as up to date."""
+    settings = build.load_settings(ROOT / "pelicanconf.py", **site.overrides())
+    checked = schema.CheckedTree()
+    assert schema.check_tree(settings, checked) == []
+    path = site.content / "nyheder/vaar.md"
+    as_checked = path.read_bytes()
+    CHANGES["news text"](site)
+    item = type("Item", (), {"source_path": os.path.abspath(path), "settings": {schema.CHECKED_SETTING: checked}})()
+    unchecked = type("Item", (), {"source_path": os.path.abspath(path), "settings": {}})()
+    assert memo.source_digest(item) == hashlib.sha256(as_checked).hexdigest()
+    assert memo.source_digest(unchecked) == hashlib.sha256(path.read_bytes()).hexdigest() != memo.source_digest(item)
 
 
 def test_a_failed_build_leaves_the_memo_of_the_last_good_one(site, reuse):
