@@ -218,8 +218,8 @@ class PageMemo:
             raise Unmemoizable(type(value).__name__)
         fields = self._fields.get(type(value))
         if fields is not None:  # a kind of dataclass met before: tens of thousands of occurrences
-            if fields[2] is not None and value.stamp is not None:  # not remembered: its expansion's part is
-                return self.stamped_digest(value, *fields[2], depth)
+            if fields[2] is not None and value.stamp is not None:  # an occurrence: in its month and its day
+                return self.remember(value, self.stamped_digest(value, *fields[2], depth))
             return self.remember(value, self.dataclass_digest(value, depth))
         if isinstance(value, SIMPLE):
             return hashlib.sha256(repr(value).encode()).digest()  # repr tells Markup from str
