@@ -158,7 +158,7 @@ class EventsGenerator(CachingGenerator):
             _ = event.url, event.save_as  # worked out (and memoised) before the cache is saved: a rebuild reuses them
         self.save_cache()
         if parsed:  # else the readers' cache is as loaded: pickling its megabytes again changes nothing
-            self.readers.save_cache()
+            self.save_beside(self.readers.save_cache)
 
     def expand(self) -> list:
         """The events over the window, with each schedule's timings from the last build if it expanded them."""
@@ -166,8 +166,14 @@ class EventsGenerator(CachingGenerator):
         known = Expansions(load_expansions(store) if store and self.settings.get("LOAD_CONTENT_CACHE") else None)
         occurrences = expand(self.events, *self.window, known)
         if store and known.changed:
-            save_expansions(store, known.used)
+            self.save_beside(save_expansions, store, known.used)
         return occurrences
+
+    def save_beside(self, job, *args) -> None:
+        """Pickling megabytes of cache is for the next build: the feeds' child does it (parallel.early)."""
+        from . import parallel  # late: parallel imports build, which imports this module
+
+        parallel.early(self.context, job, *args)
 
     def generate_output(self, writer):
         pass  # site.SiteGenerator writes every calendar page and feed
