@@ -373,5 +373,5 @@ class PageMemo:
     def save(self, output: Path) -> None:
         """After a successful build: the pages now in `output`, for the next build."""
         data = json.dumps({"output": str(output), "pages": dict(sorted(self.written.items())),
-                           "templates": {"theme": self.theme, "names": self.names_state()}}, indent=0)
+                           "templates": {"theme": self.theme, "names": self.names_state()}})  # no indent: C encoder
         write_whole(self.file, data.encode("utf-8"))
