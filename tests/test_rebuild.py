@@ -179,6 +179,32 @@ def test_a_source_counts_as_the_content_check_read_it(site):
     assert memo.source_digest(unchecked) == hashlib.sha256(path.read_bytes()).hexdigest() != memo.source_digest(item)
 
 
+def test_a_rebuild_draws_no_qr_code_and_parses_no_catalogue(site, monkeypatch):
+    """The subscribe pages are kept, so their QR codes are not drawn; the catalogues come compiled from the
+    cache folder. A cold build still shows the codes and the translations."""
+    import segno
+
+    from rumforliv import calendar_pages
+
+    def counting(calls, function):
+        return lambda *args, **kwargs: calls.append(args) or function(*args, **kwargs)
+
+    drawn, parsed = [], []
+    monkeypatch.setattr(calendar_pages.segno, "make", counting(drawn, segno.make))
+    monkeypatch.setattr(i18n, "read_po", counting(parsed, i18n.read_po))
+    first = build_into(site, "output", THEME=str(site.theme), RENDER_WORKERS=1)  # all in this process
+    def subscribe_codes():  # the newsletter prints codes of its own
+        return [args[0] for args in drawn if args[0].startswith("webcal:")]
+
+    assert len(subscribe_codes()) == len(list(first.glob("**/abonner/index.html"))) > 1 and parsed
+    drawn.clear(), parsed.clear()
+    rebuilt = build_into(site, "output", THEME=str(site.theme), RENDER_WORKERS=1)
+    assert subscribe_codes() == [] and parsed == []
+    assert "<svg" in (rebuilt / "ar/abonner/index.html").read_text(encoding="utf-8")
+    assert "<svg" in (build_into(site, "output-cold", cache="cache-cold", THEME=str(site.theme))
+                      / "ar/abonner/index.html").read_text(encoding="utf-8")
+
+
 def test_a_failed_build_leaves_the_memo_of_the_last_good_one(site, reuse):
     """The pages the failed build rendered never reached output/, so they must not count as there."""
     good = build_into(site, "output", THEME=str(site.theme))

@@ -345,10 +345,17 @@ def subscriptions(settings: dict) -> list[Feed]:
     return feeds
 
 
-def qr_svg(url: str) -> str:
-    """An inline SVG QR code (deterministic: same URL, same bytes)."""
-    code = segno.make(url, error="m")
-    return code.svg_inline(scale=5, border=2, title="QR-kode til kalenderen", dark="#000", light="#fff")
+@dataclass(frozen=True)
+class QRCode:
+    """A QR code for `url`, drawn as inline SVG only when a page shows it (`{{ qr|safe }}`): a rebuild
+    keeps the subscribe pages of every language without drawing theirs again."""
+
+    url: str
+    segno: str = segno.__version__  # a page memo key: another segno may draw it otherwise
+
+    def __html__(self) -> str:
+        code = segno.make(self.url, error="m")  # deterministic: same URL, same bytes
+        return code.svg_inline(scale=5, border=2, title="QR-kode til kalenderen", dark="#000", light="#fff")
 
 
 # --- Writing -----------------------------------------------------------------
@@ -378,7 +385,7 @@ def write_all(generator, writer):
     write_events(write, context, today)
     base = site_base(settings)
     feeds = subscriptions(settings)
-    write("abonner/index.html", "abonner", "abonner/", feeds=feeds, qr=qr_svg(feeds[0].webcal), site_base=base)
+    write("abonner/index.html", "abonner", "abonner/", feeds=feeds, qr=QRCode(feeds[0].webcal), site_base=base)
 
 
 def write_months(write, occurrences, all_months: list[Month]) -> None:

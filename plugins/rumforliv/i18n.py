@@ -23,6 +23,7 @@ import contextlib
 import contextvars
 import functools
 import gettext as gettext_module
+import hashlib
 import inspect
 import io
 import re
@@ -79,13 +80,24 @@ _loaded: dict[tuple[str, Path], gettext_module.NullTranslations] = {}
 _fixed_texts: dict[tuple[str, str, bool], str] = {}
 
 
-def compile_po(path: Path) -> Translations:
-    with open(path, "rb") as po:
-        catalog = read_po(po, domain=DOMAIN)
-    mo = io.BytesIO()
-    write_mo(mo, catalog, use_fuzzy=False)
-    mo.seek(0)
-    return Translations(mo, domain=DOMAIN)
+# Where a build keeps catalogues compiled (set by on_initialized when the build has a cache folder).
+_compiled: dict[str, Path] = {}
+COMPILED = "catalogues"  # in the cache folder: <digest of the .po>.mo
+
+
+def compile_po(path: Path, cache: Path | None = None) -> Translations:
+    """The catalogue in `path`, compiled. With `cache`, kept there compiled by the .po's digest: babel's
+    .po parser costs each process of a build (pages, feeds) a fortieth of a second."""
+    source = path.read_bytes()
+    stored = cache / f"{hashlib.sha256(source).hexdigest()}.mo" if cache else None
+    mo = stored.read_bytes() if stored and stored.is_file() else None
+    if mo is None:
+        compiled = io.BytesIO()
+        write_mo(compiled, read_po(io.BytesIO(source), domain=DOMAIN), use_fuzzy=False)
+        mo = compiled.getvalue()
+        if stored:
+            memo.write_whole(stored, mo)
+    return Translations(io.BytesIO(mo), domain=DOMAIN)
 
 
 def catalogue(lang: str, folder: Path = CATALOGUES) -> gettext_module.NullTranslations:
@@ -93,7 +105,7 @@ def catalogue(lang: str, folder: Path = CATALOGUES) -> gettext_module.NullTransl
     found = _loaded.get((lang, folder))
     if found is None:
         path = folder / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-        found = compile_po(path) if path.is_file() else gettext_module.NullTranslations()
+        found = compile_po(path, _compiled.get("folder")) if path.is_file() else gettext_module.NullTranslations()
         _loaded[(lang, folder)] = found
     return found
 
@@ -545,6 +557,10 @@ LOCALIZED_LISTINGS = ["", "kalender/", "abonner/"]
 
 def on_initialized(pelican):
     _loaded.clear()  # a new build reads the catalogues afresh
+    settings = pelican.settings
+    _compiled.clear()
+    if settings.get("CACHE_CONTENT"):
+        _compiled["folder"] = Path(settings["CACHE_PATH"]) / COMPILED
     _fixed_texts.clear()
     pelican.settings.setdefault("LOCALIZED_LISTINGS", list(LOCALIZED_LISTINGS))
 

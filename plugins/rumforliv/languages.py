@@ -118,7 +118,7 @@ class LanguagesGenerator(Generator):
         own = calendar_pages.Feed(translate(lang, ALL_ACTIVITIES), f"{base}/{lang}/kalender.ics")
         subscriptions = [own] + calendar_pages.subscriptions(self.settings)[1:]
         self.write(writer, lang, "abonner/", "abonner", feeds=subscriptions,
-                   qr=calendar_pages.qr_svg(own.webcal), site_base=base)
+                   qr=calendar_pages.QRCode(own.webcal), site_base=base)
 
 
 class InLanguage:
