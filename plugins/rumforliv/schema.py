@@ -689,11 +689,16 @@ def content_files(settings: dict):
     """Every Markdown file the build reads, as (path, base, kind)."""
     content = Path(settings["PATH"])
     for folder in settings["ARTICLE_PATHS"] + settings["PAGE_PATHS"] + settings["EVENT_PATHS"]:
-        for path in sorted((content / folder).rglob("*.md")):
+        for path in sorted((content / folder).rglob("*.md"), key=parts):
             yield path, content, None
     newsletters = Path(settings.get("NEWSLETTER_PATH", "newsletter"))
     for path in sorted(newsletters.glob("*/*.md")):
         yield path, newsletters, "issue" if path.name == "index.md" else "section"
+
+
+def parts(path: Path) -> tuple[str, ...]:
+    """The sort key that orders paths as Path itself does, compared in C (thousands of files, every build)."""
+    return path.parts
 
 
 def check_tree(settings: dict, passed: CheckedTree | None = None, spread=None) -> list[Problem]:
