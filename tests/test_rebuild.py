@@ -487,3 +487,19 @@ def test_a_listing_with_one_file_touched_is_written_whole_and_counted_so(tmp_pat
     again = build_into(site, "output")
     assert reuse.reused[2] == all_kept - len(listing)
     assert_identical(build_into(site, "output-cold", cache="cache-cold"), again)
+
+
+@pytest.mark.parametrize("root, source", [
+    ("/site/content", "/site/content/kalender/strik.md"), ("/site/content/", "/site/content/kalender/strik.md"),
+    ("/site/content", "kalender/strik.md"), ("/site/content", "/site/other/strik.md"),
+    ("/site/content", "/site/content/../content/kalender/strik.md"), ("/site/content", "/site/contents/strik.md"),
+])
+def test_an_events_relative_source_path_is_pelicans(root, source):
+    """Event takes a short cut for files inside the content folder; it must give what Pelican gives."""
+    from pelican.contents import Content
+
+    from rumforliv.events import Event
+
+    event = Event.__new__(Event)  # only the two attributes the path needs
+    event.settings, event.source_path = {"PATH": root}, source
+    assert event.get_relative_source_path() == Content.get_relative_source_path(event)
