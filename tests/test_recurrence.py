@@ -113,3 +113,25 @@ def test_a_correct_event_has_no_problems():
                     Repeat="FREQ=WEEKLY;BYDAY=MO,WE,TH;UNTIL=20161231",
                     Except="2013-02-11", Cancelled="2013-03-04", Moved="2013-03-06 -> 2013-03-07 10:00")
     assert event_problems(fields, SETTINGS) == []
+
+
+def test_a_few_days_of_the_timeline_are_found_by_search_as_by_reading_it_all():
+    """on_days looks only near the days asked for, also back as far as the longest occurrence lasts."""
+    from rumforliv.recurrence import Timeline, expand, on_days
+
+    events = [FakeEvent(build_schedule(values(**fields), SETTINGS)) for fields in (
+        {"Start": "2013-01-07 16:00", "Repeat": "FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20130630"},
+        {"Start": "2013-02-01", "End": "2013-02-11"},  # all day, 1 to 11 February
+        {"Start": "2013-03-30 22:00", "End": "2013-04-02 10:00"},  # over the change to summer time
+        {"Start": "2013-05-01 09:00", "Repeat": "FREQ=MONTHLY;COUNT=3", "Cancelled": "2013-06-01"},
+    )]
+    timeline = expand(events, dt.date(2013, 1, 1), dt.date(2013, 12, 31))
+    assert isinstance(timeline, Timeline) and timeline.longest == dt.timedelta(days=10)
+    for offset in range(0, 200, 3):
+        first = dt.date(2013, 1, 1) + dt.timedelta(days=offset)
+        for length in (0, 1, 6, 27):
+            last = first + dt.timedelta(days=length)
+            read_all = [occ for occ in timeline if occ.day <= last and occ.last_day >= first]
+            assert on_days(timeline, first, last) == read_all == on_days(list(timeline), first, last)
+    assert [occ.day for occ in on_days(timeline, dt.date(2013, 2, 10), dt.date(2013, 2, 10))] == [
+        dt.date(2013, 2, 1)]  # a Sunday: only the long event, begun nine days before

@@ -20,6 +20,7 @@ from babel.dates import get_day_names
 from jinja2 import pass_context
 
 from .i18n import lang_of
+from .recurrence import on_days
 from .text import slugify
 
 WEEKS_AHEAD = 8  # /kalender/ and the filter pages
@@ -155,8 +156,7 @@ def weeks(occurrences, today: dt.date, count: int = WEEKS_AHEAD) -> list[Week]:
 
 def coming(occurrences, today: dt.date, count: int = WEEKS_AHEAD) -> list:
     """Those on a day from today to the end of the `count`th week (the week lists show no more)."""
-    end = monday(today) + dt.timedelta(weeks=count)
-    return [occ for occ in occurrences if occ.day < end and occ.last_day >= today]
+    return on_days(occurrences, today, monday(today) + dt.timedelta(weeks=count) - ONE_DAY)
 
 
 def months(window: tuple[dt.date, dt.date]) -> list[Month]:

@@ -37,7 +37,7 @@ from pelican.generators import Generator
 from . import parallel, schema
 from .build import every_record
 from .reader import render_markdown
-from .recurrence import expand
+from .recurrence import expand, on_days
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -324,7 +324,7 @@ def occurrences_between(context: dict, first: dt.date, last: dt.date) -> list:
     """The site's one expansion where it reaches; otherwise the same expansion over the period."""
     window = context.get("calendar_window")
     if window and window[0] <= first and last <= window[1]:
-        return [occ for occ in context["occurrences"] if occ.day <= last and max(occ.day, occ.last_day) >= first]
+        return on_days(context["occurrences"], first, last)
     return expand(context.get("events", []), first, last)
 
 

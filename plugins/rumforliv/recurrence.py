@@ -337,11 +337,33 @@ def format_value(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, dt.datetime) else str(value)
 
 
-def expand(events, first: dt.date, last: dt.date, known: Expansions | None = None) -> list[Occurrence]:
+def expand(events, first: dt.date, last: dt.date, known: Expansions | None = None) -> Timeline:
     """All occurrences of all events on days first..last, in time order (taken from `known` where it can)."""
     found = [occ for event in events
              for occ in (known.occurrences(event, first, last) if known else event.schedule.occurrences(event, first, last))]
-    return sorted(found, key=lambda occ: occ.sort_key)
+    return Timeline(sorted(found, key=lambda occ: occ.sort_key))
+
+
+class Timeline(list):
+    """Occurrences in time order, as `expand` gives them (and never changed after): `on_days` finds a
+    few days' worth by binary search instead of reading them all."""
+
+    @cached_property
+    def first_days(self) -> list[dt.date]:
+        return [occ.day for occ in self]  # in order too: a later start never falls on an earlier day
+
+    @cached_property
+    def longest(self) -> dt.timedelta:
+        return max((occ.last_day - occ.day for occ in self), default=dt.timedelta(0))
+
+
+def on_days(occurrences: list[Occurrence], first: dt.date, last: dt.date) -> list[Occurrence]:
+    """Those of `occurrences` on any day first..last, in their order. In a Timeline, only those starting
+    from `first` less the longest one's length are looked at."""
+    if isinstance(occurrences, Timeline):
+        days = occurrences.first_days
+        occurrences = occurrences[bisect_left(days, first - occurrences.longest):bisect_right(days, last)]
+    return [occ for occ in occurrences if occ.day <= last and occ.last_day >= first]
 
 
 class Expansions:

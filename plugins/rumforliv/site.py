@@ -12,6 +12,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from . import calendar_pages, feeds, parallel
+from .recurrence import on_days
 
 
 FRONT_PAGE_SLUG = "forside"  # this page's text is the front page's intro
@@ -21,8 +22,7 @@ FOCUS_PREFIX = "fokus/"  # content/sider/fokus/: one page per focus area
 
 def upcoming(occurrences, first: dt.date, days: int):
     """Occurrences on days first .. first+days-1."""
-    last = first + dt.timedelta(days=days - 1)
-    return [occ for occ in occurrences if first <= occ.day <= last or (occ.day < first <= occ.last_day)]
+    return on_days(occurrences, first, first + dt.timedelta(days=days - 1))
 
 
 FRONT_PAGE_DAYS = 7
