@@ -39,7 +39,7 @@ class Event(Content):
     def cancelled(self) -> bool:
         return self.schedule.cancelled
 
-    @property
+    @functools.cached_property  # every feed asks, for every event
     def uid(self) -> str:
         """Permanent calendar id: never derived from the title."""
         lang = "" if self.lang == self.settings["DEFAULT_LANG"] else f".{self.lang}"
