@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -300,6 +301,7 @@ def map_query(location: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)  # a handful of places, each on hundreds of activities' pages
 def map_url(location: str) -> str | None:
     query = map_query(location)
     return f"https://www.openstreetmap.org/search?query={quote(query)}" if query else None
@@ -307,11 +309,9 @@ def map_url(location: str) -> str | None:
 
 def coming_dates(event, context: dict, today: dt.date) -> list:
     """The event's occurrences still to come (those ending today included)."""
-    first, last = context["calendar_window"]
-    if event in context["events"]:
-        found = context["occurrences_by_event"].get(event, [])  # indexed once in events.py, not scanned per page
-    else:  # translations and drafts are not in the shared expansion
-        found = event.occurrences(first, last)
+    found = context["occurrences_by_event"].get(event)  # indexed once in events.py, not scanned per page
+    if found is None:  # translations and drafts are not in the shared expansion (nor what it does not reach)
+        found = event.occurrences(*context["calendar_window"])
     return [occ for occ in found if occ.last_day >= today]
 
 
