@@ -376,6 +376,24 @@ def test_a_value_no_template_reads_does_not_change_a_key(tmp_path):
     assert key("dynamic.html", chosen="part.html", other=1) != key("dynamic.html", chosen="part.html", other=2)
 
 
+def test_each_template_is_parsed_once_for_all_the_pages_that_use_it(tmp_path):
+    """Every page template extends base.html: what it reads is found once, not once per page template."""
+    env = jinja2.Environment(loader=jinja2.DictLoader({
+        "base.html": "{{ title }}{% block body %}{% endblock %}",
+        "news.html": "{% extends 'base.html' %}{% block body %}{{ article }}{% include 'part.html' %}{% endblock %}",
+        "event.html": "{% extends 'base.html' %}{% block body %}{{ event }}{% include 'part.html' %}{% endblock %}",
+        "part.html": "{{ shown }}",
+    }))
+    parsed = []
+    original = env.parse
+    env.parse = lambda source, *args: parsed.append(source) or original(source, *args)
+    page_memo = memo.PageMemo(tmp_path / "cache", tmp_path / "output", tmp_path / "staging", "build")
+    assert page_memo.names_read(env.get_template("news.html")) >= {"title", "article", "shown"}
+    assert page_memo.names_read(env.get_template("event.html")) >= {"title", "event", "shown"}
+    assert "article" not in page_memo.names_read(env.get_template("event.html"))
+    assert len(parsed) == len(set(parsed)) == 4
+
+
 def test_a_dataclass_counts_by_its_compared_fields(tmp_path):
     """Every compared field counts (a lone field too, through its own path), a compare=False helper does not."""
     @dataclasses.dataclass(frozen=True)

@@ -80,15 +80,20 @@ def folder_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def template_names(env, name: str, seen: set[str]) -> set[str] | None:
-    """Names `name` reads, with those of the templates it extends, includes and imports (once each)."""
+def template_names(env, name: str, seen: set[str], parsed: dict) -> set[str] | None:
+    """Names `name` reads, with those of the templates it extends, includes and imports (once each).
+    `parsed` keeps, per template, the names it reads itself and the templates it names: every page
+    template extends base.html, and parsing it for each of them was half a second of a cold build."""
     if name in seen:
         return set()
     seen.add(name)
-    tree = env.parse(env.loader.get_source(env, name)[0])
-    names = set(meta.find_undeclared_variables(tree))
-    for other in meta.find_referenced_templates(tree):
-        more = template_names(env, other, seen) if other is not None else None  # None: chosen at render time
+    if name not in parsed:
+        tree = env.parse(env.loader.get_source(env, name)[0])
+        parsed[name] = (frozenset(meta.find_undeclared_variables(tree)), list(meta.find_referenced_templates(tree)))
+    own, others = parsed[name]
+    names = set(own)
+    for other in others:
+        more = template_names(env, other, seen, parsed) if other is not None else None  # None: chosen at render time
         if more is None:
             return None
         names |= more
@@ -138,6 +143,7 @@ class PageMemo:
         self._digests: dict = {}  # id(object) (or ("header", id)) -> digest, for content and dataclasses
         self._alive: list = []  # those objects, kept so that no other object takes their id
         self._names: dict[str, set[str] | None] = {}  # template name -> names it reads
+        self._parsed: dict[str, tuple] = {}  # template name -> (names it reads itself, templates it names)
         self._fields: dict[type, tuple] = {}  # dataclass -> its compared fields (compared_fields)
 
     def __getstate__(self):
@@ -186,7 +192,7 @@ class PageMemo:
             if name in stored:  # parsing templates for names is slow; the theme is as the last build had it
                 self._names[name] = set(stored[name]) if stored[name] is not None else None
             else:
-                self._names[name] = template_names(template.environment, name, set())
+                self._names[name] = template_names(template.environment, name, set(), self._parsed)
         return self._names[name]
 
     def file_key(self, name: str, *parts: bytes) -> str:

@@ -113,6 +113,9 @@ def run_all(writer, pages: list[PendingPage], settings: dict) -> None:
         for page in pages:
             writer.render(page)
         return
+    if page_memo:  # what each template reads, found here once rather than in both processes
+        for template in {id(page.template): page.template for page in pages}.values():
+            page_memo.names_read(template)
     chunks = [pages[i:i + CHUNK] for i in range(0, len(pages), CHUNK)]
     counter = multiprocessing.Value("i", 0)  # the next chunk to take, shared with the child
     _, answer = beside_child(lambda: child_share(writer, chunks, counter), lambda: take_chunks(writer, chunks, counter))
