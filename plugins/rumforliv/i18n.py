@@ -556,13 +556,13 @@ LOCALIZED_LISTINGS = ["", "kalender/", "abonner/"]
 
 
 def on_initialized(pelican):
-    _loaded.clear()  # a new build reads the catalogues afresh
     settings = pelican.settings
+    _loaded.clear()  # a new build reads the catalogues afresh
+    _fixed_texts.clear()
     _compiled.clear()
     if settings.get("CACHE_CONTENT"):
         _compiled["folder"] = Path(settings["CACHE_PATH"]) / COMPILED
-    _fixed_texts.clear()
-    pelican.settings.setdefault("LOCALIZED_LISTINGS", list(LOCALIZED_LISTINGS))
+    settings.setdefault("LOCALIZED_LISTINGS", list(LOCALIZED_LISTINGS))
 
 
 def writer_class(pelican):
