@@ -481,6 +481,17 @@ def test_front_page_of_a_quiet_week_keeps_its_plain_link(built):
     assert ">Se alle aktiviteter i kalenderen</a>" in built.read("index.html")
 
 
+def test_a_weekly_activitys_items_are_rendered_once_and_each_keeps_its_own_date(busy):
+    """A series' items differ only in their datetime attribute: one rendering serves them all, and each
+    item still says when it is."""
+    club = [key for key in busy.renders if key[0].endswith("klub.md") and key[-2:] == ("full", "da")]
+    assert len(club) == 3  # as it is every Monday and Thursday 15-17, cancelled once, moved once
+    days = busy.read("kalender/2013/03/dage/index.html")
+    items = re.findall(r'<li class="occ">\s*<time class="occ-time" datetime="([^"]+)">kl\. 15–17</time>', days)
+    assert len(items) > 4 and len(set(items)) == len(items)
+    assert all(dt.datetime.fromisoformat(item).weekday() in (0, 3) for item in items)  # Monday, Thursday
+
+
 def test_each_occurrence_is_rendered_once_and_the_same_everywhere(busy):
     assert busy.renders and len(busy.renders) == len(set(busy.renders))  # never twice
     item = re.compile(r'<li class="occ">\s*<time class="occ-time" datetime="2013-03-06T10:00:00\+01:00">.*?</li>', re.S)

@@ -19,9 +19,11 @@ from urllib.parse import quote
 import segno
 from babel.dates import get_day_names
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from .i18n import lang_of
 from .recurrence import on_days
+from .words import moved_from, span
 from .text import slugify
 
 WEEKS_AHEAD = 8  # /kalender/ and the filter pages
@@ -199,11 +201,11 @@ def new_markup_cache(context: dict) -> None:
 
 
 def occurrence_key(occ, variant: str, lang: str) -> tuple:
-    """What an occurrence's list item depends on: its event (the file, so a translation differs), its
-    times and status, the form and the page's language (everything else is the build's settings)."""
-    event = occ.event
-    return (event.source_path, event.lang, occ.start, occ.end, occ.original_start, occ.cancelled, occ.moved,
-            variant, lang)
+    """What an occurrence's list item shows, but for its start in the <time> element's datetime attribute:
+    its event (the file, so a translation differs), its status, its time and where it was moved from as
+    the macros word them, the form and the page's language (everything else is the build's settings)."""
+    return (occ.event.source_path, occ.event.lang, occ.cancelled, occ.all_day, span(occ, lang),
+            moved_from(occ, lang) if occ.moved else None, variant, lang)
 
 
 @pass_context
@@ -211,7 +213,8 @@ def occurrence_item(context, occ, variant: str = "full"):
     """`{{ occ|occurrence_item }}`: the occurrence's <li>, rendered the first time and reused after.
 
     The same occurrence is shown on the week list, the filter pages and a day
-    page: rendering the macro each time was a large part of a build.
+    page, and a weekly activity's items differ only in their datetime
+    attribute: rendering the macro each time was a large part of a build.
     """
     lang = lang_of(context)
     cache = context.get(MARKUP_CACHE)
@@ -220,8 +223,12 @@ def occurrence_item(context, occ, variant: str = "full"):
     key = occurrence_key(occ, variant, lang)
     found = cache.get(key)
     if found is None:
-        found = cache[key] = render_item(context, occ, variant, lang)
-    return found
+        found = cache[key] = (occ.start.isoformat(), render_item(context, occ, variant, lang))
+    rendered_for, markup = found
+    own = occ.start.isoformat()  # as the iso filter writes it (digits, "-", ":", "+" and "T": nothing to escape)
+    if own == rendered_for:
+        return markup
+    return Markup(str.replace(markup, f'datetime="{rendered_for}"', f'datetime="{own}"'))  # str's: no escaping
 
 
 @pass_context
