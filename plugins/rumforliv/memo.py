@@ -222,10 +222,7 @@ class PageMemo:
             return known
         if depth > DEEPEST:
             raise Unmemoizable(type(value).__name__)
-        fields = self._fields.get(type(value))
-        if fields is not None:  # a kind of dataclass met before: tens of thousands of occurrences
-            if fields[2] is not None and value.stamp is not None:  # an occurrence: in its month and its day
-                return self.remember(value, self.stamped_digest(value, *fields[2], depth))
+        if type(value) in self._fields:  # a kind of dataclass met before: tens of thousands of occurrences
             return self.remember(value, self.dataclass_digest(value, depth))
         if isinstance(value, SIMPLE):
             return hashlib.sha256(repr(value).encode()).digest()  # repr tells Markup from str
