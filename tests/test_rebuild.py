@@ -21,7 +21,7 @@ import jinja2
 import pytest
 
 from conftest import NEWS, ROOT, TinySite
-from rumforliv import build, i18n, memo, parallel, schema
+from rumforliv import build, events, i18n, memo, parallel, schema
 from rumforliv.build import BuildFailed
 from test_i18n import HOMEWORK_AR, NEWS_EN, NEWS_WITH_SLUG
 from test_reproducible import FILES as REPRODUCIBLE_FILES
@@ -276,8 +276,24 @@ def test_pages_rendered_by_two_processes_are_the_same(site, forks):
     one = build_into(site, "output-1", cache="cache-1", RENDER_WORKERS=1)
     assert forks == []
     two = build_into(site, "output-2", cache="cache-2", RENDER_WORKERS=2, RENDER_PARALLEL_FROM=1)
-    assert forks == [1, 1, 1]  # the feeds; the site's pages; then the newsletter's, written when its printing is done
+    # the feeds, once the events are read; the caches for the next build; the site's pages; then the
+    # newsletter's, written when its printing is done
+    assert forks == [1, 1, 1, 1]
     assert_identical(one, two)
+
+
+def test_the_feeds_are_written_beside_the_expansion(site, forks, monkeypatch):
+    """The feeds need only the events: their child starts before this process expands the calendar."""
+    forked_before = []
+    original = events.EventsGenerator.expand
+
+    def expand(generator):
+        forked_before.append(len(forks))
+        return original(generator)
+
+    monkeypatch.setattr(events.EventsGenerator, "expand", expand)
+    build_into(site, "output", RENDER_WORKERS=2)
+    assert forked_before == [1]
 
 
 def test_an_error_in_the_second_process_fails_the_build(site, forks, monkeypatch):
@@ -293,7 +309,7 @@ def test_an_error_in_the_second_process_fails_the_build(site, forks, monkeypatch
     monkeypatch.setattr(i18n.LanguageWriter, "render", render)
     with pytest.raises(BuildFailed) as failure:
         build_into(site, "output", RENDER_WORKERS=2, RENDER_PARALLEL_FROM=1)
-    assert forks == [1, 1, 1] and "Fejl under tegning af" in str(failure.value)
+    assert forks == [1, 1, 1, 1] and "Fejl under tegning af" in str(failure.value)
     assert not (site.root / "output").exists()  # nothing half-written
 
 

@@ -154,20 +154,21 @@ class EventsGenerator(CachingGenerator):
         self.events, self.event_translations = process_translations(published, translation_id="slug")
         self.events.sort(key=lambda e: e.slug)
         self.draft_events = sorted(drafts, key=lambda e: e.slug)
-        self.window = calendar_window(self.settings, self.events)
-        self.occurrences = self.expand()
-        self.occurrences_by_event = by_event(self.occurrences)
         self.context["events"] = self.events
         self.context["event_translations"] = self.event_translations
         self.context["draft_events"] = self.draft_events
+        if parsed:  # else the readers' cache is as loaded: pickling its megabytes again changes nothing
+            self.save_beside(self.readers.save_cache)
+        self.start_feeds()
+        self.window = calendar_window(self.settings, self.events)
+        self.occurrences = self.expand()
+        self.occurrences_by_event = by_event(self.occurrences)
         self.context["occurrences"] = self.occurrences
         self.context["occurrences_by_event"] = self.occurrences_by_event
         self.context["calendar_window"] = self.window
         for event in self.events + self.event_translations + self.draft_events:
             _ = event.url, event.save_as  # worked out (and memoised) before the cache is saved: a rebuild reuses them
         self.save_cache()
-        if parsed:  # else the readers' cache is as loaded: pickling its megabytes again changes nothing
-            self.save_beside(self.readers.save_cache)
 
     def expand(self) -> list:
         """The events over the window, with each schedule's timings from the last build if it expanded them."""
@@ -179,10 +180,17 @@ class EventsGenerator(CachingGenerator):
         return occurrences
 
     def save_beside(self, job, *args) -> None:
-        """Pickling megabytes of cache is for the next build: the feeds' child does it (parallel.early)."""
+        """Pickling megabytes of cache is for the next build: a child does it (parallel.early)."""
         from . import parallel  # late: parallel imports build, which imports this module
 
         parallel.early(self.context, job, *args)
+
+    def start_feeds(self) -> None:
+        """The feeds (queued by the generators that write them) need only the events: they are written
+        beside the expansion and the pages, with the readers' cache."""
+        from . import parallel
+
+        parallel.start_early(self.context, self.settings)
 
     def generate_output(self, writer):
         pass  # site.SiteGenerator writes every calendar page and feed

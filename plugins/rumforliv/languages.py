@@ -69,6 +69,11 @@ FEED_NAME = N_("%(site)s – aktiviteter")
 class LanguagesGenerator(Generator):
     """Writes the front page, the calendar, /abonner/ and the feed once per language beyond Danish."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Queued after SiteGenerator's Danish feeds (made first), and run with them: these reuse their bytes.
+        parallel.early(self.context, write_feeds, self.context, self.settings, self.languages(), Path(self.output_path))
+
     def generate_context(self):
         context, settings = self.context, self.settings
         originals = [*context.get("articles", []), *context.get("pages", []), *context.get("hidden_pages", []),
@@ -77,8 +82,6 @@ class LanguagesGenerator(Generator):
         if problems:
             raise schema.ContentError(problems)
         add_editions(context)  # NewsletterGenerator (before us) read the issues; it prints them after
-        # Queued after SiteGenerator's Danish feeds (its context comes first): these reuse their bytes.
-        parallel.early(context, write_feeds, context, settings, self.languages(), Path(self.output_path))
 
     def languages(self) -> list[str]:
         return [lang for lang in self.settings["LANGUAGES"] if lang != self.settings["DEFAULT_LANG"]]

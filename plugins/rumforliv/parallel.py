@@ -2,8 +2,9 @@
 
 Rendering the pages of the whole plan period, and serialising its feeds, is
 most of a cold build, and no page depends on another. The feeds need only
-the content: once every generator has its context, a forked child writes
-them (`early`, `start_early`) while the generators queue their pages. Then,
+the events: as soon as those are read, a forked child writes them (`early`,
+`start_early`) while this process expands the events and the generators
+queue their pages. Then,
 on a rebuild, the pages whose last file stays (memo.py) are sorted out; a
 second forked child and this process take chunks of the rest from a shared
 counter until none is left. A child shares the finished context without
@@ -64,14 +65,14 @@ def kept(page: PendingPage, settings: dict) -> bool:
     return page.key is not None and page_memo.reuse(page.name, page.key)
 
 
-EARLY = "early_jobs"  # in the shared context: jobs that need only the content (`early`)
-EARLY_CHILD = "early_child"  # in the shared context: the child running them
+EARLY = "early_jobs"  # in the shared context: jobs queued to run beside the build (`early`)
+EARLY_CHILDREN = "early_children"  # in the shared context: the children running them
 
 
 def early(context: dict, job, *args) -> None:
-    """Run `job(*args)` as soon as every generator has read its content, beside the generators' pages
-    (in a forked child, the jobs in the order given): for output that needs only the content, the feeds.
-    A generator calls this from `generate_context`."""
+    """Run `job(*args)` beside the rest of the build (in a forked child, the jobs in the order given),
+    from the next `start_early` on: for output that needs only the content read so far. The feeds are
+    queued when their generators are made, and start once the events are read."""
     context.setdefault(EARLY, []).append(functools.partial(job, *args))
 
 
@@ -81,17 +82,18 @@ def forking(workers: int) -> bool:
 
 
 def start_early(context: dict, settings: dict) -> None:
+    """Start the jobs queued so far: in a child of their own, or here without fork."""
     jobs = context.pop(EARLY, [])
     if not forking(settings.get(WORKERS, 1)):
         for job in jobs:
             job()
     elif jobs:
-        context[EARLY_CHILD] = Child(lambda: child_work(lambda: [job() for job in jobs], settings))
+        child = Child(lambda: child_work(lambda: [job() for job in jobs], settings))
+        context.setdefault(EARLY_CHILDREN, []).append(child)
 
 
 def finish_early(context: dict, settings: dict) -> None:
-    child = context.pop(EARLY_CHILD, None)
-    if child is not None:
+    for child in context.pop(EARLY_CHILDREN, []):
         child_result(child.answer(), settings.get(memo.SETTING))
 
 
@@ -233,7 +235,7 @@ class PendingPages(Generator):
     """The project's last generator: writes what the others queued with the writer."""
 
     def generate_context(self):
-        start_early(self.context, self.settings)  # every other generator has its context by now
+        start_early(self.context, self.settings)  # what waited for the others' context (the caches for next time)
 
     def generate_output(self, writer):
         if hasattr(writer, "render_pending"):

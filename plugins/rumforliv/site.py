@@ -85,6 +85,11 @@ def keep_front_page_unwritten(pages) -> None:
 class SiteGenerator(Generator):
     """Writes the front page, calendar pages, iCal feeds and 404 (sitemap.xml comes last, on `finalized`)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The feeds need only the events: they start as soon as EventsGenerator has read them.
+        parallel.early(self.context, feeds.write_all, self.context, self.settings, Path(self.output_path))
+
     def generate_context(self):
         # Runs after PagesGenerator.generate_context and before any page is written.
         context = self.context
@@ -93,7 +98,6 @@ class SiteGenerator(Generator):
         keep_front_page_unwritten(pages + context.get("hidden_pages", []))
         context["focus_pages"] = focus_pages(pages)
         context["activities_by_category"] = activities_by_category(pages)
-        parallel.early(context, feeds.write_all, context, self.settings, Path(self.output_path))
 
     def generate_output(self, writer):
         context = self.context
