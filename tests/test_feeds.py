@@ -647,6 +647,28 @@ def test_feeds_written_from_serialised_events_equal_the_whole_calendar_serialise
 
 
 
+def test_a_series_says_what_it_is_once_and_serialises_it_once(site, monkeypatch):
+    """The club's master, cancellation and moves share one value for each of SUMMARY, LOCATION,
+    DESCRIPTION ... (`feeds.about`): each such line is made once, and stands in every VEVENT."""
+    settings = site.settings()
+    settings["TODAY"] = dt.date(2013, 3, 4)
+    club = fake_event(CLUB, settings, "klub")
+    made = []
+    original = icalendar.Event.content_line
+
+    def content_line(component, name, value, sorted=True):
+        made.append(name)
+        return original(component, name, value, sorted=sorted)
+
+    monkeypatch.setattr(icalendar.Event, "content_line", content_line)
+    data = feeds.event_ical(club, settings, feeds.revision_of({}, club, settings["TODAY"]))
+    vevents = data.count(b"BEGIN:VEVENT")
+    assert vevents == 4  # the series, the cancelled day and two moves
+    for name in ("SUMMARY", "LOCATION", "DESCRIPTION", "URL", "CATEGORIES", "SEQUENCE", "DTSTAMP"):
+        assert made.count(name) == 1 and data.count(f"\r\n{name}".encode()) == vevents, name
+    assert made.count("DTSTART") == vevents
+
+
 @pytest.mark.parametrize("octets", [73, 74, 75, 76, 150])
 @pytest.mark.parametrize("tail", ["", "ø", "æøå", "€"])
 def test_only_lines_that_need_it_are_folded_and_exactly_as_icalendar_folds(octets, tail):

@@ -182,24 +182,33 @@ def description(event) -> str:
     return "\n\n".join(part for part in (getattr(event, "description", ""), "\n".join(who)) if part)
 
 
-def vevent(event, settings, revision: Revision, uid: str, start, end, cancelled: bool) -> Event:
-    """One VEVENT with everything a client shows, so overrides are complete."""
+def about(event, settings, revision: Revision) -> Event:
+    """What every VEVENT of `event` says alike (what, where, which revision), made once per event: its
+    components share these values, and `ical` serialises each of them once."""
     from icalendar import Event
 
-    component = Event()
+    shared = Event()
+    shared.add("dtstamp", revision.modified)
+    shared.add("summary", event.title)
+    shared.add("location", event.location)
+    shared.add("description", description(event))
+    shared.add("url", f"{site_base(settings)}/{event.url}")
+    if getattr(event, "category", None):
+        shared.add("categories", [event.category.name])
+    shared.add("sequence", revision.sequence)
+    shared.add("last-modified", revision.modified)
+    return shared
+
+
+def vevent(shared: Event, uid: str, start, end, cancelled: bool) -> Event:
+    """One VEVENT with everything a client shows (`shared`: `about` the event), so overrides are complete."""
+    from icalendar import Event
+
+    component = Event(shared)
     component.add("uid", uid)
-    component.add("dtstamp", revision.modified)
     component.add("dtstart", start)
     component.add("dtend", end)
-    component.add("summary", event.title)
-    component.add("location", event.location)
-    component.add("description", description(event))
-    component.add("url", f"{site_base(settings)}/{event.url}")
-    if getattr(event, "category", None):
-        component.add("categories", [event.category.name])
     component.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    component.add("sequence", revision.sequence)
-    component.add("last-modified", revision.modified)
     return component
 
 
@@ -224,17 +233,18 @@ def event_components(event, settings, revision: Revision | None = None) -> list[
     from icalendar import vRecur
 
     revision = revision or Revision(0, midnight_utc(settings["TODAY"]))
+    shared = about(event, settings, revision)
     schedule = event.schedule
     if not schedule.rule:
-        return one_off_components(event, settings, revision)
+        return one_off_components(event, shared)
     first = first_slot(schedule)
-    master = vevent(event, settings, revision, event.uid, first, first + schedule.duration, schedule.cancelled)
+    master = vevent(shared, event.uid, first, first + schedule.duration, schedule.cancelled)
     master.add("rrule", vRecur.from_ical(schedule.rrule_text))
     exdates = [slot_on(schedule, day) for day in schedule.excluded]
     overrides, split_off = [], []
     for day in schedule.cancelled_days:
         slot = slot_on(schedule, day)
-        overrides.append(override(event, settings, revision, slot, slot, True))
+        overrides.append(override(event, shared, slot, slot, True))
     occupied = set()
     for old, new in sorted(schedule.moves):
         slot = slot_on(schedule, old)
@@ -244,11 +254,10 @@ def event_components(event, settings, revision: Revision | None = None) -> list[
             # Outlook cannot show two instances of one series on one day.
             exdates.append(slot)
             uid = event.uid.replace("@", f"+{old:%Y%m%d}@", 1)
-            split_off.append(vevent(event, settings, revision, uid, start, start + schedule.duration,
-                                    schedule.cancelled))
+            split_off.append(vevent(shared, uid, start, start + schedule.duration, schedule.cancelled))
             continue
         occupied.add(target)
-        overrides.append(override(event, settings, revision, slot, start, schedule.cancelled))
+        overrides.append(override(event, shared, slot, start, schedule.cancelled))
     for slot in sorted(exdates, key=sort_value):
         master.add("exdate", slot)
     overrides.sort(key=lambda c: sort_value(c.decoded("recurrence-id")))
@@ -261,13 +270,13 @@ def has_instance(schedule, day: dt.date) -> bool:
     return schedule.is_slot_day(day) and day not in schedule.excluded and day not in moved_away
 
 
-def override(event, settings, revision, slot, start, cancelled: bool) -> Event:
-    component = vevent(event, settings, revision, event.uid, start, start + event.schedule.duration, cancelled)
+def override(event, shared: Event, slot, start, cancelled: bool) -> Event:
+    component = vevent(shared, event.uid, start, start + event.schedule.duration, cancelled)
     component.add("recurrence-id", slot)
     return component
 
 
-def one_off_components(event, settings, revision) -> list[Event]:
+def one_off_components(event, shared: Event) -> list[Event]:
     """A single event: its Moved/Cancelled/Except apply to the event itself."""
     schedule = event.schedule
     day = day_of(schedule.start)
@@ -276,7 +285,7 @@ def one_off_components(event, settings, revision) -> list[Event]:
     moves = dict(schedule.moves)
     start = moved_start(schedule.start, moves[day]) if day in moves else schedule.start
     cancelled = schedule.cancelled or day in schedule.cancelled_days
-    return [vevent(event, settings, revision, event.uid, start, start + schedule.duration, cancelled)]
+    return [vevent(shared, event.uid, start, start + schedule.duration, cancelled)]
 
 
 def sort_value(value) -> dt.datetime:
@@ -341,11 +350,22 @@ END = b"END:VCALENDAR\r\n"
 UNFOLDED_MAX = 74
 
 
-def ical(component) -> bytes:
+def ical(component, lines: dict | None = None) -> bytes:
     """component.to_ical(), folded by `fold` rather than by icalendar, whose fold walks every
     character of every line in Python. Lines end in CRLF, as in icalendar's
-    Contentlines.to_ical; the tests compare the two."""
-    return b"".join(fold(line.encode("utf-8")) + b"\r\n" for line in component.content_lines() if line)
+    Contentlines.to_ical; the tests compare the two.
+
+    `lines` keeps each line by its value object: components that share values (`about`) pass the
+    same dict, and each shared line is made once."""
+    if lines is None:
+        return b"".join(fold(line.encode("utf-8")) + b"\r\n" for line in component.content_lines() if line)
+    result = []
+    for name, value in component.property_items():
+        known = lines.get(id(value))
+        if known is None or known[0] is not value or known[1] != name:  # the value is kept: its id stays its own
+            known = lines[id(value)] = (value, name, fold(component.content_line(name, value).encode("utf-8")) + b"\r\n")
+        result.append(known[2])
+    return b"".join(result)
 
 
 def fold(line: bytes) -> bytes:
@@ -368,7 +388,8 @@ def fold(line: bytes) -> bytes:
 
 def event_ical(event, settings, revision: Revision) -> bytes:
     """The one place an event is serialised: its VEVENTs, as every feed holds them."""
-    return b"".join(ical(component) for component in event_components(event, settings, revision))
+    lines = {}  # shared by the event's components
+    return b"".join(ical(component, lines) for component in event_components(event, settings, revision))
 
 
 @functools.cache
@@ -384,13 +405,13 @@ def feed_ical(name: str, events: list[bytes], settings: dict) -> bytes:
 
 
 def name_lines(name: str) -> bytes:
-    """The head's NAME and X-WR-CALNAME lines: all that differs between the feeds' heads."""
+    """The head's NAME and X-WR-CALNAME lines: all that differs between the feeds' heads (as
+    `calendar_head` adds them: text without parameters; the tests compare the whole feed)."""
     from icalendar import Calendar
 
-    names = Calendar()
-    names.add("name", name)
-    names.add("x-wr-calname", name)
-    return ical(names)[len(b"BEGIN:VCALENDAR\r\n"): -len(END)]
+    value_type = Calendar.types_factory.for_property  # the type `add` gives them (no escaping: not TEXT to icalendar)
+    return b"".join(fold(key.encode() + b":" + value_type(key)(name).to_ical()) + b"\r\n"
+                    for key in ("NAME", "X-WR-CALNAME"))
 
 
 @functools.cache

@@ -141,6 +141,7 @@ class PageMemo:
         self.kept: set[str] = set()  # those left in `previous` as the last build wrote them
         self.site: bytes | None = None  # digest of what every page may show; set on the first page
         self._digests: dict = {}  # id(object) (or ("header", id)) -> digest, for content and dataclasses
+        self._parts: dict = {}  # id(bytes) -> (those bytes, their digest): `file_key`'s parts
         self._alive: list = []  # those objects, kept so that no other object takes their id
         self._names: dict[str, set[str] | None] = {}  # template name -> names it reads
         self._parsed: dict[str, tuple] = {}  # template name -> (names it reads itself, templates it names)
@@ -196,10 +197,14 @@ class PageMemo:
         return self._names[name]
 
     def file_key(self, name: str, *parts: bytes) -> str:
-        """The key of a file made from `parts` alone (with settings and code): a feed from its events."""
+        """The key of a file made from `parts` alone (with settings and code): a feed from its events.
+        A part in many files (an event in its feeds) is hashed once, by identity."""
         digest = hashlib.sha256(self.build_key.encode() + b"\0" + name.encode())
         for part in parts:
-            digest.update(hashlib.sha256(part).digest())
+            known = self._parts.get(id(part))
+            if known is None or known[0] is not part:
+                known = self._parts[id(part)] = (part, hashlib.sha256(part).digest())  # kept: its id stays its own
+            digest.update(known[1])
         return digest.hexdigest()
 
     def site_digest(self, context: dict, settings: dict) -> bytes:
