@@ -507,20 +507,37 @@ def test_an_expanded_occurrence_counts_by_its_event_and_its_place_in_the_expansi
     assert digests([unstamped]) != digests([later]) and digests([unstamped]) != digests(fresh[:1])
 
 
-def test_a_listing_with_one_file_touched_is_written_whole_and_counted_so(tmp_path, reuse):
-    """A paginated listing is kept only whole: its untouched files are written again too, not counted kept."""
+def test_a_listing_is_kept_page_by_page(tmp_path, reuse):
+    """Each page of the paginated news list is kept on its own: a touched file is written again and the
+    others stay; a changed title renders the one page that shows it; a new item moves every item down,
+    and every page renders. Each time the result equals a cold build."""
     site = TinySite(tmp_path).write({f"content/nyheder/nyhed-{n:02d}.md": NEWS.replace(
-        "Fastelavn i Akacieparken", f"Nyhed {n}") for n in range(12)})  # more than a page of news
+        "Fastelavn i Akacieparken", f"Nyhed {n:02d}") for n in range(25)})  # three pages of ten
     first = build_into(site, "output")
-    listing = ["nyheder/index.html"] + sorted(p.relative_to(first).as_posix() for p in first.glob("nyheder/side/*/index.html"))
-    assert len(listing) > 1  # paginated: the case where a listing has files to keep and one not
+    listing = [first / "nyheder/index.html", first / "nyheder/side/2/index.html", first / "nyheder/side/3/index.html"]
+    assert all(page.is_file() for page in listing) and not (first / "nyheder/side/4").exists()
     build_into(site, "output")
     all_kept = reuse.reused[1]
-    touched = first / listing[-1]
-    touched.write_text(touched.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+    def inodes():
+        return [page.stat().st_ino for page in listing]
+
+    before = inodes()
+    listing[-1].write_text(listing[-1].read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build_into(site, "output")
+    assert reuse.reused[2] == all_kept - 1 and inodes()[:2] == before[:2]
+
+    last_item = site.content / "nyheder/nyhed-24.md"  # one date for all: the slug (title) orders them, this one last
+    edit(last_item, "Nyhed 24", "Nyhed 24, rettet")
     again = build_into(site, "output")
-    assert reuse.reused[2] == all_kept - len(listing)
+    assert inodes()[:2] == before[:2] and "Nyhed 24, rettet" in listing[-1].read_text(encoding="utf-8")
     assert_identical(build_into(site, "output-cold", cache="cache-cold"), again)
+
+    site.write({"content/nyheder/nyhed-99.md": NEWS.replace("2013-02-11", "2013-02-12")})  # newest: first
+    kept = inodes()
+    again = build_into(site, "output")
+    assert all(now != then for now, then in zip(inodes(), kept))
+    assert_identical(build_into(site, "output-cold-2", cache="cache-cold-2"), again)
 
 
 @pytest.mark.parametrize("root, source", [

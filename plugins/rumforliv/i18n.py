@@ -467,6 +467,8 @@ class LanguageWriter(Writer):
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
+        if not name:
+            return  # a listing the settings leave unwritten (tags, categories), as Pelican's writer does
         item = next((kwargs[k] for k in ("event", "article", "page", "issue") if hasattr(kwargs.get(k), "lang")), None)
         lang = kwargs.get("page_lang") or (item.lang if item else self.settings["DEFAULT_LANG"])
         kwargs["page_lang"] = lang
@@ -475,30 +477,41 @@ class LanguageWriter(Writer):
             page_url = url if url is not None else name
             kwargs["page_versions"] = content_versions(item) if item else (
                 listing_versions(page_url, self.settings) or {lang: page_url})
-        if paginated is not None or {"articles", "dates"} & kwargs.keys():  # Pelican paginates these: now
-            return self.write_listing(name, template, context, relative_urls, paginated, template_name,
-                                      override_output, url, lang, kwargs)
-        self.pending.append(parallel.PendingPage(name, template, context, relative_urls, template_name,
-                                                 override_output, url, lang, kwargs))
+        if paginated is not None or {"articles", "dates"} & kwargs.keys():  # Pelican would paginate these
+            self.write_listing(name, template, context, relative_urls, paginated, template_name,
+                               override_output, url, lang, kwargs)
+        else:
+            self.queue(name, template, context, relative_urls, override_output, url, lang, kwargs)
 
     def write_listing(self, name, template, context, relative_urls, paginated, template_name, override_output,
                       url, lang, values) -> None:
-        """A list of news Pelican paginates: kept whole if the last build wrote each of its files from the
-        same key (memo.py), else written now, every page."""
-        page_memo = self.settings.get(memo.SETTING)
+        """A list of news Pelican paginates, queued page by page as Pelican's Writer.write_file writes its
+        pages: each is kept if the news it shows did not change (memo.py), not only when the whole list did not."""
         lists = paginated if paginated is not None else {k: v for k, v in values.items() if k in {"articles", "dates"}}
-        files = listing_files(name, url, lists, template_name, self.settings) if page_memo else []
-        # The template reads a list through its paginator's names (articles_page ...): each stands for the list.
-        shown = {f"{list_name}_{part}": items for list_name, items in lists.items() for part in PAGINATOR_NAMES}
-        key = page_memo.key(name, template, context, self.settings, url=url, relative_urls=relative_urls,
-                            **values, **shown) if files else None
-        if key and page_memo.reuse_all(files, key):
+        if not (lists and template_name in self.settings["PAGINATED_TEMPLATES"]):
+            self.queue(name, template, context, relative_urls, override_output, url, lang, values)
             return
-        with rendering_in(lang):
-            super().write_file(name, template, context, relative_urls, paginated, template_name, override_output,
-                               url, **values)
-        for file in files if key else ():
-            page_memo.record(file, key)
+        per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
+        paginators = {key: Paginator(name, url, items, self.settings, per_page) for key, items in lists.items()}
+        for number in range(1, next(iter(paginators.values())).num_pages + 1):
+            shown, stand_ins = dict(values), dict(values)
+            for key, paginator in paginators.items():
+                names, stands_for = page_names(key, paginator, number)
+                shown.update(names)
+                stand_ins.update(stands_for)
+            page = shown[f"{next(iter(paginators))}_page"]
+            self.queue(page.save_as, template, context, relative_urls, override_output, url, lang, shown, stand_ins)
+
+    def queue(self, name, template, context, relative_urls, override_output, url, lang, values,
+              keyed_by: dict | None = None) -> None:
+        """A page to write with the others (`render_pending`); its key from `keyed_by` where the values
+        themselves are not what it shows (a listing's page and paginator)."""
+        page = parallel.PendingPage(name, template, context, relative_urls, override_output, url, lang, values)
+        page_memo = self.settings.get(memo.SETTING)
+        if keyed_by is not None and page_memo:
+            page.key, page.keyed = page_memo.key(name, template, context, self.settings, url=url,
+                                                 relative_urls=relative_urls, **keyed_by), True
+        self.pending.append(page)
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
                    feed_title=None):
@@ -518,9 +531,9 @@ class LanguageWriter(Writer):
         """Write one queued page, or keep the last build's if nothing it shows changed."""
         if parallel.kept(page, self.settings):
             return
-        with rendering_in(page.lang):
+        with rendering_in(page.lang):  # no template name: a listing comes paginated already (write_listing)
             super().write_file(page.name, page.template, page.context, page.relative_urls, None,
-                               page.template_name, page.override_output, page.url, **page.values)
+                               None, page.override_output, page.url, **page.values)
         if page.key:
             self.settings[memo.SETTING].record(page.name, page.key)
 
@@ -534,18 +547,20 @@ class LanguageWriter(Writer):
                 job()
 
 
-PAGINATOR_NAMES = ("paginator", "page", "previous_page", "next_page")  # Pelican's <list>_<name> for a paginated list
-
-
-def listing_files(name, url, lists: dict, template_name, settings: dict) -> list[str]:
-    """The files Pelican's Writer.write_file writes for a listing: one per page where it paginates `lists`."""
-    if not name:
-        return []  # a listing the settings leave unwritten (tags, categories)
-    if not (lists and template_name in settings["PAGINATED_TEMPLATES"]):
-        return [name]
-    per_page = settings["PAGINATED_TEMPLATES"][template_name] or settings["DEFAULT_PAGINATION"]
-    paginator = Paginator(name, url, next(iter(lists.values())), settings, per_page)
-    return [paginator.page(number).save_as for number in range(1, paginator.num_pages + 1)]
+def page_names(key: str, paginator: Paginator, number: int) -> tuple[dict, dict]:
+    """Pelican's names for page `number` of the list `key` (`articles_page` ...), as its Writer.write_file
+    gives them; and what each stands for in the page's key: the page's own items and its links, not the
+    whole list. (A template reads a list's items through its page, and of its paginator the numbers.)"""
+    page = paginator.page(number)
+    previous = paginator.page(number - 1) if number > 1 else None
+    following = paginator.page(number + 1) if number < paginator.num_pages else None
+    names = {f"{key}_paginator": paginator, f"{key}_page": page,
+             f"{key}_previous_page": previous, f"{key}_next_page": following}
+    stands_for = {f"{key}_paginator": (paginator.num_pages, paginator.count, paginator.per_page),
+                  f"{key}_page": (page.number, page.url, page.save_as, list(page.object_list)),
+                  f"{key}_previous_page": (previous.number, previous.url) if previous else None,
+                  f"{key}_next_page": (following.number, following.url) if following else None}
+    return names, stands_for
 
 
 # --- Signal handlers (connected in plugin.py) ----------------------------------------------

@@ -38,13 +38,13 @@ CHUNK = 25  # pages taken at a time: small enough that both processes finish tog
 
 @dataclass
 class PendingPage:
-    """One `write_file` call, kept until every generator has queued its pages."""
+    """One file to write (a `write_file` call, or one page of a paginated listing), kept until every
+    generator has queued its pages."""
 
     name: str
     template: object
     context: dict
     relative_urls: bool
-    template_name: str | None
     override_output: bool
     url: str | None
     lang: str
