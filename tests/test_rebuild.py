@@ -205,6 +205,21 @@ def test_a_rebuild_draws_no_qr_code_and_parses_no_catalogue(site, monkeypatch):
                       / "ar/abonner/index.html").read_text(encoding="utf-8")
 
 
+def test_a_rebuild_keeps_the_guide_without_rendering_it(site, monkeypatch):
+    """The editors' guide is keyed by its Markdown: a rebuild keeps /hjaelp/ and converts nothing."""
+    from rumforliv import guide
+
+    rendered = []
+    original = guide.render_guide
+    monkeypatch.setattr(guide, "render_guide", lambda text: rendered.append(text) or original(text))
+    first = build_into(site, "output", THEME=str(site.theme), RENDER_WORKERS=1)
+    page = first / "hjaelp/index.html"
+    assert len(rendered) == 1 and "<nav class=\"toc\"" in page.read_text(encoding="utf-8")
+    written = page.stat().st_ino
+    build_into(site, "output", THEME=str(site.theme), RENDER_WORKERS=1)
+    assert len(rendered) == 1 and page.stat().st_ino == written
+
+
 def test_a_failed_build_leaves_the_memo_of_the_last_good_one(site, reuse):
     """The pages the failed build rendered never reached output/, so they must not count as there."""
     good = build_into(site, "output", THEME=str(site.theme))

@@ -7,12 +7,38 @@ it is rendered with a table of contents and its examples as code blocks.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import markdown
 from pelican.generators import Generator
 
 DEFAULT_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "redaktoer.md"
+
+
+@dataclass(frozen=True)
+class Guide:
+    """The guide's Markdown; rendered when its page is (the page memo keys the page by the text, so a
+    rebuild that keeps the page renders nothing)."""
+
+    text: str
+
+    @property
+    def title(self) -> str:
+        return self.rendered[0]
+
+    @property
+    def toc(self) -> str:
+        return self.rendered[1]
+
+    @property
+    def html(self) -> str:
+        return self.rendered[2]
+
+    @cached_property
+    def rendered(self) -> tuple[str, str, str]:
+        return render_guide(self.text)
 
 
 def render_guide(text: str) -> tuple[str, str, str]:
@@ -43,19 +69,16 @@ class GuideGenerator(Generator):
 
     def generate_context(self):
         path = Path(self.settings.get("GUIDE_PATH") or DEFAULT_GUIDE)
-        self.guide = render_guide(path.read_text(encoding="utf-8")) if path.is_file() else None
+        self.guide = Guide(path.read_text(encoding="utf-8")) if path.is_file() else None
 
     def generate_output(self, writer):
         if self.guide is None:
             return
-        title, toc, html = self.guide
         writer.write_file(
             self.settings.get("GUIDE_SAVE_AS", "hjaelp/index.html"),
             self.get_template("guide"),
             self.context,
-            guide_title=title,
-            guide_toc=toc,
-            guide_html=html,
+            guide=self.guide,
             url=self.settings.get("GUIDE_URL", "hjaelp/"),
             relative_urls=False,
         )
