@@ -220,6 +220,23 @@ def test_a_rebuild_keeps_the_guide_without_rendering_it(site, monkeypatch):
     assert len(rendered) == 1 and page.stat().st_ino == written
 
 
+def test_a_rebuild_names_the_languages_without_babels_data(site, monkeypatch):
+    """The language switcher's names ('العربية') are kept in the cache folder: a rebuild that renders
+    a page loads no locale data for them, and shows the same names."""
+    first = build_into(site, "output", THEME=str(site.theme), RENDER_WORKERS=1)
+    switcher = (first / "kalender/strikkeklub/index.html").read_text(encoding="utf-8")
+    assert "العربية" in switcher and "Türkçe" in switcher
+    named = []
+    original = i18n.Locale.get_display_name
+    monkeypatch.setattr(i18n.Locale, "get_display_name", lambda *args: named.append(args) or original(*args))
+    i18n.language_name.cache_clear()  # as a new process has it
+    edit(site.content / "kalender/strik.md", "drikker kaffe", "spiser kage")
+    rebuilt = build_into(site, "output", THEME=str(site.theme), RENDER_WORKERS=1)
+    page = (rebuilt / "kalender/strikkeklub/index.html").read_text(encoding="utf-8")
+    assert "spiser kage" in page and named == []
+    assert page.split("<main")[0] == switcher.split("<main")[0]
+
+
 def test_a_failed_build_leaves_the_memo_of_the_last_good_one(site, reuse):
     """The pages the failed build rendered never reached output/, so they must not count as there."""
     good = build_into(site, "output", THEME=str(site.theme))

@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import babel
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -140,9 +141,17 @@ def direction(lang: str, settings: dict) -> str:
 
 @functools.cache  # asked on every page, for every language
 def language_name(lang: str) -> str:
-    """The language's own name for itself ('Dansk', 'Türkçe', 'العربية')."""
+    """The language's own name for itself ('Dansk', 'Türkçe', 'العربية'). Babel's data for a language
+    takes a process 5-10 ms to load, so the name is kept in the cache folder beside the catalogues."""
+    folder = _compiled.get("folder")
+    stored = folder / f"name-{lang}-{babel.__version__}.txt" if folder else None
+    if stored and stored.is_file():
+        return stored.read_text(encoding="utf-8")
     name = Locale.parse(lang).get_display_name(lang)
-    return name[:1].upper() + name[1:]
+    name = name[:1].upper() + name[1:]
+    if stored:
+        memo.write_whole(stored, name.encode("utf-8"))
+    return name
 
 
 @pass_context
