@@ -140,8 +140,7 @@ class PageMemo:
         self.written: dict[str, list] = {}  # every page and feed of this build -> [key, size, mtime]
         self.kept: set[str] = set()  # those left in `previous` as the last build wrote them
         self.site: bytes | None = None  # digest of what every page may show; set on the first page
-        self._digests: dict = {}  # id(object) (or ("header", id)) -> digest, for content and dataclasses
-        self._parts: dict = {}  # id(bytes) -> (those bytes, their digest): `file_key`'s parts
+        self._digests: dict = {}  # id(object) (or ("header", id), ("part", id) ...) -> digest
         self._alive: list = []  # those objects, kept so that no other object takes their id
         self._names: dict[str, set[str] | None] = {}  # template name -> names it reads
         self._parsed: dict[str, tuple] = {}  # template name -> (names it reads itself, templates it names)
@@ -201,10 +200,11 @@ class PageMemo:
         A part in many files (an event in its feeds) is hashed once, by identity."""
         digest = hashlib.sha256(self.build_key.encode() + b"\0" + name.encode())
         for part in parts:
-            known = self._parts.get(id(part))
-            if known is None or known[0] is not part:
-                known = self._parts[id(part)] = (part, hashlib.sha256(part).digest())  # kept: its id stays its own
-            digest.update(known[1])
+            key = ("part", id(part))
+            if key not in self._digests:
+                self._digests[key] = hashlib.sha256(part).digest()
+                self._alive.append(part)
+            digest.update(self._digests[key])
         return digest.hexdigest()
 
     def site_digest(self, context: dict, settings: dict) -> bytes:
@@ -331,17 +331,11 @@ class PageMemo:
 
     def reuse(self, name: str, key: str) -> bool:
         """Keep the previous build's file for `name` if it was made from the same key and is untouched."""
-        return self.reuse_all([name], key)
-
-    def reuse_all(self, names: list[str], key: str) -> bool:
-        """Keep the previous build's files for `names` (a paginated listing's) only if every one of them
-        was made from `key` and is untouched: rendered again, a listing writes all its files."""
-        known = [self.known.get(name) for name in names]
-        if not all(entry and entry[0] == key and self.same_file(self.previous / name, entry)
-                   for name, entry in zip(names, known)):
+        entry = self.known.get(name)
+        if not (entry and entry[0] == key and self.same_file(self.previous / name, entry)):
             return False
-        self.kept.update(names)
-        self.written.update(zip(names, known))
+        self.kept.add(name)
+        self.written[name] = entry
         return True
 
     @property

@@ -4,13 +4,12 @@ Rendering the pages of the whole plan period, and serialising its feeds, is
 most of a cold build, and no page depends on another. The feeds need only
 the events: as soon as those are read, a forked child writes them (`early`,
 `start_early`) while this process expands the events and the generators
-queue their pages. Then,
-on a rebuild, the pages whose last file stays (memo.py) are sorted out; a
-second forked child and this process take chunks of the rest from a shared
-counter until none is left. A child shares the finished context without
-pickling it; what it logs as an error, and what it wrote (for the page memo),
-come back through a pipe (`Child`). Without fork, or with few pages, the work
-is done here.
+queue their pages. Then, on a rebuild, the pages whose last file stays
+(memo.py) are sorted out; a second forked child and this process take chunks
+of the rest from a shared counter until none is left. A child shares the
+finished context without pickling it; what it logs as an error, and what it
+wrote (for the page memo), come back through a pipe (`Child`). Without fork,
+or with few pages, the work is done here.
 
 Before that, `spread` shares the content check (and the Markdown) the same
 way: every second file is done by the forked child.
