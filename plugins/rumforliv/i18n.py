@@ -86,18 +86,28 @@ _compiled: dict[str, Path] = {}
 COMPILED = "catalogues"  # in the cache folder: <digest of the .po>.mo
 
 
+def kept_in(cache: Path | None, name: str, make) -> bytes:
+    """make(), kept in the folder `cache` (if any) under `name` for the processes and builds after."""
+    stored = cache / name if cache else None
+    if stored and stored.is_file():
+        return stored.read_bytes()
+    data = make()
+    if stored:
+        memo.write_whole(stored, data)
+    return data
+
+
 def compile_po(path: Path, cache: Path | None = None) -> Translations:
     """The catalogue in `path`, compiled. With `cache`, kept there compiled by the .po's digest: babel's
     .po parser costs each process of a build (pages, feeds) a fortieth of a second."""
     source = path.read_bytes()
-    stored = cache / f"{hashlib.sha256(source).hexdigest()}.mo" if cache else None
-    mo = stored.read_bytes() if stored and stored.is_file() else None
-    if mo is None:
-        compiled = io.BytesIO()
-        write_mo(compiled, read_po(io.BytesIO(source), domain=DOMAIN), use_fuzzy=False)
-        mo = compiled.getvalue()
-        if stored:
-            memo.write_whole(stored, mo)
+
+    def compiled() -> bytes:
+        mo = io.BytesIO()
+        write_mo(mo, read_po(io.BytesIO(source), domain=DOMAIN), use_fuzzy=False)
+        return mo.getvalue()
+
+    mo = kept_in(cache, f"{hashlib.sha256(source).hexdigest()}.mo", compiled)
     return Translations(io.BytesIO(mo), domain=DOMAIN)
 
 
@@ -143,15 +153,11 @@ def direction(lang: str, settings: dict) -> str:
 def language_name(lang: str) -> str:
     """The language's own name for itself ('Dansk', 'Türkçe', 'العربية'). Babel's data for a language
     takes a process 5-10 ms to load, so the name is kept in the cache folder beside the catalogues."""
-    folder = _compiled.get("folder")
-    stored = folder / f"name-{lang}-{babel.__version__}.txt" if folder else None
-    if stored and stored.is_file():
-        return stored.read_text(encoding="utf-8")
-    name = Locale.parse(lang).get_display_name(lang)
-    name = name[:1].upper() + name[1:]
-    if stored:
-        memo.write_whole(stored, name.encode("utf-8"))
-    return name
+    def named() -> bytes:
+        name = Locale.parse(lang).get_display_name(lang)
+        return (name[:1].upper() + name[1:]).encode("utf-8")
+
+    return kept_in(_compiled.get("folder"), f"name-{lang}-{babel.__version__}.txt", named).decode("utf-8")
 
 
 @pass_context
