@@ -315,6 +315,23 @@ def test_pages_rendered_by_two_processes_are_the_same(site, forks):
     assert_identical(one, two)
 
 
+def test_a_rebuild_works_out_the_pages_keys_in_both_processes(site, forks, monkeypatch):
+    """Most of a rebuild's page time is keys, not rendering: the second process takes its share of them."""
+    parallel_pages = {"RENDER_WORKERS": 2, "RENDER_PARALLEL_FROM": 1}
+    build_into(site, "output", **parallel_pages)
+    edit(site.content / "kalender/strik.md", "drikker kaffe", "spiser kage")
+    kept_by_children, original = [], memo.PageMemo.merge
+
+    def merge(page_memo, state):  # a child's memo began as a copy of this one's: what is new is the child's
+        kept_by_children.extend(name for name in set(state["kept"]) - page_memo.kept if name.endswith(".html"))
+        original(page_memo, state)
+
+    monkeypatch.setattr(memo.PageMemo, "merge", merge)
+    rebuilt = build_into(site, "output", **parallel_pages)
+    assert len(kept_by_children) > 5  # not the feeds' child: it keeps .ics files
+    assert_identical(build_into(site, "output-cold", cache="cache-cold"), rebuilt)
+
+
 def test_the_feeds_are_written_beside_the_expansion(site, forks, monkeypatch):
     """The feeds need only the events: their child starts before this process expands the calendar."""
     forked_before = []

@@ -169,9 +169,7 @@ class PageMemo:
 
         Values the template (with all it extends, includes and imports) never
         names are left out: Pelican hands every draft the list of all news."""
-        if self.site is None:
-            self.site = self.site_digest(context, settings)
-        digest = hashlib.sha256(self.site)
+        digest = hashlib.sha256(self.shared(context, settings))
         digest.update(repr((name, getattr(template, "name", None))).encode())
         read = self.names_read(template)
         try:
@@ -181,6 +179,12 @@ class PageMemo:
         except (Unmemoizable, RecursionError):
             return None
         return digest.hexdigest()
+
+    def shared(self, context: dict, settings: dict) -> bytes:
+        """The digest every page's key starts from (`site_digest`), made on the first call."""
+        if self.site is None:
+            self.site = self.site_digest(context, settings)
+        return self.site
 
     def names_read(self, template) -> set[str] | None:
         """Every variable name the template and the templates it uses read; None when that cannot be known."""

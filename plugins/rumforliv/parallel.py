@@ -4,9 +4,11 @@ Rendering the pages of the whole plan period, and serialising its feeds, is
 most of a cold build, and no page depends on another. The feeds need only
 the events: as soon as those are read, a forked child writes them (`early`,
 `start_early`) while this process expands the events and the generators
-queue their pages. Then, on a rebuild, the pages whose last file stays
-(memo.py) are sorted out; a second forked child and this process take chunks
-of the rest from a shared counter until none is left. A child shares the
+queue their pages. Then a second forked child and this process take chunks
+of the pages from a shared counter until none is left; for each page, its
+key says whether the last build's file stays (memo.py, on a rebuild most
+do) or it is rendered. Working out the keys, too, is then shared (a rebuild
+spends most of its page time there). A child shares the
 finished context without pickling it; what it logs as an error, and what it
 wrote (for the page memo), come back through a pipe (`Child`). Without fork,
 or with few pages, the work is done here.
@@ -108,13 +110,12 @@ def after_pages(writer, job) -> None:
 def run_all(writer, pages: list[PendingPage], settings: dict) -> None:
     """The pages, on one or two processes."""
     page_memo = settings.get(memo.SETTING)
-    if page_memo and page_memo.known:  # a rebuild: first the pages that stay, here, so that values many
-        pages = [page for page in pages if not kept(page, settings)]  # pages share are digested once
     if len(pages) < settings.get(FROM_PAGES, 200) or not forking(settings.get(WORKERS, 1)):
         for page in pages:
             writer.render(page)
         return
-    if page_memo:  # what each template reads, found here once rather than in both processes
+    if page_memo:  # what all keys start from, and what each template reads: found here once, not in both
+        page_memo.shared(pages[0].context, settings)
         for template in {id(page.template): page.template for page in pages}.values():
             page_memo.names_read(template)
     chunks = [pages[i:i + CHUNK] for i in range(0, len(pages), CHUNK)]
