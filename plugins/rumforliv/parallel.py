@@ -121,7 +121,7 @@ def run_all(writer, pages: list[PendingPage], settings: dict) -> None:
     chunks = [pages[i:i + CHUNK] for i in range(0, len(pages), CHUNK)]
     counter = multiprocessing.Value("i", 0)  # the next chunk to take, shared with the child
     _, answer = beside_child(lambda: child_share(writer, chunks, counter), lambda: take_chunks(writer, chunks, counter))
-    child_result(answer, settings.get(memo.SETTING))
+    child_result(answer, page_memo)
 
 
 def beside_child(in_child, here):
