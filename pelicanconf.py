@@ -66,6 +66,9 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["rumforliv"]
 
 ARTICLE_PATHS = ["nyheder"]
+# News files are named <date>-<slug>.md so that editors see them in order; the date that counts is the
+# Date field (the content check requires it). Pelican would parse one from every file name of every build.
+FILENAME_METADATA = None
 PAGE_PATHS = ["sider"]
 EVENT_PATHS = ["kalender"]
 STATIC_PATHS = ["billeder"]

@@ -17,6 +17,14 @@ def test_tiny_site_builds_news_and_event_pages(site):
     assert "Lektiecafé for børn og unge" in site.read("kalender/lektiecafe/index.html")
 
 
+def test_the_date_field_dates_a_news_item_not_its_file_name(site):
+    """Editors name files <date>-<slug>.md to see them in order; a copied file keeps its old name."""
+    site.write({"content/nyheder/2012-06-01-fastelavn.md": NEWS})
+    site.build()
+    article = site.read("nyheder/2013/fastelavn-i-akacieparken/index.html")
+    assert "mandag d. 11. februar 2013" in article and "2012" not in article
+
+
 def test_unknown_estate_stops_build_and_names_file_line_and_key(site):
     site.write({"content/nyheder/a.md": NEWS.replace("Estate: Akacieparken", "Estate: Akaciparken")})
     with pytest.raises(BuildFailed) as failure:
