@@ -68,7 +68,7 @@ PLUGINS = ["rumforliv"]
 ARTICLE_PATHS = ["nyheder"]
 # News files are named <date>-<slug>.md so that editors see them in order; the date that counts is the
 # Date field (the content check requires it). Pelican would parse one from every file name of every build.
-FILENAME_METADATA = None
+FILENAME_METADATA = ""  # none: Pelican skips an empty pattern (and warns of None, then parses dates anyway)
 PAGE_PATHS = ["sider"]
 EVENT_PATHS = ["kalender"]
 STATIC_PATHS = ["billeder"]
