@@ -66,9 +66,10 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["rumforliv"]
 
 ARTICLE_PATHS = ["nyheder"]
-# News files are named <date>-<slug>.md so that editors see them in order; the date that counts is the
-# Date field (the content check requires it). Pelican would parse one from every file name of every build.
-FILENAME_METADATA = ""  # none: Pelican skips an empty pattern (and warns of None, then parses dates anyway)
+# News files are named <date>-<slug>.md so that editors see them in order. The date that counts is the
+# Date field (the content check requires it), so Pelican need not parse one from every file name of every
+# build. Empty, not None: Pelican warns of None and keeps its default pattern.
+FILENAME_METADATA = ""
 PAGE_PATHS = ["sider"]
 EVENT_PATHS = ["kalender"]
 STATIC_PATHS = ["billeder"]
