@@ -320,15 +320,22 @@ def test_a_rebuild_works_out_the_pages_keys_in_both_processes(site, forks, monke
     parallel_pages = {"RENDER_WORKERS": 2, "RENDER_PARALLEL_FROM": 1}
     build_into(site, "output", **parallel_pages)
     edit(site.content / "kalender/strik.md", "drikker kaffe", "spiser kage")
-    kept_by_children, original = [], memo.PageMemo.merge
+    parent, kept, merge = os.getpid(), parallel.kept, memo.PageMemo.merge
+    kept_by_children = []
 
-    def merge(page_memo, state):  # a child's memo began as a copy of this one's: what is new is the child's
+    def slow_here(page, settings):  # so that this process cannot take every chunk before the child starts
+        if os.getpid() == parent:
+            time.sleep(0.005)
+        return kept(page, settings)
+
+    def merging(page_memo, state):  # a child's memo began as a copy of this one's: what is new is the child's
         kept_by_children.extend(name for name in set(state["kept"]) - page_memo.kept if name.endswith(".html"))
-        original(page_memo, state)
+        merge(page_memo, state)
 
-    monkeypatch.setattr(memo.PageMemo, "merge", merge)
+    monkeypatch.setattr(parallel, "kept", slow_here)
+    monkeypatch.setattr(memo.PageMemo, "merge", merging)
     rebuilt = build_into(site, "output", **parallel_pages)
-    assert len(kept_by_children) > 5  # not the feeds' child: it keeps .ics files
+    assert len(kept_by_children) > 5  # pages, so not the feeds' child: it keeps .ics files
     assert_identical(build_into(site, "output-cold", cache="cache-cold"), rebuilt)
 
 
