@@ -357,8 +357,7 @@ def ical(component, lines: dict | None = None) -> bytes:
 
     `lines` keeps each line by its value object: components that share values (`about`) pass the
     same dict, and each shared line is made once."""
-    if lines is None:
-        return b"".join(fold(line.encode("utf-8")) + b"\r\n" for line in component.content_lines() if line)
+    lines = {} if lines is None else lines
     result = []
     for name, value in component.property_items():
         known = lines.get(id(value))
