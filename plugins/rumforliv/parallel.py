@@ -7,11 +7,11 @@ the events: as soon as those are read, a forked child writes them (`early`,
 queue their pages. Then a second forked child and this process take chunks
 of the pages from a shared counter until none is left; for each page, its
 key says whether the last build's file stays (memo.py, on a rebuild most
-do) or it is rendered. Working out the keys, too, is then shared (a rebuild
-spends most of its page time there). A child shares the
-finished context without pickling it; what it logs as an error, and what it
-wrote (for the page memo), come back through a pipe (`Child`). Without fork,
-or with few pages, the work is done here.
+do) or it is rendered, so working out the keys (most of a rebuild's page
+time) is shared too. A child shares the finished context without pickling
+it; what it logs as an error, and what it wrote (for the page memo), come
+back through a pipe (`Child`). Without fork, or with few pages, the work is
+done here.
 
 Before that, `spread` shares the content check (and the Markdown) the same
 way: every second file is done by the forked child.
