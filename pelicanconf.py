@@ -6,9 +6,6 @@ editing this one file.
 """
 
 import os
-import sys
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
 
 # --- The plan --------------------------------------------------------------
 
@@ -62,8 +59,9 @@ PATH = "content"
 NEWSLETTER_PATH = os.path.join(HERE, "newsletter")
 OUTPUT_PATH = "output"
 THEME = "theme"
-PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["rumforliv"]
+PLUGINS = ["rumforliv"]  # installed by `pip install .` (plugins/rumforliv)
+TRANSLATIONS_PATH = os.path.join(HERE, "translations")  # gettext catalogues of the fixed texts
+GUIDE_PATH = os.path.join(HERE, "docs", "redaktoer.md")  # the editors' guide, also at /hjaelp/
 
 ARTICLE_PATHS = ["nyheder"]
 # News files are named <date>-<slug>.md so that editors see them in order. The date that counts is the

@@ -5,13 +5,14 @@ site is set here.
 """
 
 import os
-import sys
+import runpy
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+globals().update(
+    {name: value for name, value in runpy.run_path(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                                "pelicanconf.py")).items() if not name.startswith("__")}
+)
 
-from pelicanconf import *  # noqa: E402,F401,F403
-
-SITEURL = PUBLISH_SITEURL  # noqa: F405
+SITEURL = PUBLISH_SITEURL  # noqa: F821  (from pelicanconf.py)
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 

@@ -1,6 +1,6 @@
 """Everyday commands: `invoke --list` shows them, `invoke NAME --help` explains one.
 
-Each task only calls a function in plugins/rumforliv/editor.py, where the
+Each task only calls a function in plugins/rumforliv/editor/commands.py, where the
 work and the Danish messages live (and are tested).
 """
 
@@ -12,7 +12,6 @@ from pathlib import Path
 from invoke import Exit, task
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "plugins"))
 
 PREVIEW = ROOT / "pelicanconf.py"
 PUBLISH = ROOT / "publishconf.py"
@@ -20,15 +19,15 @@ DETAILS = {"detaljer": "Vis også Pelicans egne meddelelser (til fejlsøgning)."
 
 
 def settings(settings_file=PREVIEW):
-    from rumforliv.editor import load_quietly
+    from rumforliv.editor.commands import load_quietly
 
     return load_quietly(settings_file)
 
 
 def editor_task(work):
     """Run one editor function; its EditorError becomes a plain message and exit status 1."""
-    from rumforliv.build import BuildFailed
-    from rumforliv.editor import EditorError
+    from rumforliv.build.run import BuildFailed
+    from rumforliv.editor.commands import EditorError
 
     try:
         return work()
@@ -43,7 +42,7 @@ def shown(path: Path) -> str:
 
 
 def run_build(settings_file=PREVIEW, verbose=False):
-    from rumforliv.editor import build_site
+    from rumforliv.editor.commands import build_site
 
     report = editor_task(lambda: build_site(settings_file, verbose=verbose))
     print(report.summary())
@@ -78,7 +77,7 @@ def vis(c, port=8000, detaljer=False):
 @task(aliases=["check"])
 def tjek(c):
     """Tjek alle filer og vis hver fejl som fil:linje: felt: besked."""
-    from rumforliv.editor import check_all
+    from rumforliv.editor.commands import check_all
 
     report = check_all(settings())
     for problem in report.problems:
@@ -98,7 +97,7 @@ def tjek(c):
 )
 def ny_nyhed(c, titel, afdeling=None, kategori=None):
     """Lav en ny nyhed i content/nyheder/ ud fra en skabelon og vis filens navn."""
-    from rumforliv.editor import new_news
+    from rumforliv.editor.commands import new_news
 
     path = editor_task(lambda: new_news(settings(), titel, afdeling, kategori))
     print(shown(path))
@@ -119,7 +118,7 @@ def ny_nyhed(c, titel, afdeling=None, kategori=None):
 )
 def ny_aktivitet(c, titel, start, slut=None, ugentlig=None, indtil=None, sted=None, afdeling=None, kategori=None):
     """Lav en ny aktivitet i content/kalender/ ud fra en skabelon og vis filens navn."""
-    from rumforliv.editor import new_event
+    from rumforliv.editor.commands import new_event
 
     path = editor_task(lambda: new_event(settings(), titel, start, slut, ugentlig, indtil, sted, afdeling, kategori))
     print(shown(path))
@@ -134,7 +133,7 @@ def ny_aktivitet(c, titel, start, slut=None, ugentlig=None, indtil=None, sted=No
 )
 def aflys(c, aktivitet, dato):
     """Aflys én dato af en aktivitet og dens oversættelser (skrives i Cancelled:, resten røres ikke)."""
-    from rumforliv.editor import cancel
+    from rumforliv.editor.commands import cancel
 
     changed = editor_task(lambda: cancel(settings(), aktivitet, dato))
     for path in changed:
@@ -149,7 +148,7 @@ def aflys(c, aktivitet, dato):
 )
 def nyhedsbrev(c, udgave=None, detaljer=False):
     """Lav nyhedsbrevets PDF'er (til skærm, trykkeri og kopimaskine)."""
-    from rumforliv.editor import build_newsletter
+    from rumforliv.editor.commands import build_newsletter
 
     report = editor_task(lambda: build_newsletter(PREVIEW, udgave, verbose=detaljer))
     for line in report.described(shown):
@@ -163,7 +162,7 @@ def nyhedsbrev(c, udgave=None, detaljer=False):
 )
 def udgiv(c, til=None, detaljer=False):
     """Tjek alt, byg med publishconf.py og kopier siden ud på serveren."""
-    from rumforliv.editor import publish
+    from rumforliv.editor.commands import publish
 
     where = editor_task(lambda: publish(PUBLISH, til, verbose=detaljer))
     print(f"Udgivet til {where}")

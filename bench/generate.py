@@ -14,14 +14,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import runpy
 import shutil
 import sys
 from pathlib import Path
 
 from dateutil import rrule as dtrule
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from pelicanconf import AUDIENCES, CATEGORIES, ESTATES  # noqa: E402  (the plan's vocabulary, one source)
+# The plan's vocabulary, from its one source.
+PLAN = runpy.run_path(str(Path(__file__).resolve().parent.parent / "pelicanconf.py"))
+AUDIENCES, CATEGORIES, ESTATES = PLAN["AUDIENCES"], PLAN["CATEGORIES"], PLAN["ESTATES"]
 
 PLACES = [
     "Beboerhuset, Carl Th. Dreyersvej 248, 2500 Valby",

@@ -19,10 +19,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
 os.chdir(ROOT)
 
-from rumforliv.build import build  # noqa: E402
+from rumforliv.build.run import build
 
 
 class Timings(logging.Handler):

@@ -14,9 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
-
-from rumforliv.build import build, load_settings  # noqa: E402
+from rumforliv.build.run import build, load_settings
 
 TODAY = "2013-03-04"  # a Monday in the plan's first year
 
@@ -62,7 +60,6 @@ class TinySite:
             "PATH": str(self.content),
             "THEME": str(ROOT / "theme"),
             "NEWSLETTER_PATH": str(self.root / "newsletter"),
-            "PLUGIN_PATHS": [str(ROOT / "plugins")],
             "CACHE_PATH": str(self.root / "cache"),
             **extra,
         }

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sys
+import importlib.util
 from pathlib import Path
 
 from conftest import ROOT
-from rumforliv import schema
-from rumforliv.build import load_settings
+from rumforliv.content import schema
+from rumforliv.build.run import load_settings
 
-sys.path.insert(0, str(ROOT / "bench"))
 
-import generate  # noqa: E402
+def load_generator():
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "bench" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+generate = load_generator()
 
 FACTOR = 0.05  # 20 news items, 75 events (10 repeating), 1 issue: quick, same code paths
 
@@ -55,7 +61,7 @@ def test_default_size_matches_the_issue(tmp_path):
 def test_except_and_cancelled_dates_are_real_occurrences(tmp_path):
     generate.generate(tmp_path, FACTOR)
     settings = settings_for(tmp_path)
-    from rumforliv.recurrence import build_schedule
+    from rumforliv.calendar.recurrence import build_schedule
 
     checked = [schema.check_file(path, settings, tmp_path / "content")[0]
                for path in sorted((tmp_path / "content/kalender").glob("*.md"))]
@@ -89,7 +95,7 @@ def test_fast_slot_queries_agree_with_dateutil_on_generated_rules(tmp_path):
     import random
 
     from dateutil import rrule as dtrule
-    from rumforliv.recurrence import TZ, build_schedule
+    from rumforliv.calendar.recurrence import TZ, build_schedule
 
     generate.generate(tmp_path, FACTOR)
     settings = settings_for(tmp_path)

@@ -5,7 +5,7 @@ import textwrap
 import pytest
 
 from conftest import HOMEWORK, NEWS
-from rumforliv.build import BuildFailed
+from rumforliv.build.run import BuildFailed
 
 
 def test_tiny_site_builds_news_and_event_pages(site):

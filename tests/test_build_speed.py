@@ -13,8 +13,11 @@ from pathlib import Path
 import markdown
 import pytest
 from conftest import HOMEWORK, NEWS, TinySite
-from rumforliv import newsletter, parallel, reader, schema
-from rumforliv.build import BuildFailed
+from rumforliv.newsletter import issues as newsletter
+from rumforliv.build import parallel
+from rumforliv.content import markup
+from rumforliv.content import schema
+from rumforliv.build.run import BuildFailed
 from test_newsletter import FILES as NEWSLETTER_FILES
 from test_newsletter import ISSUE_1, ISSUE_2, build_recording, photo
 from test_newsletter import TODAY as NEWSLETTER_TODAY
@@ -29,23 +32,23 @@ TEXTS = [
 
 def fresh_markdown(text: str, settings: dict) -> str:
     """render_markdown as it was: a new Markdown object for every text."""
-    saved = dict(reader._MARKDOWN)
-    reader._MARKDOWN.clear()
+    saved = dict(markup._MARKDOWN)
+    markup._MARKDOWN.clear()
     try:
-        return reader.render_markdown(text, settings)
+        return markup.render_markdown(text, settings)
     finally:
-        reader._MARKDOWN.clear()
-        reader._MARKDOWN.update(saved)
+        markup._MARKDOWN.clear()
+        markup._MARKDOWN.update(saved)
 
 
 def test_one_markdown_object_renders_each_text_as_a_new_one_would(site):
     settings = site.settings()
     expected = [fresh_markdown(text, settings) for text in TEXTS]
-    assert [reader.render_markdown(text, settings) for text in TEXTS] == expected
-    assert [reader.render_markdown(text, settings) for text in reversed(TEXTS)] == expected[::-1]
-    assert reader.markdown_for(settings) is reader.markdown_for(settings)
-    assert isinstance(reader.markdown_for(settings), markdown.Markdown)
-    assert reader.markdown_for(site.settings()) is not reader.markdown_for(settings)  # other settings, own object
+    assert [markup.render_markdown(text, settings) for text in TEXTS] == expected
+    assert [markup.render_markdown(text, settings) for text in reversed(TEXTS)] == expected[::-1]
+    assert markup.markdown_for(settings) is markup.markdown_for(settings)
+    assert isinstance(markup.markdown_for(settings), markdown.Markdown)
+    assert markup.markdown_for(site.settings()) is not markup.markdown_for(settings)  # other settings, own object
 
 
 def count_checks(monkeypatch) -> list[str]:
@@ -176,8 +179,8 @@ def test_markdown_rendered_beside_the_check_is_what_the_reader_would_render(site
     path = site.content / "nyheder/fastelavn.md"
     plain, problems = schema.check_file(path, settings, site.content)
     prepared, _ = schema.check_file(path, settings, site.content)
-    reader.prerender(prepared, settings)
+    markup.prerender(prepared, settings)
     assert problems == [] and plain.html == {} and set(prepared.html) == {"body", "summary"}
     for part, text in (("body", plain.body), ("summary", plain.values["summary"])):
-        assert reader.markdown_of(prepared, part, text, settings) == reader.markdown_of(plain, part, text, settings)
+        assert markup.markdown_of(prepared, part, text, settings) == markup.markdown_of(plain, part, text, settings)
     assert "<em>af</em>" in prepared.html["summary"]

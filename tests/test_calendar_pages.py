@@ -390,7 +390,7 @@ BUSY = {f"content/kalender/moede-{n:02d}.md": f"""
 @pytest.fixture(scope="module")
 def busy(tmp_path_factory):
     """The calendar with a busy day, built with each occurrence's renders counted."""
-    from rumforliv import calendar_pages
+    from rumforliv.site import calendar_pages
 
     site = TinySite(tmp_path_factory.mktemp("busy"))
     site.write({**FILES, **BUSY})
@@ -460,7 +460,7 @@ def test_a_quiet_month_has_no_day_by_day_page(busy):
 
 
 def test_four_on_a_day_say_one_more():
-    from rumforliv.calendar_pages import Cell
+    from rumforliv.site.calendar_pages import Cell
 
     four = Cell(BUSY_DAY, True, ["a", "b", "c", "d"])
     assert (four.shown, four.more, four.more_link) == (["a", "b", "c"], 1, "dage/#6")

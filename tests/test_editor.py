@@ -15,9 +15,10 @@ import icalendar
 import pytest
 
 from conftest import HOMEWORK, NEWS, ROOT
-from rumforliv import editor, schema
-from rumforliv.build import BuildFailed, build
-from rumforliv.editor import EditorError
+from rumforliv.editor import commands as editor
+from rumforliv.content import schema
+from rumforliv.build.run import BuildFailed, build
+from rumforliv.editor.commands import EditorError
 
 NOW = dt.datetime(2013, 3, 5, 9, 30)
 

@@ -25,9 +25,11 @@ from dateutil import rrule as dtrule
 from pelican import signals
 
 from conftest import ROOT, TinySite
-from rumforliv import feeds, languages, schema
-from rumforliv.i18n import translate
-from rumforliv.recurrence import build_schedule
+from rumforliv.ical import feeds
+from rumforliv.site import languages
+from rumforliv.content import schema
+from rumforliv.wording.catalogues import translate
+from rumforliv.calendar.recurrence import build_schedule
 
 UTC = dt.timezone.utc
 CPH = ZoneInfo("Europe/Copenhagen")

@@ -12,8 +12,8 @@ import textwrap
 import pytest
 
 from conftest import ROOT
-from rumforliv import schema
-from rumforliv.build import BuildFailed, load_settings
+from rumforliv.content import schema
+from rumforliv.build.run import BuildFailed, load_settings
 
 NEWS = """\
 Title: Fastelavn i Akacieparken

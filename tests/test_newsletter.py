@@ -17,8 +17,8 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import TinySite
-from rumforliv import imposition
-from rumforliv.build import BuildFailed
+from rumforliv.newsletter import imposition
+from rumforliv.build.run import BuildFailed
 
 A5 = (419.53, 595.28)  # points
 TODAY = "2013-06-15"  # after both issues: news dated later than the build's today are not published yet
@@ -313,7 +313,7 @@ def test_a5_is_the_print_pdf_cut_to_its_trimbox_with_the_same_pages(built):
 def test_printing_sets_python_gc_back_as_it_was():
     import gc
 
-    from rumforliv import newsletter
+    from rumforliv.newsletter import issues as newsletter
 
     assert gc.isenabled()
     with pytest.raises(RuntimeError), newsletter.lighter_gc():
@@ -323,7 +323,7 @@ def test_printing_sets_python_gc_back_as_it_was():
 
 
 def test_pool_hands_out_the_largest_issue_first():
-    from rumforliv import newsletter
+    from rumforliv.newsletter import issues as newsletter
 
     todo = [("a", "x" * 10, "k"), ("b", "x" * 30, "k"), ("c", "x" * 20, "k"), ("d", "x" * 30, "k")]
     assert newsletter.largest_first(todo) == [1, 3, 2, 0]
@@ -395,8 +395,8 @@ def test_period_beyond_the_site_calendar_is_expanded_by_the_same_function():
     import datetime as dt
     from types import SimpleNamespace
 
-    from rumforliv.newsletter import build_calendar, occurrences_between
-    from rumforliv.recurrence import build_schedule
+    from rumforliv.newsletter.issues import build_calendar, occurrences_between
+    from rumforliv.calendar.recurrence import build_schedule
 
     values = {"start": dt.datetime(2013, 1, 7, 10), "end": dt.datetime(2013, 1, 7, 12),
               "repeat": {"FREQ": "WEEKLY", "BYDAY": "MO"}, "cancelled": [dt.date(2015, 3, 9)]}

@@ -11,8 +11,9 @@ import icalendar
 import pytest
 
 from conftest import ROOT, TinySite
-from rumforliv import editor, schema
-from rumforliv.build import build, load_settings
+from rumforliv.editor import commands as editor
+from rumforliv.content import schema
+from rumforliv.build.run import build, load_settings
 
 OTHER_PLAN = {
     "SITENAME": "Sammen i Tingbjerg",

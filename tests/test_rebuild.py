@@ -21,8 +21,14 @@ import jinja2
 import pytest
 
 from conftest import NEWS, ROOT, TinySite
-from rumforliv import build, events, i18n, memo, parallel, schema
-from rumforliv.build import BuildFailed
+from rumforliv.build import run as build
+from rumforliv.site import events
+from rumforliv.site import i18n
+from rumforliv.wording import catalogues
+from rumforliv.build import memo
+from rumforliv.build import parallel
+from rumforliv.content import schema
+from rumforliv.build.run import BuildFailed
 from test_i18n import HOMEWORK_AR, NEWS_EN, NEWS_WITH_SLUG
 from test_reproducible import FILES as REPRODUCIBLE_FILES
 from test_reproducible import assert_identical, build_into
@@ -184,14 +190,14 @@ def test_a_rebuild_draws_no_qr_code_and_parses_no_catalogue(site, monkeypatch):
     cache folder. A cold build still shows the codes and the translations."""
     import segno
 
-    from rumforliv import calendar_pages
+    from rumforliv.site import calendar_pages
 
     def counting(calls, function):
         return lambda *args, **kwargs: calls.append(args) or function(*args, **kwargs)
 
     drawn, parsed = [], []
     monkeypatch.setattr(calendar_pages.segno, "make", counting(drawn, segno.make))
-    monkeypatch.setattr(i18n, "read_po", counting(parsed, i18n.read_po))
+    monkeypatch.setattr(catalogues, "read_po", counting(parsed, catalogues.read_po))
     first = build_into(site, "output", THEME=str(site.theme), RENDER_WORKERS=1)  # all in this process
     def subscribe_codes():  # the newsletter prints codes of its own
         return [args[0] for args in drawn if args[0].startswith("webcal:")]
@@ -207,7 +213,7 @@ def test_a_rebuild_draws_no_qr_code_and_parses_no_catalogue(site, monkeypatch):
 
 def test_a_rebuild_keeps_the_guide_without_rendering_it(site, monkeypatch):
     """The editors' guide is keyed by its Markdown: a rebuild keeps /hjaelp/ and converts nothing."""
-    from rumforliv import guide
+    from rumforliv.site import guide
 
     rendered = []
     original = guide.render_guide
@@ -223,14 +229,14 @@ def test_a_rebuild_keeps_the_guide_without_rendering_it(site, monkeypatch):
 def test_a_rebuild_names_the_languages_without_babels_data(site, monkeypatch):
     """The language switcher's names ('العربية') are kept in the cache folder: a rebuild that renders
     a page loads no locale data for them, and shows the same names."""
-    i18n.language_name.cache_clear()  # each build here as in a process of its own: no names from other tests
+    catalogues.language_name.cache_clear()  # each build here as in a process of its own: no names from other tests
     first = build_into(site, "output", THEME=str(site.theme), RENDER_WORKERS=1)
     switcher = (first / "kalender/strikkeklub/index.html").read_text(encoding="utf-8")
     assert "العربية" in switcher and "Türkçe" in switcher
     named = []
-    original = i18n.Locale.get_display_name
-    monkeypatch.setattr(i18n.Locale, "get_display_name", lambda *args: named.append(args) or original(*args))
-    i18n.language_name.cache_clear()  # as a new process has it
+    original = catalogues.Locale.get_display_name
+    monkeypatch.setattr(catalogues.Locale, "get_display_name", lambda *args: named.append(args) or original(*args))
+    catalogues.language_name.cache_clear()  # as a new process has it
     edit(site.content / "kalender/strik.md", "drikker kaffe", "spiser kage")
     rebuilt = build_into(site, "output", THEME=str(site.theme), RENDER_WORKERS=1)
     page = (rebuilt / "kalender/strikkeklub/index.html").read_text(encoding="utf-8")
@@ -373,7 +379,7 @@ def test_an_error_in_the_second_process_fails_the_build(site, forks, monkeypatch
 @pytest.mark.parametrize("failure", ["logged", "raised"])
 def test_a_failure_while_the_feeds_are_written_beside_the_pages_fails_the_build(site, forks, monkeypatch, failure):
     """The feeds are written by a child of their own while the pages are queued and written."""
-    from rumforliv import feeds
+    from rumforliv.ical import feeds
 
     parent, original = os.getpid(), feeds.write_all
 
@@ -395,7 +401,8 @@ def test_a_failure_while_the_feeds_are_written_beside_the_pages_fails_the_build(
 
 def test_pages_failing_while_the_feeds_are_written_leave_no_folder_behind(site, monkeypatch):
     """The build waits for the feeds' child before it removes its folder, so the child cannot make it again."""
-    from rumforliv import calendar_pages, feeds
+    from rumforliv.site import calendar_pages
+    from rumforliv.ical import feeds
 
     original = feeds.write_all
 
@@ -524,7 +531,7 @@ def test_an_image_removed_since_the_last_build_fails_the_rebuild(site):
 
 def test_a_schedule_expanded_by_the_last_build_gives_the_same_occurrences():
     """The timings kept between builds stand for the schedule they came from, and no other."""
-    from rumforliv.recurrence import Expansions, build_schedule, expand
+    from rumforliv.calendar.recurrence import Expansions, build_schedule, expand
     from test_recurrence import SETTINGS, FakeEvent, values
 
     weekly = values(Start="2013-01-08 10:00", Repeat="FREQ=WEEKLY;BYDAY=TU")
@@ -542,7 +549,7 @@ def test_a_schedule_expanded_by_the_last_build_gives_the_same_occurrences():
 def test_an_expanded_occurrence_counts_by_its_event_and_its_place_in_the_expansion(tmp_path):
     """An expansion stamps each occurrence with its key and place, which fix its times; the memo digests
     the stamp, the same whether the timings were worked out now or kept from the last build."""
-    from rumforliv.recurrence import Expansions, build_schedule, expand
+    from rumforliv.calendar.recurrence import Expansions, build_schedule, expand
     from test_recurrence import SETTINGS, FakeEvent, values
 
     first, last = dt.date(2013, 1, 1), dt.date(2013, 12, 31)
@@ -606,7 +613,7 @@ def test_an_events_relative_source_path_is_pelicans(root, source):
     """Event takes a short cut for files inside the content folder; it must give what Pelican gives."""
     from pelican.contents import Content
 
-    from rumforliv.events import Event
+    from rumforliv.site.events import Event
 
     event = Event.__new__(Event)  # only the two attributes the path needs
     event.settings, event.source_path = {"PATH": root}, source

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from rumforliv import schema
-from rumforliv.recurrence import TZ, build_schedule, event_problems, expand, until_utc
+from rumforliv.content import schema
+from rumforliv.calendar.recurrence import TZ, build_schedule, event_problems, expand, until_utc
 
 SETTINGS = {"DEFAULT_EVENT_MINUTES": 120, "ESTATES": ["Akacieparken"], "CATEGORIES": ["X"],
             "AUDIENCES": ["alle"], "LANGUAGES": ["da"]}
@@ -117,7 +117,7 @@ def test_a_correct_event_has_no_problems():
 
 def test_a_few_days_of_the_timeline_are_found_by_search_as_by_reading_it_all():
     """on_days looks only near the days asked for, also back as far as the longest occurrence lasts."""
-    from rumforliv.recurrence import Timeline, expand, on_days
+    from rumforliv.calendar.recurrence import Timeline, expand, on_days
 
     events = [FakeEvent(build_schedule(values(**fields), SETTINGS)) for fields in (
         {"Start": "2013-01-07 16:00", "Repeat": "FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20130630"},

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from conftest import HOMEWORK, NEWS, ROOT, TinySite, served
-from rumforliv import i18n, languages
+from rumforliv.site import i18n
+from rumforliv.site import languages
 from test_i18n import translation
 from test_newsletter import ISSUE_1 as ISSUE
 

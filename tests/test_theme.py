@@ -10,7 +10,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from conftest import HOMEWORK, ROOT, TinySite
-from rumforliv.sitemap import page_url
+from rumforliv.site.sitemap import page_url
 
 SITEURL = "https://rumforliv.example"
 LANGUAGES = ("da", "en", "tr", "so", "ar", "ur")

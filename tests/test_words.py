@@ -6,10 +6,10 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import ROOT
-from rumforliv import schema
-from rumforliv.build import load_settings
-from rumforliv.recurrence import build_schedule
-from rumforliv.words import day_heading, day_range, describe
+from rumforliv.content import schema
+from rumforliv.build.run import load_settings
+from rumforliv.calendar.recurrence import build_schedule
+from rumforliv.wording.words import day_heading, day_range, describe
 
 SETTINGS = load_settings(ROOT / "pelicanconf.py")
 TODAY = dt.date(2013, 3, 4)

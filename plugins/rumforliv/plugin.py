@@ -9,15 +9,22 @@ from pathlib import Path
 
 from pelican import signals
 
-from . import calendar_pages, i18n, languages, schema, site, sitemap
-from .events import EventsGenerator
-from .guide import GuideGenerator
-from .reader import StrictReader, prerender
-from .site import SiteGenerator
-from .newsletter import NewsletterGenerator
-from .parallel import WORKERS, PendingPages, spread
-from .text import FILTERS
-from .words import FILTERS as WORD_FILTERS
+from rumforliv.site import calendar_pages
+from rumforliv.site import i18n
+from rumforliv.site import languages
+from rumforliv.content import schema
+from rumforliv.site import front as site
+from rumforliv.site import sitemap
+from rumforliv.site.events import EventsGenerator
+from rumforliv.site.guide import GuideGenerator
+from rumforliv.content.markup import prerender
+from rumforliv.site.reader import StrictReader
+from rumforliv.site.front import SiteGenerator
+from rumforliv.newsletter.issues import NewsletterGenerator
+from rumforliv.build import memo
+from rumforliv.build.parallel import WORKERS, PendingPages, spread
+from rumforliv.wording.text import FILTERS
+from rumforliv.wording.words import FILTERS as WORD_FILTERS
 
 
 def site_today(settings: dict) -> dt.date:
@@ -43,10 +50,10 @@ def on_initialized(pelican):
     settings["JINJA_FILTERS"].update(WORD_FILTERS)
     settings["JINJA_FILTERS"].update(calendar_pages.FILTERS)
     cache = Path(settings["CACHE_PATH"]) if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE") else None
-    passed = schema.CheckedTree(schema.load_passed(cache) if cache else (), prepare=prerender)
+    passed = schema.CheckedTree(memo.load_passed(cache) if cache else (), prepare=prerender)
     problems = schema.check_tree(settings, passed, functools.partial(spread, workers=settings.get(WORKERS, 1)))
     if cache and passed.passed != passed.passed_before:
-        schema.save_passed(cache, passed.passed)  # also when another file failed: these passed
+        memo.save_passed(cache, passed.passed)  # also when another file failed: these passed
     if problems:
         raise schema.ContentError(problems)
     settings[schema.CHECKED_SETTING] = passed  # the reader takes these instead of checking each file again

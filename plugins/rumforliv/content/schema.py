@@ -13,7 +13,6 @@ import datetime as dt
 import difflib
 import functools
 import hashlib
-import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -22,7 +21,8 @@ from typing import Callable
 
 from dateutil import rrule as dtrule
 
-from .memo import write_whole
+from rumforliv.content.slugs import slugify
+
 
 DANISH_MONTHS = (
     "januar februar marts april maj juni juli august september oktober november december"
@@ -316,8 +316,6 @@ def parse_slug(value, settings):
     slug = value.strip()
     if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
         return slug
-    from .text import slugify  # late import: text imports Pelican
-
     raise FieldError(
         f'"{slug}" kan ikke bruges i en adresse. Brug små bogstaver a-z, tal og bindestreg, '
         f'fx "{slugify(slug, settings)}".'
@@ -593,7 +591,7 @@ class Checked:
     lines: dict[str, int]
     body: str
     body_line: int
-    html: dict[str, str] = field(default_factory=dict)  # Markdown rendered beside the check (reader.prerender)
+    html: dict[str, str] = field(default_factory=dict)  # Markdown rendered beside the check (markup.prerender)
 
 
 def check_source(source: Source, kind: str, settings: dict, base: Path | None = None):
@@ -676,7 +674,7 @@ def missing_image(name: str, base: Path) -> str:
 
 
 def check_event(checked: Checked, settings, base):
-    from .recurrence import event_problems  # the rules live with the expansion
+    from rumforliv.calendar.recurrence import event_problems  # the rules live with the expansion
 
     return [Problem(checked.path, checked.lines.get(key.lower(), 1), key, message)
             for key, message in event_problems(checked.values, settings)]
@@ -769,23 +767,8 @@ class CheckedTree:
         return entry[1]
 
 
-PASSED = "passed-content.json"  # in the cache folder: the files that passed at the last build's start
-
-
 def passed_digest(path: Path, kind: str | None, data: bytes) -> str:
     return hashlib.sha256(f"{os.path.abspath(path)}\0{kind}\0".encode() + data).hexdigest()
-
-
-def load_passed(cache: Path) -> set[str]:
-    try:
-        passed = json.loads((cache / PASSED).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return set()
-    return set(passed) if isinstance(passed, list) else set()
-
-
-def save_passed(cache: Path, passed: set[str]) -> None:
-    write_whole(cache / PASSED, json.dumps(sorted(passed)).encode("utf-8"))
 
 
 ISSUE_FOLDER = re.compile(r"\d{4}-\d{1,2}")

@@ -1,4 +1,4 @@
-"""Words for readers: slugs, dates and times, shared by the site and the newsletter.
+"""Words for readers: dates and times, shared by the site and the newsletter.
 
 Dates are formatted by Babel (never the machine's locale), so a build reads
 the same on every machine. These functions are registered once as Jinja
@@ -11,16 +11,8 @@ import datetime as dt
 import functools
 
 from babel.dates import format_date, format_time
-from pelican.utils import slugify as pelican_slugify
 
-
-def slugify(text: str, settings: dict) -> str:
-    """'Børn, unge og familier' -> 'boern-unge-og-familier'."""
-    return pelican_slugify(
-        text.lower(),
-        regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"],
-        use_unicode=True,
-    )
+from rumforliv.content.slugs import slugify  # noqa: F401  (the templates' and outputs' slugs)
 
 
 def day_of(value) -> dt.date:

@@ -21,8 +21,10 @@ from pelican.contents import Content
 from pelican.generators import CachingGenerator
 from pelican.utils import process_translations
 
-from .memo import write_whole
-from .recurrence import Expansions, expand
+from rumforliv.build import parallel
+from rumforliv.build.memo import write_whole
+from rumforliv.build.trust import EXPANSIONS
+from rumforliv.calendar.recurrence import Expansions, expand
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +86,6 @@ def fields_named(pattern: str) -> frozenset[str]:
     return frozenset(name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None)
 
 
-EXPANSIONS = "occurrences.pickle"  # in the cache folder; build.py drops it when settings or code change
 
 
 def load_expansions(path: Path) -> dict:
@@ -181,15 +182,11 @@ class EventsGenerator(CachingGenerator):
 
     def save_beside(self, job, *args) -> None:
         """Pickling megabytes of cache is for the next build: a child does it (parallel.early)."""
-        from . import parallel  # late: parallel imports build, which imports this module
-
         parallel.early(self.context, job, *args)
 
     def start_feeds(self) -> None:
         """The feeds (queued by the generators that write them) need only the events: they are written
         beside the expansion and the pages, with the readers' cache."""
-        from . import parallel
-
         parallel.start_early(self.context, self.settings)
 
     def generate_output(self, writer):

@@ -21,10 +21,10 @@ from babel.dates import get_day_names
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from .i18n import lang_of
-from .recurrence import on_days
-from .words import moved_from, span
-from .text import slugify
+from rumforliv.site.i18n import lang_of
+from rumforliv.calendar.recurrence import on_days
+from rumforliv.wording.words import moved_from, span
+from rumforliv.wording.text import slugify
 
 WEEKS_AHEAD = 8  # /kalender/ and the filter pages
 DAY_LIMIT = 3  # occurrences a month grid's day shows; every one is on the month's day-by-day page

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from . import memo
+from rumforliv.build import memo
 
 # Written, but not pages a search engine should offer.
 LEFT_OUT = ("404.html",)

@@ -13,8 +13,12 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from . import calendar_pages, feeds, parallel, schema, site
-from .i18n import N_, localize, translate
+from rumforliv.site import calendar_pages
+from rumforliv.ical import feeds
+from rumforliv.build import parallel
+from rumforliv.content import schema
+from rumforliv.site import front as site
+from rumforliv.site.i18n import N_, localize, translate
 
 
 # --- Checks: a translation belongs to a Danish original and keeps its times ------------------
@@ -193,7 +197,7 @@ def editions(issue, context: dict) -> list:
     where there is none (the template marks it); its news and calendar show
     translations where they exist. Printed as `/<lang>/nyhedsbrev/<id>.pdf`.
     """
-    from . import newsletter  # late: newsletter is a sibling output, not a dependency of the site
+    from rumforliv.newsletter import issues as newsletter  # late: newsletter is a sibling output, not a dependency of the site
 
     default = issue.lang
     languages = sorted({s.lang for s in issue.sections} - {default}, key=context["LANGUAGES"].index)

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 
 from pelican.generators import Generator
 
-from . import memo
-from .build import ErrorCollector
+from rumforliv.build import memo
+from rumforliv.build.logs import ErrorCollector
 
 WORKERS = "RENDER_WORKERS"  # setting: processes that write pages (1 or 2)
 FROM_PAGES = "RENDER_PARALLEL_FROM"  # setting: with fewer queued pages all is done here (a fork is not free)

@@ -32,6 +32,8 @@ from jinja2 import meta
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
+from rumforliv.content.schema import CHECKED_SETTING
+
 READ_BY_FILTERS = {"page_lang", "page_dir", "page_versions"}  # i18n's filters read these from the context
 SETTING = "PAGE_MEMO"  # the build's PageMemo, in the settings every writer sees
 MANIFEST = "pages.json"
@@ -69,6 +71,33 @@ def write_whole(path: Path, data: bytes) -> None:
     except BaseException:
         Path(partial).unlink(missing_ok=True)
         raise
+
+
+PASSED = "passed-content.json"  # in the cache folder: the files that passed at the last build's start
+
+
+def load_passed(cache: Path) -> set[str]:
+    """The digests (schema.passed_digest) of the files that passed the last build's check."""
+    try:
+        passed = json.loads((cache / PASSED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return set(passed) if isinstance(passed, list) else set()
+
+
+def save_passed(cache: Path, passed: set[str]) -> None:
+    write_whole(cache / PASSED, json.dumps(sorted(passed)).encode("utf-8"))
+
+
+def kept_in(cache: Path | None, name: str, make: Callable[[], bytes]) -> bytes:
+    """make(), kept in the folder `cache` (if any) under `name` for the processes and builds after."""
+    stored = cache / name if cache else None
+    if stored and stored.is_file():
+        return stored.read_bytes()
+    data = make()
+    if stored:
+        write_whole(stored, data)
+    return data
 
 
 def folder_digest(folder: Path) -> str:
@@ -113,7 +142,6 @@ def attributes(names: list[str]) -> Callable:
 def source_bytes(content) -> bytes:
     """The content's file as the build's content check read it (schema.CheckedTree), else from disk. Read
     before Pelican read it, so a file saved meanwhile is digested as it was and rendered again next time."""
-    from .schema import CHECKED_SETTING  # schema imports this module
 
     checked = getattr(content, "settings", {}).get(CHECKED_SETTING)
     data = checked.sources.get(content.source_path) if checked is not None else None
@@ -213,13 +241,12 @@ class PageMemo:
 
     def site_digest(self, context: dict, settings: dict) -> bytes:
         """What any page may show besides its own values."""
-        from .i18n import CATALOGUES
-
         digest = hashlib.sha256(self.build_key.encode())
         digest.update(repr((str(settings.get("TODAY")), settings.get("SITEURL"))).encode())
         self.theme = folder_digest(Path(settings["THEME"]) / "templates")  # fonts and CSS are copied, not rendered
         digest.update(self.theme.encode())
-        digest.update(folder_digest(CATALOGUES).encode())
+        translations = settings.get("TRANSLATIONS_PATH")
+        digest.update(folder_digest(Path(translations)).encode() if translations else b"-")
         pages = [page for kind in ("pages", "hidden_pages", "draft_pages") for page in context.get(kind, [])]
         for page in sorted(pages, key=lambda p: p.source_path):  # menus, focus areas, activities
             digest.update(self.digest(page))

@@ -1,8 +1,7 @@
-"""Every household in its own language: catalogues, and the language of each page rendered.
+"""Every page in its reader's language: the language of each page rendered, and the writer.
 
-Fixed texts are Danish `_()` calls in the templates (and `N_()` marks in
-Python); `translations/<lang>/LC_MESSAGES/messages.po` translate them and are
-compiled in memory when first used, so no binary file is kept in git.
+Fixed texts are Danish `_()` calls in the templates, translated by the
+catalogues in `wording.catalogues`.
 
 The language of a page is `page_lang` in the template context. `LanguageWriter`
 sets it for every file written (from the article, page or event rendered, or
@@ -12,9 +11,6 @@ catalogue and Babel locale without the templates passing a language around.
 Content translations are Pelican's: a file with the same Slug and its own
 `Lang` is written under the language prefix (`ar/kalender/<slug>/`). The
 listings written once per language are in `languages.py`.
-
-This module imports no other part of the project except `schema`, so any
-module (words.py, newsletter.py) may import `translate` from it.
 """
 
 from __future__ import annotations
@@ -22,112 +18,29 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
-import gettext as gettext_module
-import hashlib
 import inspect
-import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import babel
-from babel import Locale
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
 from jinja2 import pass_context
 from markupsafe import Markup
 from pelican.paginator import Paginator
 from pelican.writers import Writer
 
-from . import memo, parallel
-
-
-CATALOGUES = Path(__file__).resolve().parents[2] / "translations"
-DOMAIN = "messages"
+from rumforliv.build import memo, parallel
+from rumforliv.wording import catalogues
+from rumforliv.wording.catalogues import N_, catalogue, direction, isolate_numbers, language_name, translate
 
 # The language being rendered, for templates imported without context
 # (`{% import %}` macros see only globals). Set only inside LanguageWriter.write_file.
 _rendering = contextvars.ContextVar("rumforliv_rendering_lang", default=None)
 
 
-def N_(message: str) -> str:
-    """Marks a Python string for extraction; translate it later with `translate`."""
-    return message
 
-
-# Words from the settings that readers see: the content format's fixed vocabularies,
-# the named school holidays and the subtitle. Marked here so extraction finds them;
-# templates translate them with the `translated` filter. (test_i18n checks that every
-# value in pelicanconf.py is here, so a renamed category is noticed.)
-SETTING_WORDS = [
-    N_("Børn, unge og familier"), N_("Uddannelse, beskæftigelse og erhverv"),
-    N_("Beboernetværk, inddragelse og demokrati"), N_("Image og kommunikation"),
-    N_("børn"), N_("unge"), N_("familier"), N_("voksne"), N_("seniorer"), N_("alle"),
-    N_("vinterferien"), N_("påskeferien"), N_("sommerferien"), N_("efterårsferien"), N_("juleferien"),
-    N_("Akacieparken og Lukretiavej i Valby"),
-]
-
-
-# --- Catalogues ---------------------------------------------------------------
-
-
-# Compiled catalogues by language; emptied when a build starts (on_initialized), so
-# `invoke serve` picks up an edited .po file and a page's many _() calls cost a dict lookup.
-_loaded: dict[tuple[str, Path], gettext_module.NullTranslations] = {}
-
-
-# The templates' fixed texts by (language, Danish text, escaped): emptied with `_loaded`.
+# The templates' fixed texts by (language, Danish text, escaped): emptied when a build starts.
 _fixed_texts: dict[tuple[str, str, bool], str] = {}
 
-
-# Where a build keeps catalogues compiled (set by on_initialized when the build has a cache folder).
-_compiled: dict[str, Path] = {}
-COMPILED = "catalogues"  # in the cache folder: <digest of the .po>.mo
-
-
-def kept_in(cache: Path | None, name: str, make) -> bytes:
-    """make(), kept in the folder `cache` (if any) under `name` for the processes and builds after."""
-    stored = cache / name if cache else None
-    if stored and stored.is_file():
-        return stored.read_bytes()
-    data = make()
-    if stored:
-        memo.write_whole(stored, data)
-    return data
-
-
-def compile_po(path: Path, cache: Path | None = None) -> Translations:
-    """The catalogue in `path`, compiled. With `cache`, kept there compiled by the .po's digest: babel's
-    .po parser costs each process of a build (pages, feeds) a fortieth of a second."""
-    source = path.read_bytes()
-
-    def compiled() -> bytes:
-        mo = io.BytesIO()
-        write_mo(mo, read_po(io.BytesIO(source), domain=DOMAIN), use_fuzzy=False)
-        return mo.getvalue()
-
-    mo = kept_in(cache, f"{hashlib.sha256(source).hexdigest()}.mo", compiled)
-    return Translations(io.BytesIO(mo), domain=DOMAIN)
-
-
-def catalogue(lang: str, folder: Path = CATALOGUES) -> gettext_module.NullTranslations:
-    """The compiled catalogue for `lang`; untranslated texts stay Danish."""
-    found = _loaded.get((lang, folder))
-    if found is None:
-        path = folder / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-        found = compile_po(path, _compiled.get("folder")) if path.is_file() else gettext_module.NullTranslations()
-        _loaded[(lang, folder)] = found
-    return found
-
-
-def translate(lang: str, message: str) -> str:
-    """`message` (Danish) in `lang`: for Python code that writes words for readers."""
-    return catalogue(lang).gettext(message)
-
-
-def translate_plural(lang: str, singular: str, plural: str, n: int) -> str:
-    return catalogue(lang).ngettext(singular, plural, n)
+COMPILED = "catalogues"  # in the cache folder: compiled catalogues and language names
 
 
 # --- The language of what is being rendered -------------------------------------
@@ -143,21 +56,6 @@ def lang_of(context) -> str:
         if isinstance(lang, str):
             return lang
     return _rendering.get() or context.get("DEFAULT_LANG") or "da"
-
-
-def direction(lang: str, settings: dict) -> str:
-    return "rtl" if lang in settings.get("RTL_LANGUAGES", ()) else "ltr"
-
-
-@functools.cache  # asked on every page, for every language
-def language_name(lang: str) -> str:
-    """The language's own name for itself ('Dansk', 'Türkçe', 'العربية'). Babel's data for a language
-    takes a process 5-10 ms to load, so the name is kept in the cache folder beside the catalogues."""
-    def named() -> bytes:
-        name = Locale.parse(lang).get_display_name(lang)
-        return (name[:1].upper() + name[1:]).encode("utf-8")
-
-    return kept_in(_compiled.get("folder"), f"name-{lang}-{babel.__version__}.txt", named).decode("utf-8")
 
 
 @pass_context
@@ -224,46 +122,10 @@ def in_page_language(func):
     return localized
 
 
-RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
-LRI, PDI = "\u2066", "\u2069"  # left-to-right isolate, pop directional isolate
-
-
-NUMBER_RANGE = re.compile(r"(?<!\u2066)\b\d+(?:[.:]\d+)?\.?\s?[–-]\s?\d+(?:[.:]\d+)?\.?(?!\u2069)")
-
-
-def isolate_numbers(value):
-    """'10–12' and '4–10 مارس' keep '10–12' and '4–10' in order inside Arabic or Urdu text.
-
-    Without the isolate the bidi algorithm shows a span as '12–10' (the dash
-    is neutral, so the numbers on each side are laid out right to left). Text
-    of digits alone is isolated whole; in text with Arabic letters only the
-    number ranges are.
-    """
-    if not isinstance(value, str) or not any(c.isdigit() for c in value):
-        return value
-    if RTL_LETTER.search(value):
-        wrapped = NUMBER_RANGE.sub(lambda m: f"{LRI}{m.group(0)}{PDI}", str(value))
-        return Markup(wrapped) if isinstance(value, Markup) else wrapped
-    if value.startswith(LRI):
-        return value
-    if isinstance(value, Markup):
-        return Markup(LRI) + value + Markup(PDI)
-    return f"{LRI}{value}{PDI}"
-
-
 def bdi(value) -> Markup:
     """`{{ name|bdi }}`: a Danish name or address that keeps its own direction in Arabic or Urdu text."""
     return Markup("<bdi>%s</bdi>") % value
 
-
-def isolated(text: str, lang: str) -> str:
-    """`text` (a time, '10–12') kept left to right inside a right-to-left language's sentence."""
-    return isolate_numbers(text) if right_to_left(lang) else text
-
-
-@functools.cache  # asked for every time shown (tens of thousands a build); Babel parses the locale each time
-def right_to_left(lang: str) -> bool:
-    return Locale.parse(lang).character_order == "right-to-left"
 
 
 def takes_lang(func) -> bool:
@@ -587,11 +449,11 @@ LOCALIZED_LISTINGS = ["", "kalender/", "abonner/"]
 
 def on_initialized(pelican):
     settings = pelican.settings
-    _loaded.clear()  # a new build reads the catalogues afresh
     _fixed_texts.clear()
-    _compiled.clear()
+    keep = catalogues.made
     if settings.get("CACHE_CONTENT"):
-        _compiled["folder"] = Path(settings["CACHE_PATH"]) / COMPILED
+        keep = functools.partial(memo.kept_in, Path(settings["CACHE_PATH"]) / COMPILED)
+    catalogues.use(settings.get("TRANSLATIONS_PATH"), keep)  # a new build reads the catalogues afresh
     settings.setdefault("LOCALIZED_LISTINGS", list(LOCALIZED_LISTINGS))
 
 

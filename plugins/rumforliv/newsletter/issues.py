@@ -34,10 +34,12 @@ import segno
 from dateutil.relativedelta import relativedelta
 from pelican.generators import Generator
 
-from . import parallel, schema
-from .build import every_record
-from .reader import render_markdown
-from .recurrence import expand, on_days
+from rumforliv.build import parallel
+from rumforliv.content import schema
+from rumforliv.build.logs import every_record
+from rumforliv.build.trust import code_fingerprint
+from rumforliv.content.markup import render_markdown
+from rumforliv.calendar.recurrence import expand, on_days
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -414,29 +416,35 @@ class Press:
         cache = settings.get("NEWSLETTER_CACHE_PATH") or Path(settings.get("CACHE_PATH", "cache")) / "newsletter"
         self.cache = Path(cache)
         self._weasy = None
-        self._tools = None
+        self._look = None
 
     def stylesheet_files(self) -> list[Path]:
         return sorted(self.print_dir.glob("*.css"))
 
-    def tools(self) -> bytes:
-        """What every issue shares: code, library versions, CSS and fonts (hashed once per build)."""
-        if self._tools is None:
-            digest = hashlib.sha256(CACHE_FORMAT.encode())
+    def look(self) -> bytes:
+        """What every issue's look shares: the libraries that lay it out, its CSS and fonts (hashed once)."""
+        if self._look is None:
+            digest = hashlib.sha256()
             for name in ("weasyprint", "pypdf", "pydyf"):
                 digest.update(importlib.metadata.version(name).encode())
-            for path in [Path(__file__), Path(__file__).with_name("imposition.py"), *self.stylesheet_files(),
-                         *sorted(self.fonts_dir.glob("*.ttf"))]:
+            for path in [*self.stylesheet_files(), *sorted(self.fonts_dir.glob("*.ttf"))]:
                 digest.update(path.name.encode() + path.read_bytes())
-            self._tools = digest.digest()
-        return self._tools
+            self._look = digest.digest()
+        return self._look
 
-    def key(self, issue: NewsletterIssue, html: str) -> str:
-        """Hash of everything the PDFs depend on: the tools, the HTML and its images."""
-        digest = hashlib.sha256(self.tools())
+    def identifier(self, issue: NewsletterIssue, html: str) -> str:
+        """The PDFs' /ID: a digest of what they show (look, HTML, images), so the same issue gets the
+        same bytes whatever the code around it."""
+        digest = hashlib.sha256(self.look())
         digest.update(html.encode())
         for src, path in local_images(html, self.content):
             digest.update(src.encode() + (path.read_bytes() if path.is_file() else b"-"))
+        return digest.hexdigest()[:32]
+
+    def key(self, issue: NewsletterIssue, html: str) -> str:
+        """Hash of everything the PDFs depend on: the code, and what they show."""
+        digest = hashlib.sha256(f"{CACHE_FORMAT} {code_fingerprint()}".encode())
+        digest.update(self.identifier(issue, html).encode())
         return digest.hexdigest()[:32]
 
     def __getstate__(self):
@@ -491,7 +499,7 @@ class Press:
         both run under lighter_gc (a fifth less CPU for the pypdf part, more in a full build)."""
         from pypdf import PdfReader  # late, as imposition: a rebuild takes most issues from the cache
 
-        from . import imposition
+        from rumforliv.newsletter import imposition
 
         with lighter_gc():
             tryk = self.checked_layout(issue, html, key)
@@ -522,7 +530,7 @@ class Press:
     def layout(self, issue: NewsletterIssue, html: str, key: str) -> bytes:
         weasyprint, fonts, stylesheets, fetcher = self.weasy()
         # Images are downsampled when loaded, so the options go to render() as well as write_pdf().
-        options = {"pdf_variant": "pdf/ua-1", "dpi": 300, "pdf_identifier": f"newsletter-{issue.slot}-{key}".encode()}
+        options = {"pdf_variant": "pdf/ua-1", "dpi": 300, "pdf_identifier": f"newsletter-{issue.slot}-{self.identifier(issue, html)}".encode()}
         document = weasyprint.HTML(string=html, base_url=CONTENT_URL, url_fetcher=fetcher).render(
             stylesheets=stylesheets, font_config=fonts, **options
         )

@@ -16,8 +16,8 @@ import functools
 
 from babel.dates import format_date, format_interval, format_skeleton, get_day_names, get_month_names
 
-from .i18n import N_, isolated, translate
-from .recurrence import day_of
+from rumforliv.wording.catalogues import N_, isolated, translate
+from rumforliv.calendar.recurrence import day_of
 
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # RFC 5545 codes, Monday first like Babel
 # "den første lørdag i måneden": each ordinal with its weekday, as languages order them differently.

@@ -11,8 +11,10 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from . import calendar_pages, feeds, parallel
-from .recurrence import on_days
+from rumforliv.site import calendar_pages
+from rumforliv.ical import feeds
+from rumforliv.build import parallel
+from rumforliv.calendar.recurrence import on_days
 
 
 FRONT_PAGE_SLUG = "forside"  # this page's text is the front page's intro

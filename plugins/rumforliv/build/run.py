@@ -14,52 +14,23 @@ trusted while the settings and the plugin's code are unchanged.
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
-import hashlib
-import json
 import logging
 import os
-import platform
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-import jinja2
-import pelican
-
-from jinja2 import FileSystemBytecodeCache
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from . import memo
-from .events import EXPANSIONS
-from .schema import PASSED, ContentError, Problem
-
-
-def every_record(log: logging.Logger) -> logging.Logger:
-    """Pelican's loggers drop a warning or note they have seen before in this process; we need each one."""
-    for log_filter in list(log.filters):
-        if type(log_filter).__name__ == "LimitFilter":
-            log.removeFilter(log_filter)
-    return log
-
-
-class BuildFailed(Exception):
-    """The build stopped; the message is for the editor, in Danish."""
-
-
-class ErrorCollector(logging.Handler):
-    """Remembers every error Pelican logs, so none is lost in the scroll."""
-
-    def __init__(self):
-        super().__init__(level=logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
+from rumforliv.build import memo
+from rumforliv.build.logs import BuildFailed, ErrorCollector, every_record
+from rumforliv.build.parallel import wait_for_children
+from rumforliv.build.trust import cache_templates, fingerprint, trust_cache
+from rumforliv.content.schema import ContentError, Problem
 
 
 def load_settings(settings_file: str | Path = "pelicanconf.py", **overrides) -> dict:
@@ -102,8 +73,6 @@ def build(settings_file: str | Path = "pelicanconf.py", output: str | Path | Non
             raise BuildFailed("\n".join(collector.messages))
         stamp()
     except BaseException as error:
-        from .parallel import wait_for_children  # late: parallel.py imports this module
-
         wait_for_children()  # the feeds may still be being written into `staging`
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, ContentError):
@@ -125,55 +94,6 @@ def build(settings_file: str | Path = "pelicanconf.py", output: str | Path | Non
 
 
 TRASH = "old-output"  # in the cache folder: earlier sites being removed
-PELICAN_CACHES = ("Generator", "Generator-Readers")  # Pelican names its cache files <Generator class><suffix>
-TEMPLATES = "templates"  # in the cache folder: the theme's templates compiled by Jinja
-CODE = Path(__file__).resolve().parent
-
-
-@functools.cache
-def code_fingerprint() -> str:
-    """The plugin's code as this process loaded it (read once), with the versions it runs on."""
-    digest = hashlib.sha256(f"{platform.python_version()} {pelican.__version__} {jinja2.__version__}".encode())
-    for path in sorted(CODE.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def fingerprint(settings_file, overrides: dict) -> str:
-    """What cached reader results depend on besides the file itself: settings and code."""
-    digest = hashlib.sha256(code_fingerprint().encode())
-    digest.update(json.dumps(overrides, sort_keys=True, default=str).encode())
-    settings_path = Path(settings_file).resolve()
-    for path in (settings_path, settings_path.with_name("pelicanconf.py")):
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def trust_cache(settings: dict, current: str):
-    """Drop what the cache folder keeps between builds if it was made by other settings or code.
-
-    Returns the function that records `current` once the build has succeeded,
-    so a cache from a failed build is never mistaken for a trusted one."""
-    if not (settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")):
-        return lambda: None
-    cache = Path(settings["CACHE_PATH"])
-    stamp = cache / "fingerprint"
-    if not stamp.is_file() or stamp.read_text(encoding="utf-8") != current:
-        stamp.unlink(missing_ok=True)
-        for path in cache.glob("*"):
-            if path.is_file() and path.name.endswith(PELICAN_CACHES):
-                path.unlink()
-        shutil.rmtree(cache / TEMPLATES, ignore_errors=True)  # compiled with other extensions or Jinja, maybe
-        (cache / PASSED).unlink(missing_ok=True)  # checked by other rules, maybe
-        (cache / EXPANSIONS).unlink(missing_ok=True)  # expanded by other rules, maybe
-
-    def record():
-        if settings.get("CACHE_CONTENT"):
-            cache.mkdir(parents=True, exist_ok=True)
-            stamp.write_text(current, encoding="utf-8")
-
-    return record
 
 
 def update_in_place(staging: Path, target: Path, kept: set[str]) -> None:
@@ -222,16 +142,6 @@ def remove_others(folder: Path | str, keep: set[str], prefix: str = "") -> bool:
             else:
                 os.unlink(entry.path)
     return empty
-
-
-def cache_templates(settings: dict) -> None:
-    """Each generator compiles the theme's templates afresh (a quarter of a second); keep them compiled
-    in the cache folder. Jinja recompiles a template whose source changed."""
-    if not settings.get("CACHE_CONTENT"):
-        return
-    folder = Path(settings["CACHE_PATH"]) / TEMPLATES
-    folder.mkdir(parents=True, exist_ok=True)
-    settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": FileSystemBytecodeCache(str(folder))}
 
 
 def swap_into_place(staging: Path, target: Path, trash: Path | None = None) -> None:

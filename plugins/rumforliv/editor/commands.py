@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import schema
-from .recurrence import TZ, build_schedule
-from .text import slugify
+from rumforliv.content import schema
+from rumforliv.calendar.recurrence import TZ, build_schedule
+from rumforliv.wording.text import slugify
 
 WEEKDAYS = {
     "ma": "MO", "man": "MO", "mandag": "MO",
@@ -291,7 +291,7 @@ def cancel(settings: dict, name: str, day: str) -> list[Path]:
     if date in dict(schedule.moves):
         raise EditorError(f"{date} er flyttet (står i Moved). Slet flytningen først, hvis den skal aflyses.")
     if not schedule.is_slot_day(date):
-        from .recurrence import not_a_slot
+        from rumforliv.calendar.recurrence import not_a_slot
 
         raise EditorError(not_a_slot(schedule, date))
     slug = checked.values.get("slug") or slugify(checked.values["title"], settings)
@@ -394,7 +394,7 @@ def translation_problems(events, settings: dict) -> list[schema.Problem]:
     """languages.py's checks on translated activities, run on the checked files alone."""
     from types import SimpleNamespace
 
-    from .languages import orphan_problems, schedule_problems
+    from rumforliv.site.languages import orphan_problems, schedule_problems
 
     default = settings["DEFAULT_LANG"]
     groups: dict[str, list] = {}
@@ -459,7 +459,7 @@ def quiet_pelican(verbose: bool = False):
 
 def load_quietly(settings_file: str | Path, **overrides) -> dict:
     """Settings without Pelican's warnings about feeds and URLs (they are not the editor's business)."""
-    from .build import load_settings
+    from rumforliv.build.run import load_settings
 
     with quiet_pelican():
         return load_settings(settings_file, **overrides)
@@ -509,7 +509,7 @@ def progress_lines(say: Callable[[str], None]):
 def build_site(settings_file: str | Path, output: str | Path | None = None, verbose: bool = False,
                say: Callable[[str], None] = print, **overrides) -> BuildReport:
     """The atomic build of build.py, with progress lines and a summary."""
-    from .build import BuildFailed, build
+    from rumforliv.build.run import BuildFailed, build
 
     began = time.monotonic()
     settings = load_quietly(settings_file, **overrides)
@@ -562,7 +562,7 @@ def check_folder_target(target: Path) -> None:
 
 def copy_to_folder(site: Path, target: Path) -> None:
     """Replace a local folder by the new site in one swap; refuse anything but a site."""
-    from .build import swap_into_place
+    from rumforliv.build.run import swap_into_place
 
     check_folder_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)

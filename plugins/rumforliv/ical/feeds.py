@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import memo
-from .build import code_fingerprint
-from .i18n import translate
-from .memo import source_digest, write_whole
-from .recurrence import CHECK_HORIZON_YEARS, TZ, UTC, day_of, moved_start
-from .text import slugify
+from rumforliv.build import memo
+from rumforliv.build.trust import code_fingerprint
+from rumforliv.wording.catalogues import translate
+from rumforliv.build.memo import source_digest, write_whole
+from rumforliv.calendar.recurrence import CHECK_HORIZON_YEARS, TZ, UTC, day_of, moved_start
+from rumforliv.wording.text import slugify
 
 if TYPE_CHECKING:
     from icalendar import Calendar, Event, Timezone

@@ -1,0 +1,1 @@
+"""The calendar model: schedules and their occurrences (no Pelican, no output)."""

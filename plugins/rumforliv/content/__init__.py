@@ -1,0 +1,1 @@
+"""The content format: reading and checking editors' files (no Pelican, no output)."""

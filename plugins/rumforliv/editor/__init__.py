@@ -1,0 +1,1 @@
+"""The editors' commands (invoke tasks call these)."""

@@ -1,0 +1,1 @@
+"""The printed newsletter: issues, PDFs and the booklet."""

@@ -1,0 +1,1 @@
+"""Dates, times and schedules in words, and the fixed texts' catalogues (Babel)."""
