@@ -99,6 +99,7 @@ DRAFT_EVENT_SAVE_AS = "kladder/kalender/{slug}/index.html"
 DRAFT_EVENT_LANG_URL = "{lang}/kladder/kalender/{slug}/"
 DRAFT_EVENT_LANG_SAVE_AS = "{lang}/kladder/kalender/{slug}/index.html"
 
+
 def newest_first(article):
     """News newest first; language and slug break ties so every build lists them alike."""
     return (-article.date.timestamp(), article.lang, article.slug)
@@ -127,10 +128,26 @@ DIRECT_TEMPLATES = ["index"]
 # Slugs transliterate Danish letters: "Børn" -> "boern", not "brn".
 SLUGIFY_USE_UNICODE = True
 _TRANSLITERATION = [
-    ("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("ä", "ae"), ("ö", "oe"), ("ü", "ue"),
-    ("é", "e"), ("è", "e"), ("ê", "e"), ("á", "a"), ("à", "a"), ("í", "i"),
-    ("ó", "o"), ("ú", "u"), ("ç", "c"), ("ş", "s"), ("ğ", "g"), ("ı", "i"),
-    ("ñ", "n"), ("ß", "ss"),
+    ("æ", "ae"),
+    ("ø", "oe"),
+    ("å", "aa"),
+    ("ä", "ae"),
+    ("ö", "oe"),
+    ("ü", "ue"),
+    ("é", "e"),
+    ("è", "e"),
+    ("ê", "e"),
+    ("á", "a"),
+    ("à", "a"),
+    ("í", "i"),
+    ("ó", "o"),
+    ("ú", "u"),
+    ("ç", "c"),
+    ("ş", "s"),
+    ("ğ", "g"),
+    ("ı", "i"),
+    ("ñ", "n"),
+    ("ß", "ss"),
 ]
 SLUG_REGEX_SUBSTITUTIONS = _TRANSLITERATION + [
     (r"[^a-z0-9\s-]", ""),  # anything else non-ASCII or punctuation goes

@@ -8,8 +8,13 @@ import os
 import runpy
 
 globals().update(
-    {name: value for name, value in runpy.run_path(os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                                "pelicanconf.py")).items() if not name.startswith("__")}
+    {
+        name: value
+        for name, value in runpy.run_path(
+            os.path.join(os.path.dirname(os.path.abspath(__file__)), "pelicanconf.py")
+        ).items()
+        if not name.startswith("__")
+    }
 )
 
 SITEURL = PUBLISH_SITEURL  # noqa: F821  (from pelicanconf.py)

@@ -59,8 +59,9 @@ def byg(c, detaljer=False):
 @task(aliases=["serve"], help={"port": "Portnummeret (standard 8000).", **DETAILS})
 def vis(c, port=8000, detaljer=False):
     """Vis siden på http://localhost:8000 og byg igen, når en fil ændres."""
-    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
     import threading
+
+    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
     from watchfiles import watch
 
     run_build(PREVIEW, detaljer)

@@ -34,16 +34,77 @@ PLACES = [
 ]
 ORGANIZERS = ["Rum for Liv", "Dansk Flygtningehjælp", "Red Barnet", "Jobcenter København", "Lejerbo"]
 SUBJECTS = [
-    "Lektiecafé", "Fastelavn", "Sommerfest", "Familieklub", "Jobcafé", "Strikkeklub", "Fodbold",
-    "Madklub", "Opgangsmøde", "Afdelingsmøde", "Loppemarked", "Juletræsfest", "Kursus i it",
-    "Rådgivning", "Lommepengeprojekt", "Fællesspisning", "Havedag", "Filmaften", "Danskundervisning",
+    "Lektiecafé",
+    "Fastelavn",
+    "Sommerfest",
+    "Familieklub",
+    "Jobcafé",
+    "Strikkeklub",
+    "Fodbold",
+    "Madklub",
+    "Opgangsmøde",
+    "Afdelingsmøde",
+    "Loppemarked",
+    "Juletræsfest",
+    "Kursus i it",
+    "Rådgivning",
+    "Lommepengeprojekt",
+    "Fællesspisning",
+    "Havedag",
+    "Filmaften",
+    "Danskundervisning",
 ]
-WORDS = (
-    "beboere børn unge voksne gården huset kaffe kage møde bestyrelsen driften frivillige "
-    "aktivitet kalender nyhedsbrev sommer vinter efterår forår sammen hjælp glæde naboer "
-    "lektier job fest mad musik spil tur bus skov strand tegne male synge snakke lære "
-    "velkommen tilmelding gratis alle familier seniorer område plan idé ønske svar"
-).split()
+WORDS = [
+    "beboere",
+    "børn",
+    "unge",
+    "voksne",
+    "gården",
+    "huset",
+    "kaffe",
+    "kage",
+    "møde",
+    "bestyrelsen",
+    "driften",
+    "frivillige",
+    "aktivitet",
+    "kalender",
+    "nyhedsbrev",
+    "sommer",
+    "vinter",
+    "efterår",
+    "forår",
+    "sammen",
+    "hjælp",
+    "glæde",
+    "naboer",
+    "lektier",
+    "job",
+    "fest",
+    "mad",
+    "musik",
+    "spil",
+    "tur",
+    "bus",
+    "skov",
+    "strand",
+    "tegne",
+    "male",
+    "synge",
+    "snakke",
+    "lære",
+    "velkommen",
+    "tilmelding",
+    "gratis",
+    "alle",
+    "familier",
+    "seniorer",
+    "område",
+    "plan",
+    "idé",
+    "ønske",
+    "svar",
+]
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA"]
 FIRST, LAST = dt.date(2013, 1, 1), dt.date(2016, 12, 31)
 
@@ -161,14 +222,23 @@ def issue(rng: random.Random, number: int, per_year: int) -> dict[str, str]:
     covers_end -= dt.timedelta(days=1)
     folder = f"newsletter/{year}-{n}"
     files = {
-        f"{folder}/index.md": header([
-            ("Title", f"Nyhedsbrev {year}-{n}"),
-            ("Date", str(date)),
-            ("Covers", f"{date} .. {covers_end}"),
-        ]) + "\n" + paragraphs(rng, 3) + "\n"
+        f"{folder}/index.md": header(
+            [
+                ("Title", f"Nyhedsbrev {year}-{n}"),
+                ("Date", str(date)),
+                ("Covers", f"{date} .. {covers_end}"),
+            ]
+        )
+        + "\n"
+        + paragraphs(rng, 3)
+        + "\n"
     }
-    for order, title in ((20, "Nyt fra bestyrelsen i Akacieparken"), (25, "Nyt fra bestyrelsen på Lukretiavej"),
-                         (30, "Nyt fra driften"), (40, "Nyt fra Lejerbo")):
+    for order, title in (
+        (20, "Nyt fra bestyrelsen i Akacieparken"),
+        (25, "Nyt fra bestyrelsen på Lukretiavej"),
+        (30, "Nyt fra driften"),
+        (40, "Nyt fra Lejerbo"),
+    ):
         files[f"{folder}/{order}-{title.split()[-1].lower()}.md"] = (
             header([("Title", title)]) + "\n" + paragraphs(rng, rng.randint(2, 4)) + "\n"
         )

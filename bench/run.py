@@ -30,8 +30,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 import generate  # bench/generate.py: this script's own folder is the first on sys.path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 TODAY = "2015-03-02"  # mid-period: past and coming activities both exist
 PLAN_TODAY = "2013-03-04"  # the real content/ covers 2013
@@ -60,9 +61,15 @@ class BuildRecords(logging.Handler):
         if hasattr(record, "reused"):  # the build's page memo: pages kept from the previous build
             self.reused = f"{record.reused} of {record.pages}"
         if hasattr(record, "seconds") and hasattr(record, "cached"):
-            self.issues.append({"issue": getattr(record, "issue", "?"), "seconds": record.seconds,
-                                "cpu": getattr(record, "cpu_seconds", None), "cached": record.cached,
-                                "pages": getattr(record, "pages", None)})
+            self.issues.append(
+                {
+                    "issue": getattr(record, "issue", "?"),
+                    "seconds": record.seconds,
+                    "cpu": getattr(record, "cpu_seconds", None),
+                    "cached": record.cached,
+                    "pages": getattr(record, "pages", None),
+                }
+            )
 
 
 def child_build(spec: dict) -> None:
@@ -112,8 +119,16 @@ def report(started: float, **extra) -> None:
     own = resource.getrusage(resource.RUSAGE_SELF)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
-    print(json.dumps({"inside": time.perf_counter() - started, "cpu": cpu,
-                      "maxrss_kb": max(own.ru_maxrss, workers.ru_maxrss), **extra}))
+    print(
+        json.dumps(
+            {
+                "inside": time.perf_counter() - started,
+                "cpu": cpu,
+                "maxrss_kb": max(own.ru_maxrss, workers.ru_maxrss),
+                **extra,
+            }
+        )
+    )
 
 
 def run_child(args: list[str], env: dict | None = None) -> dict:
@@ -291,13 +306,19 @@ def print_issue_times(full: dict) -> None:
     if printed:
         times = sorted(i["seconds"] for i in printed)
         pages = [i["pages"] for i in printed if i["pages"]]
-        line("  per issue, as the newsletter logs it", f"{statistics.median(times):6.2f} s",
-             f"max {times[-1]:.2f} s, median {statistics.median(pages) if pages else '?'} pages")
+        line(
+            "  per issue, as the newsletter logs it",
+            f"{statistics.median(times):6.2f} s",
+            f"max {times[-1]:.2f} s, median {statistics.median(pages) if pages else '?'} pages",
+        )
     for kind in ("news", "event"):
         runs = [sample.get("issues", []) for sample in full[kind]]
         again = [sum(not i["cached"] for i in issues) for issues in runs]
-        line(f"  issues printed again after one {kind} change", f"{statistics.median(again):g} of "
-             f"{len(runs[0]) if runs else 0}", "the rest copied from the newsletter cache")
+        line(
+            f"  issues printed again after one {kind} change",
+            f"{statistics.median(again):g} of {len(runs[0]) if runs else 0}",
+            "the rest copied from the newsletter cache",
+        )
 
 
 def verdict(ok: bool) -> str:
@@ -308,8 +329,10 @@ def main_benchmark(args) -> None:
     sys.stdout.reconfigure(line_buffering=True)  # show each number as it comes, also into a file
     work = Path(args.work or tempfile.mkdtemp(prefix="rumforliv-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    print(f"Rum for Liv benchmark · {os.cpu_count()} cores · load {os.getloadavg()[0]:.1f} · "
-          f"SITE_TODAY={TODAY} · median of {args.runs} · {work}")
+    print(
+        f"Rum for Liv benchmark · {os.cpu_count()} cores · load {os.getloadavg()[0]:.1f} · "
+        f"SITE_TODAY={TODAY} · median of {args.runs} · {work}"
+    )
     main_factor, growth = args.sizes[0], args.sizes[1:]
 
     tree = Tree(work, main_factor)
@@ -322,21 +345,39 @@ def main_benchmark(args) -> None:
     per_issue = [{key: value / issues for key, value in sample.items()} for sample in newsletters]
 
     line("plain Pelican (default theme, same content)", seconds(plain))
-    line("full cold build: site + feeds", seconds(site["cold"]), "vs plain " + ratio(site["cold"], plain, TARGETS["ratio"]))
+    line(
+        "full cold build: site + feeds",
+        seconds(site["cold"]),
+        "vs plain " + ratio(site["cold"], plain, TARGETS["ratio"]),
+    )
     line("full cold build: site + feeds + newsletters", seconds(full["cold"]))
     line(f"newsletters alone ({issues} issues, difference)", seconds(newsletters))
-    line("  per issue (difference / issues)", seconds(per_issue),
-         f"target < {TARGETS['issue']} s: {verdict(median(per_issue) < TARGETS['issue'])}")
+    line(
+        "  per issue (difference / issues)",
+        seconds(per_issue),
+        f"target < {TARGETS['issue']} s: {verdict(median(per_issue) < TARGETS['issue'])}",
+    )
     print_issue_times(full)
     for kind, label in (("news", "one news item"), ("event", "one event")):
-        line(f"rebuild after {label} changed: site", seconds(site[kind]),
-             "vs full " + ratio(site[kind], site["cold"], TARGETS["rebuild"]))
-        line("  pages and feeds kept from the previous build", site[kind][-1].get("reused", "?"), "the rest written anew")
-        line(f"rebuild after {label} changed: + newsletters", seconds(full[kind]),
-             "vs full " + ratio(full[kind], full["cold"], TARGETS["rebuild"]))
+        line(
+            f"rebuild after {label} changed: site",
+            seconds(site[kind]),
+            "vs full " + ratio(site[kind], site["cold"], TARGETS["rebuild"]),
+        )
+        line(
+            "  pages and feeds kept from the previous build", site[kind][-1].get("reused", "?"), "the rest written anew"
+        )
+        line(
+            f"rebuild after {label} changed: + newsletters",
+            seconds(full[kind]),
+            "vs full " + ratio(full[kind], full["cold"], TARGETS["rebuild"]),
+        )
     memory = max(mb(site["cold"]), mb(full["cold"]), mb(full["news"]), mb(full["event"]))
-    line("peak memory of a build (ru_maxrss)", f"{memory:.0f} MB",
-         f"target < {TARGETS['memory_mb']} MB: {verdict(memory < TARGETS['memory_mb'])}")
+    line(
+        "peak memory of a build (ru_maxrss)",
+        f"{memory:.0f} MB",
+        f"target < {TARGETS['memory_mb']} MB: {verdict(memory < TARGETS['memory_mb'])}",
+    )
     line("peak memory of plain Pelican", f"{mb(plain):.0f} MB")
     print_weight(tree.root / "output", f"synthetic content x{main_factor:g}")
     print_weight(build_plan_site(work), "the plan's own content/ (what residents get)")
@@ -353,9 +394,12 @@ def main_benchmark(args) -> None:
             shutil.rmtree(other.root, ignore_errors=True)
         for factor, cold, cold_nl, counts in sorted(rows, key=lambda row: row[0]):
             files = counts["news"] + counts["events"]
-            line(f"x{factor:g}: {counts['news']} news, {counts['events']} events", seconds(cold),
-                 f"{1000 * median(cold) / files:5.2f} ms/file (cpu {1000 * median(cold, 'cpu') / files:5.2f}) · "
-                 f"+ {counts['issues']} newsletters {median(cold_nl):.2f} s")
+            line(
+                f"x{factor:g}: {counts['news']} news, {counts['events']} events",
+                seconds(cold),
+                f"{1000 * median(cold) / files:5.2f} ms/file (cpu {1000 * median(cold, 'cpu') / files:5.2f}) · "
+                f"+ {counts['issues']} newsletters {median(cold_nl):.2f} s",
+            )
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -363,8 +407,11 @@ def main_benchmark(args) -> None:
 def build_plan_site(work: Path) -> Path:
     """The repository's real content, site only, as of a day in its first year."""
     output = work / "plan-output"
-    spec = {"today": PLAN_TODAY, "output": str(output),
-            "overrides": {"NEWSLETTER_PATH": str(work / "no-newsletter"), "CACHE_PATH": str(work / "plan-cache")}}
+    spec = {
+        "today": PLAN_TODAY,
+        "output": str(output),
+        "overrides": {"NEWSLETTER_PATH": str(work / "no-newsletter"), "CACHE_PATH": str(work / "plan-cache")},
+    }
     (work / "no-newsletter").mkdir(exist_ok=True)
     run_child([sys.executable, __file__, "--child", json.dumps(spec)])
     return output
@@ -384,11 +431,17 @@ def print_weight(output: Path, what: str) -> None:
         css = sum(weight["sheets"].values())
         html += weight["html"]
         sheets.update(weight["sheets"])
-        line(page, f"{(weight['html'] + css) / 1024:.1f} KB",
-             f"html {weight['html'] / 1024:.1f} KB + css {css / 1024:.1f} KB, {weight['scripts']} <script>")
+        line(
+            page,
+            f"{(weight['html'] + css) / 1024:.1f} KB",
+            f"html {weight['html'] / 1024:.1f} KB + css {css / 1024:.1f} KB, {weight['scripts']} <script>",
+        )
     total = (html + sum(sheets.values())) / 1024
-    line("together (each stylesheet once)", f"{total:.1f} KB",
-         f"target < {TARGETS['weight_kb']} KB: {verdict(total < TARGETS['weight_kb'])}")
+    line(
+        "together (each stylesheet once)",
+        f"{total:.1f} KB",
+        f"target < {TARGETS['weight_kb']} KB: {verdict(total < TARGETS['weight_kb'])}",
+    )
 
 
 def main_profile(args) -> None:
@@ -398,8 +451,11 @@ def main_profile(args) -> None:
     spec = {
         "today": TODAY,
         "output": str(tree.root / "output"),
-        "overrides": {"PATH": str(tree.root / "content"), "NEWSLETTER_PATH": str(tree.empty_newsletters),
-                      "CACHE_PATH": str(tree.root / "cache")},
+        "overrides": {
+            "PATH": str(tree.root / "content"),
+            "NEWSLETTER_PATH": str(tree.empty_newsletters),
+            "CACHE_PATH": str(tree.root / "cache"),
+        },
     }
     subprocess.run([sys.executable, __file__, "--child-profile", json.dumps(spec)], check=True)
     if not args.work:
@@ -409,12 +465,17 @@ def main_profile(args) -> None:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is shown")
-    parser.add_argument("--sizes", type=lambda s: [float(x) for x in s.split(",")], default=[1, 0.25, 0.5, 2],
-                        help="size factors, the first is the main one (default 1,0.25,0.5,2)")
+    parser.add_argument(
+        "--sizes",
+        type=lambda s: [float(x) for x in s.split(",")],
+        default=[1, 0.25, 0.5, 2],
+        help="size factors, the first is the main one (default 1,0.25,0.5,2)",
+    )
     parser.add_argument("--growth-runs", type=int, default=1, help="runs per growth size (default 1)")
     parser.add_argument("--quick", action="store_true", help="smoke run: small sizes, 1 run")
-    parser.add_argument("--profile", action="store_true",
-                        help="profile one cold build (site + feeds) of the first size, with cProfile")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile one cold build (site + feeds) of the first size, with cProfile"
+    )
     parser.add_argument("--work", help="keep the generated trees and outputs in this folder")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-profile", help=argparse.SUPPRESS)

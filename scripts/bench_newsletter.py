@@ -13,15 +13,14 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from rumforliv.build.run import build
+
 ROOT = Path(__file__).resolve().parent.parent
 os.chdir(ROOT)
-
-from rumforliv.build.run import build
 
 
 class Timings(logging.Handler):
@@ -60,14 +59,18 @@ def main():
         for label in ("printed", "cached"):
             rows, total = run(output, cache)
             for issue, pages, seconds, cpu, cached in rows:
-                print(f"{label:8} {issue:10} {pages:3d} pages {seconds:6.2f} s wall {cpu:6.2f} s cpu"
-                      f"{'  (cache)' if cached else ''}")
+                print(
+                    f"{label:8} {issue:10} {pages:3d} pages {seconds:6.2f} s wall {cpu:6.2f} s cpu"
+                    f"{'  (cache)' if cached else ''}"
+                )
             printed = [(seconds, cpu) for _, _, seconds, cpu, cached in rows if not cached]
             if len(printed) > 1:
                 rest = printed[1:]
-                print(f"{label:8} first issue {printed[0][0]:.2f} s (loads WeasyPrint), then "
-                      f"{sum(w for w, _ in rest) / len(rest):.2f} s wall, "
-                      f"{sum(c for _, c in rest) / len(rest):.2f} s cpu per issue")
+                print(
+                    f"{label:8} first issue {printed[0][0]:.2f} s (loads WeasyPrint), then "
+                    f"{sum(w for w, _ in rest) / len(rest):.2f} s wall, "
+                    f"{sum(c for _, c in rest) / len(rest):.2f} s cpu per issue"
+                )
             print(f"{label:8} whole site build {total:.2f} s")
 
 

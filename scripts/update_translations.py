@@ -35,7 +35,7 @@ LANGUAGES = ["da", "en", "tr", "so", "ar", "ur"]  # as pelicanconf.LANGUAGES
 # an unrelated function called `_` or `say` elsewhere in the plugin is never taken for text.
 TEMPLATE_KEYWORDS = DEFAULT_KEYWORDS
 PYTHON_KEYWORDS = {"N_": None, "translate": (2,), "translate_plural": (2, 3), "phrase": (2,)}
-FIXED_DATE = dt.datetime(2013, 1, 1, tzinfo=dt.timezone.utc)  # stable headers, stable files
+FIXED_DATE = dt.datetime(2013, 1, 1, tzinfo=dt.UTC)  # stable headers, stable files
 PROJECT = "Rum for Liv"
 
 
@@ -74,8 +74,11 @@ def updated(catalog: Catalog, template: Catalog, lang: str) -> Catalog:
     if lang == SOURCE_LANG:
         for message in catalog:
             if message.id:
-                message.string = message.id if isinstance(message.id, str) else tuple(
-                    message.id[min(i, len(message.id) - 1)] for i in range(catalog.num_plurals))
+                message.string = (
+                    message.id
+                    if isinstance(message.id, str)
+                    else tuple(message.id[min(i, len(message.id) - 1)] for i in range(catalog.num_plurals))
+                )
     return catalog
 
 
@@ -100,7 +103,11 @@ def problems(lang: str, template: Catalog, folder: Path = CATALOGUES) -> list[st
         if not message.id:
             continue
         strings = [message.string] if isinstance(message.string, str) else list(message.string)
-        if message.fuzzy or not all(strings) or len(strings) != (1 if isinstance(message.id, str) else catalog.num_plurals):
+        if (
+            message.fuzzy
+            or not all(strings)
+            or len(strings) != (1 if isinstance(message.id, str) else catalog.num_plurals)
+        ):
             found.append(f"{lang}: ikke oversat: {message.id!r}")
     for message, errors in catalog.check():
         found += [f"{lang}: {message.id!r}: {error}" for error in errors]

@@ -6,15 +6,15 @@ import contextlib
 import functools
 import http.server
 import os
-import sys
 import textwrap
 import threading
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
 from rumforliv.build.run import build, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
 
 TODAY = "2013-03-04"  # a Monday in the plan's first year
 
@@ -64,7 +64,7 @@ class TinySite:
             **extra,
         }
 
-    def write(self, files: dict[str, str]) -> "TinySite":
+    def write(self, files: dict[str, str]) -> TinySite:
         write_files(self.root, files)
         return self
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from test_theme import FILES, LANGUAGES
 
 from conftest import ROOT, TinySite, served
-from test_theme import FILES, LANGUAGES
 
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
 AXE = ROOT / "tests/browser/axe.mjs"
@@ -50,30 +50,40 @@ def built(tmp_path_factory) -> TinySite:
     language pages the build makes."""
     site = TinySite(tmp_path_factory.mktemp("a11y"))
     site.write(BUSY_DAY)
-    site.write({**FILES, "content/nyheder/01.md": FILES["content/nyheder/01.md"].replace(
-        "Tags: fest, børn", "Tags: fest, børn\n        Image: billeder/fest.png\n        Image-Alt: Børn ved festen")})
+    site.write(
+        {
+            **FILES,
+            "content/nyheder/01.md": FILES["content/nyheder/01.md"].replace(
+                "Tags: fest, børn",
+                "Tags: fest, børn\n        Image: billeder/fest.png\n        Image-Alt: Børn ved festen",
+            ),
+        }
+    )
     (site.content / "billeder").mkdir()
     Image.new("RGB", (40, 30), "orange").save(site.content / "billeder/fest.png")
-    site.write({
-        "newsletter/2013-1/index.md": """
+    site.write(
+        {
+            "newsletter/2013-1/index.md": """
             Title: Nyhedsbrev · Forår 2013
             Date: 2013-03-01
 
             Kære beboere.
         """,
-        "newsletter/2013-1/20-bestyrelsen.md": """
+            "newsletter/2013-1/20-bestyrelsen.md": """
             Title: Nyt fra bestyrelsen
 
             Vi holder møde i april.
         """,
-    })
+        }
+    )
     site.build()
     return site
 
 
 # Four meetings besides the homework café on Wednesday 9 January, in the first month grid
 # (which the browser checks): the grid shows three and links to the day's own page.
-BUSY_DAY = {f"content/kalender/moede-{n}.md": f"""
+BUSY_DAY = {
+    f"content/kalender/moede-{n}.md": f"""
     Title: Møde {n}
     Start: 2013-01-09 {9 + n}:00
     Location: Beboerhuset, Carl Th. Dreyersvej 248, 2500 Valby
@@ -82,7 +92,9 @@ BUSY_DAY = {f"content/kalender/moede-{n}.md": f"""
     Slug: moede-{n}
 
     Et møde.
-""" for n in range(1, 5)}
+"""
+    for n in range(1, 5)
+}
 
 
 def pages(site: TinySite) -> list[str]:
@@ -114,10 +126,22 @@ def page_types(paths: list[str]) -> list[str]:
 
 def test_the_tiny_site_has_every_page_type(built):
     paths = pages(built)
-    for expected in ("/", "/404.html", "/nyheder/", "/nyheder/side/2/", "/nyheder/2013/nyhed-nummer-3/",
-                     "/kontakt/", "/indsatser/familielejr/", "/fokus/boern-unge-og-familier/",
-                     "/kalender/", "/kalender/lektiecafe/", "/nyhedsbrev/", "/nyhedsbrev/2013-1/",
-                     "/kalender/2013/01/", "/kalender/2013/01/dage/"):
+    for expected in (
+        "/",
+        "/404.html",
+        "/nyheder/",
+        "/nyheder/side/2/",
+        "/nyheder/2013/nyhed-nummer-3/",
+        "/kontakt/",
+        "/indsatser/familielejr/",
+        "/fokus/boern-unge-og-familier/",
+        "/kalender/",
+        "/kalender/lektiecafe/",
+        "/nyhedsbrev/",
+        "/nyhedsbrev/2013-1/",
+        "/kalender/2013/01/",
+        "/kalender/2013/01/dage/",
+    ):
         assert expected in paths
     assert 'alt="Børn ved festen"' in built.read("nyheder/2013/nyhed-nummer-1/index.html")
     assert "/nyheder/2013/nyhed-nummer-1/" in page_types(paths)  # the browser sees the picture
@@ -141,14 +165,25 @@ def reports(built, server) -> dict:
     vnu = None
     if not missing_tools("java", "vnu-jar"):
         vnu = subprocess.Popen(
-            ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--also-check-css",
-             *map(str, checked_files(built))],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                "java",
+                "-jar",
+                str(VNU),
+                "--errors-only",
+                "--format",
+                "json",
+                "--also-check-css",
+                *map(str, checked_files(built)),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
     browser = None
     if not missing_tools("node", "chromium", "axe-core", "playwright-core"):
-        result = subprocess.run(["node", str(AXE), server, *page_types(pages(built))],
-                                capture_output=True, text=True, timeout=600)
+        result = subprocess.run(
+            ["node", str(AXE), server, *page_types(pages(built))], capture_output=True, text=True, timeout=600
+        )
         assert result.returncode == 0, result.stderr
         browser = json.loads(result.stdout)
     nu = None
@@ -168,8 +203,9 @@ def browser_report(reports):
 def test_w3c_nu_checker_finds_no_errors(built, reports):
     if reports["nu"] is None:
         skip_without("java", "vnu-jar")
-    errors = [f"{m['url'].split('/output/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
-              for m in reports["nu"]["messages"]]
+    errors = [
+        f"{m['url'].split('/output/', 1)[-1]}:{m.get('lastLine')}: {m['message']}" for m in reports["nu"]["messages"]
+    ]
     assert errors == []
     assert len(checked_files(built)) > 20
 
@@ -177,18 +213,25 @@ def test_w3c_nu_checker_finds_no_errors(built, reports):
 def test_axe_finds_no_serious_or_critical_violations(browser_report):
     problems = [
         f"{path}: {v['id']} ({v['impact']}): {v['help']} – {', '.join(v['nodes'])}"
-        for path, result in browser_report.items() if not path.startswith("*")
-        for v in result["violations"] if v["impact"] in BLOCKING
+        for path, result in browser_report.items()
+        if not path.startswith("*")
+        for v in result["violations"]
+        if v["impact"] in BLOCKING
     ]
     assert problems == []
     checked = [path for path in browser_report if not path.startswith("*")]
-    assert {"/", "/404.html", "/nyheder/", "/indsatser/familieklub/", "/ar/", "/nyheder/2013/nyhed-nummer-1/"} <= set(checked)
+    assert {"/", "/404.html", "/nyheder/", "/indsatser/familieklub/", "/ar/", "/nyheder/2013/nyhed-nummer-1/"} <= set(
+        checked
+    )
     assert all(browser_report[path]["status"] == 200 for path in checked)
 
 
 def test_no_page_scrolls_sideways_at_320_px(browser_report):
-    wide = {path: r["scrollWidth320"] for path, r in browser_report.items()
-            if not path.startswith("*") and r["scrollWidth320"] > 320}
+    wide = {
+        path: r["scrollWidth320"]
+        for path, r in browser_report.items()
+        if not path.startswith("*") and r["scrollWidth320"] > 320
+    }
     assert wide == {}
 
 

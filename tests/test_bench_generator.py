@@ -7,9 +7,10 @@ import hashlib
 import importlib.util
 from pathlib import Path
 
-from conftest import ROOT
-from rumforliv.content import schema
 from rumforliv.build.run import load_settings
+from rumforliv.content import schema
+
+from conftest import ROOT
 
 
 def load_generator():
@@ -25,13 +26,15 @@ FACTOR = 0.05  # 20 news items, 75 events (10 repeating), 1 issue: quick, same c
 
 
 def settings_for(root: Path) -> dict:
-    return load_settings(ROOT / "pelicanconf.py", PATH=str(root / "content"),
-                         NEWSLETTER_PATH=str(root / "newsletter"))
+    return load_settings(ROOT / "pelicanconf.py", PATH=str(root / "content"), NEWSLETTER_PATH=str(root / "newsletter"))
 
 
 def digest(root: Path) -> dict[str, str]:
-    return {str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(root.rglob("*")) if path.is_file()}
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
 
 
 def test_generated_tree_passes_the_strict_checker(tmp_path):
@@ -45,8 +48,10 @@ def test_generated_tree_passes_the_strict_checker(tmp_path):
 def test_default_size_matches_the_issue(tmp_path):
     counts = generate.generate(tmp_path)
     assert counts == {"news": 400, "events": 1500, "repeating": 200, "issues": 16}
-    events = [schema.check_file(path, settings_for(tmp_path), tmp_path / "content")[0]
-              for path in sorted((tmp_path / "content/kalender").glob("*.md"))]
+    events = [
+        schema.check_file(path, settings_for(tmp_path), tmp_path / "content")[0]
+        for path in sorted((tmp_path / "content/kalender").glob("*.md"))
+    ]
     repeating = [e for e in events if "repeat" in e.values]
     assert len(repeating) == 200
     assert all("WEEKLY" in e.values["repeat"]["FREQ"] for e in repeating)
@@ -63,8 +68,10 @@ def test_except_and_cancelled_dates_are_real_occurrences(tmp_path):
     settings = settings_for(tmp_path)
     from rumforliv.calendar.recurrence import build_schedule
 
-    checked = [schema.check_file(path, settings, tmp_path / "content")[0]
-               for path in sorted((tmp_path / "content/kalender").glob("*.md"))]
+    checked = [
+        schema.check_file(path, settings, tmp_path / "content")[0]
+        for path in sorted((tmp_path / "content/kalender").glob("*.md"))
+    ]
     repeating = [c for c in checked if "repeat" in c.values]
     assert repeating
     for event in repeating:
@@ -95,6 +102,7 @@ def test_fast_slot_queries_agree_with_dateutil_on_generated_rules(tmp_path):
     import random
 
     from dateutil import rrule as dtrule
+
     from rumforliv.calendar.recurrence import TZ, build_schedule
 
     generate.generate(tmp_path, FACTOR)

@@ -4,8 +4,9 @@ import textwrap
 
 import pytest
 
-from conftest import HOMEWORK, NEWS
 from rumforliv.build.run import BuildFailed
+
+from conftest import HOMEWORK, NEWS
 
 
 def test_tiny_site_builds_news_and_event_pages(site):
@@ -46,13 +47,17 @@ def test_failed_build_leaves_previous_output_untouched(site):
 
 
 def test_slugs_transliterate_danish_letters(site):
-    site.write({"content/nyheder/a.md": NEWS.replace("Title: Fastelavn i Akacieparken", "Title: Børn på skøjter i Ålholm")})
+    site.write(
+        {"content/nyheder/a.md": NEWS.replace("Title: Fastelavn i Akacieparken", "Title: Børn på skøjter i Ålholm")}
+    )
     site.build()
     assert (site.output / "nyheder/2013/boern-paa-skoejter-i-aalholm/index.html").is_file()
 
 
 def test_raw_html_in_markdown_is_shown_as_text_not_run(site):
-    site.write({"content/nyheder/a.md": textwrap.dedent(NEWS) + "\n<script>alert(1)</script>\n\n[klik](javascript:alert(2))\n"})
+    site.write(
+        {"content/nyheder/a.md": textwrap.dedent(NEWS) + "\n<script>alert(1)</script>\n\n[klik](javascript:alert(2))\n"}
+    )
     site.build()
     html = site.read("nyheder/2013/fastelavn-i-akacieparken/index.html")
     assert "<script>alert" not in html

@@ -12,15 +12,16 @@ from pathlib import Path
 
 import markdown
 import pytest
-from conftest import HOMEWORK, NEWS, TinySite
-from rumforliv.newsletter import issues as newsletter
-from rumforliv.build import parallel
-from rumforliv.content import markup
-from rumforliv.content import schema
-from rumforliv.build.run import BuildFailed
 from test_newsletter import FILES as NEWSLETTER_FILES
 from test_newsletter import ISSUE_1, ISSUE_2, build_recording, photo
 from test_newsletter import TODAY as NEWSLETTER_TODAY
+
+from rumforliv.build import parallel
+from rumforliv.build.run import BuildFailed
+from rumforliv.content import markup, schema
+from rumforliv.newsletter import issues as newsletter
+
+from conftest import HOMEWORK, NEWS, TinySite
 
 TEXTS = [
     "Fest[^1] hos HUSET.\n\n*[HUSET]: Beboerhuset\n\n[^1]: Med kage.",
@@ -107,10 +108,12 @@ def test_issues_printed_in_the_pool_equal_those_printed_one_by_one(tmp_path, mon
 
 def test_a_letter_missing_from_the_fonts_stops_the_build_from_a_worker(tmp_path):
     site = TinySite(tmp_path)
-    site.write({
-        "newsletter/2013-1/index.md": ISSUE_1,
-        "newsletter/2013-2/index.md": ISSUE_2 + "\n    Et tegn uden skrift: \ue000.\n",
-    })
+    site.write(
+        {
+            "newsletter/2013-1/index.md": ISSUE_1,
+            "newsletter/2013-2/index.md": ISSUE_2 + "\n    Et tegn uden skrift: \ue000.\n",
+        }
+    )
     with pytest.raises(BuildFailed) as failure:
         site.build(today=NEWSLETTER_TODAY)
     assert "newsletter/2013-2/index.md:1:" in str(failure.value)
@@ -141,7 +144,8 @@ def many_files(count: int) -> dict[str, str]:
     files = {}
     for n in range(count):
         files[f"content/nyheder/nyhed-{n:02d}.md"] = NEWS.replace("Fastelavn", f"Fastelavn {n}").replace(
-            "120 børn", f"*{n}* børn")
+            "120 børn", f"*{n}* børn"
+        )
         files[f"content/kalender/cafe-{n:02d}.md"] = HOMEWORK.replace("Slug: lektiecafe", f"Slug: lektiecafe-{n}")
     return files
 
@@ -154,7 +158,10 @@ def test_content_checked_and_rendered_on_two_processes_builds_the_same_site(tmp_
         site.build(RENDER_WORKERS=workers)
         outputs.append({p.relative_to(site.output): p.read_bytes() for p in site.output.rglob("*") if p.is_file()})
     assert outputs[0] == outputs[1]
-    assert "<em>3</em> børn slog katten af tønden." in outputs[1][Path("nyheder/2013/fastelavn-3-i-akacieparken/index.html")].decode()
+    assert (
+        "<em>3</em> børn slog katten af tønden."
+        in outputs[1][Path("nyheder/2013/fastelavn-3-i-akacieparken/index.html")].decode()
+    )
 
 
 def test_broken_files_checked_on_two_processes_are_reported_in_file_order(tmp_path, monkeypatch):

@@ -116,8 +116,11 @@ def as_set(items) -> set[tuple]:
 
 def expected(occurrences, first: dt.date, last: dt.date, slug: str | None = None) -> set[tuple]:
     """The one expansion's occurrences touching days first..last."""
-    return {(occ.event.slug, occ.start.isoformat(), occ.cancelled) for occ in occurrences
-            if occ.day <= last and occ.last_day >= first and slug in (None, occ.event.slug)}
+    return {
+        (occ.event.slug, occ.start.isoformat(), occ.cancelled)
+        for occ in occurrences
+        if occ.day <= last and occ.last_day >= first and slug in (None, occ.event.slug)
+    }
 
 
 # --- /kalender/ ---------------------------------------------------------------
@@ -147,10 +150,13 @@ def test_a_cancelled_date_is_struck_through_and_says_aflyst_never_missing(built)
     html = built.read("kalender/index.html")
     cancelled = [item for item in shown(html) if item["cancelled"]]
     assert [(c["slug"], c["start"]) for c in cancelled] == [
-        ("klub", "2013-03-11T15:00:00+01:00"), ("fest", "2013-03-20T17:00:00+01:00")]
+        ("klub", "2013-03-11T15:00:00+01:00"),
+        ("fest", "2013-03-20T17:00:00+01:00"),
+    ]
     entry = re.search(r'<li class="occ occ-cancelled">(.*?)</li>', html, re.S).group(1)
-    assert re.search(r"<strong[^>]*>Aflyst</strong> <del><time[^>]*>kl\. 15–17</time>\s*<a[^>]*>Klubaften</a>\s*</del>",
-                     entry)
+    assert re.search(
+        r"<strong[^>]*>Aflyst</strong> <del><time[^>]*>kl\. 15–17</time>\s*<a[^>]*>Klubaften</a>\s*</del>", entry
+    )
 
 
 def test_a_moved_date_is_listed_on_its_new_day_and_time_with_a_note(built):
@@ -224,14 +230,17 @@ def test_month_pages_show_the_expansion_day_by_day(built):
     assert grid_items(april) == expected_days(built.occurrences, dt.date(2013, 4, 1), dt.date(2013, 4, 30))
     assert '<td data-date="2013-04-13">' in april  # the camp's middle day
     assert '<li><a href="/kalender/klub/">15–17 Klubaften</a></li>' in march  # time and title, no place
-    assert ('<li class="occ-cancelled"><a href="/kalender/klub/"><strong class="occ-flag">Aflyst</strong> '
-            "<del>15–17 Klubaften</del></a></li>") in march
+    assert (
+        '<li class="occ-cancelled"><a href="/kalender/klub/"><strong class="occ-flag">Aflyst</strong> '
+        "<del>15–17 Klubaften</del></a></li>"
+    ) in march
     assert "Flyttet fra torsdag d. 4. april" in april
 
 
 def test_every_month_of_the_window_has_a_page_linked_to_its_neighbours(built):
-    months = sorted(p.parent.relative_to(built.output).as_posix()
-                    for p in built.output.glob("kalender/[0-9]*/[0-9]*/index.html"))
+    months = sorted(
+        p.parent.relative_to(built.output).as_posix() for p in built.output.glob("kalender/[0-9]*/[0-9]*/index.html")
+    )
     assert months[0] == "kalender/2013/03" and months[-1] == "kalender/2014/03"
     assert len(months) == 13
     march, april = built.read("kalender/2013/03/index.html"), built.read("kalender/2013/04/index.html")
@@ -245,7 +254,14 @@ def test_month_grid_is_an_accessible_table_with_babels_weekday_names(built):
     html = built.read("kalender/2013/03/index.html")
     assert "<caption>Aktiviteter i marts 2013</caption>" in html
     assert re.findall(r'<th scope="col"><abbr title="(\w+)">', html) == [
-        "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
+        "mandag",
+        "tirsdag",
+        "onsdag",
+        "torsdag",
+        "fredag",
+        "lørdag",
+        "søndag",
+    ]
     rows = re.findall(r'<th scope="row" class="weekno">Uge (\d+)</th>', html)
     assert rows == ["9", "10", "11", "12", "13"]  # 25 Feb .. 31 Mar, Monday first
     assert html.count('<td class="outside" aria-hidden="true">') == 4  # 25-28 February
@@ -257,8 +273,9 @@ def test_month_grid_is_an_accessible_table_with_babels_weekday_names(built):
 def test_event_page_lists_the_next_twelve_dates_of_the_expansion(built):
     html = built.read("kalender/klub/index.html")
     listed = shown(html, slug="klub")
-    coming = sorted((occ for occ in built.occurrences if occ.event.slug == "klub" and occ.day >= TODAY),
-                    key=lambda occ: occ.start)[:12]
+    coming = sorted(
+        (occ for occ in built.occurrences if occ.event.slug == "klub" and occ.day >= TODAY), key=lambda occ: occ.start
+    )[:12]
     assert [(i["start"], i["cancelled"]) for i in listed] == [(o.start.isoformat(), o.cancelled) for o in coming]
     assert len(listed) == 12
 
@@ -266,12 +283,17 @@ def test_event_page_lists_the_next_twelve_dates_of_the_expansion(built):
 def test_event_page_has_the_facts_the_schedule_in_words_and_links(built):
     html = built.read("kalender/klub/index.html")
     assert "hver mandag og torsdag kl. 15–17 til og med 29. april 2013, undtagen i påskeferien" in html
-    assert ('href="https://www.openstreetmap.org/search?query=Lukretiavej%201%2C%202500%20Valby"' in html)
-    for text in ("Klubben, Lukretiavej 1, 2500 Valby", "Ungekoordinatoren, tlf. 12 34 56 78",
-                 '<a href="/kalender/afdeling/lukretiavej/">Lukretiavej</a>',
-                 '<a href="/kalender/kategori/boern-unge-og-familier/">Børn, unge og familier</a>',
-                 '<a href="/kalender/for/unge/">unge</a>',
-                 'href="/kalender/klub.ics"', 'href="/abonner/"', "Flyttet fra torsdag d. 4. april"):
+    assert 'href="https://www.openstreetmap.org/search?query=Lukretiavej%201%2C%202500%20Valby"' in html
+    for text in (
+        "Klubben, Lukretiavej 1, 2500 Valby",
+        "Ungekoordinatoren, tlf. 12 34 56 78",
+        '<a href="/kalender/afdeling/lukretiavej/">Lukretiavej</a>',
+        '<a href="/kalender/kategori/boern-unge-og-familier/">Børn, unge og familier</a>',
+        '<a href="/kalender/for/unge/">unge</a>',
+        'href="/kalender/klub.ics"',
+        'href="/abonner/"',
+        "Flyttet fra torsdag d. 4. april",
+    ):
         assert text in html
     camp = built.read("kalender/lejr/index.html")
     assert "fredag d. 12. april 2013" not in camp.split("Hvornår:")[1].split("</p>")[0]
@@ -280,7 +302,8 @@ def test_event_page_has_the_facts_the_schedule_in_words_and_links(built):
     party = built.read("kalender/fest/index.html")
     assert '<p class="occ-flag big">Aflyst</p>' in party
     assert shown(party, slug="fest") == [
-        {"slug": "fest", "cancelled": True, "day": "2013-03-20", "start": "2013-03-20T17:00:00+01:00"}]
+        {"slug": "fest", "cancelled": True, "day": "2013-03-20", "start": "2013-03-20T17:00:00+01:00"}
+    ]
 
 
 def test_event_feed_holds_the_same_dates_as_the_event_page(built):
@@ -291,8 +314,11 @@ def test_event_feed_holds_the_same_dates_as_the_event_page(built):
     first, last = TODAY, dt.date.fromisoformat(listed[-1]["start"][:10])
     calendar = icalendar.Calendar.from_ical(feed.read_bytes())
     in_feed = {
-        (component.start.date().isoformat(), component.start.strftime("%H:%M"),
-         str(component.get("STATUS", "")).upper() == "CANCELLED")
+        (
+            component.start.date().isoformat(),
+            component.start.strftime("%H:%M"),
+            str(component.get("STATUS", "")).upper() == "CANCELLED",
+        )
         for component in recurring_ical_events.of(calendar).between(first, last + dt.timedelta(days=1))
     }
     on_page = {(i["start"][:10], i["start"][11:16], i["cancelled"]) for i in listed}
@@ -335,8 +361,13 @@ def test_filter_pages_mark_themselves_and_link_their_feed(built):
 
 def test_subscribe_page_offers_webcal_https_and_google_for_every_feed(built):
     html = built.read("abonner/index.html")
-    for path in ("kalender.ics", "kalender/afdeling/akacieparken.ics", "kalender/afdeling/lukretiavej.ics",
-                 "kalender/kategori/boern-unge-og-familier.ics", "kalender/kategori/image-og-kommunikation.ics"):
+    for path in (
+        "kalender.ics",
+        "kalender/afdeling/akacieparken.ics",
+        "kalender/afdeling/lukretiavej.ics",
+        "kalender/kategori/boern-unge-og-familier.ics",
+        "kalender/kategori/image-og-kommunikation.ics",
+    ):
         assert f'href="webcal://rumforliv.dk/{path}"' in html
         assert f'href="https://rumforliv.dk/{path}"' in html
         google = f"https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2Frumforliv.dk%2F{path.replace('/', '%2F')}"
@@ -350,7 +381,8 @@ def test_subscribe_page_qr_code_is_the_main_feed(built):
     html = built.read("abonner/index.html")
     svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
     expected_svg = segno.make("webcal://rumforliv.dk/kalender.ics", error="m").svg_inline(
-        scale=5, border=2, title="QR-kode til kalenderen", dark="#000", light="#fff")
+        scale=5, border=2, title="QR-kode til kalenderen", dark="#000", light="#fff"
+    )
     assert svg == expected_svg
 
 
@@ -374,7 +406,8 @@ def test_two_builds_write_byte_identical_calendar_pages(built, tmp_path):
 # --- A busy calendar: short month cells, the month day by day, a capped front page, markup rendered once ---------
 
 BUSY_DAY = dt.date(2013, 3, 6)  # a Wednesday in the front page's first week
-BUSY = {f"content/kalender/moede-{n:02d}.md": f"""
+BUSY = {
+    f"content/kalender/moede-{n:02d}.md": f"""
     Title: Møde nummer {n}
     Start: 2013-03-06 {8 + n}:00
     End: 2013-03-06 {9 + n}:00
@@ -384,7 +417,9 @@ BUSY = {f"content/kalender/moede-{n:02d}.md": f"""
     Slug: moede-{n:02d}
 
     Et møde.
-""" for n in range(1, 12)}  # 11 meetings that day; with the club's two, 13 in the front page's week
+"""
+    for n in range(1, 12)
+}  # 11 meetings that day; with the club's two, 13 in the front page's week
 
 
 @pytest.fixture(scope="module")
@@ -415,8 +450,9 @@ def cell(html: str, day: dt.date) -> str:
 def test_a_busy_day_shows_three_and_links_to_its_part_of_the_month_day_by_day(busy):
     html = cell(busy.read("kalender/2013/03/index.html"), BUSY_DAY)
     assert re.findall(r'<li><a href="/kalender/(moede-\d+)/">', html) == ["moede-01", "moede-02", "moede-03"]
-    assert ('<a href="dage/#6">+8 flere<span> aktiviteter onsdag d. 6. marts</span></a>'
-            in html)  # the link's name makes sense on its own; relative: /kalender/2013/03/dage/#6
+    assert (
+        '<a href="dage/#6">+8 flere<span> aktiviteter onsdag d. 6. marts</span></a>' in html
+    )  # the link's name makes sense on its own; relative: /kalender/2013/03/dage/#6
     days = busy.read("kalender/2013/03/dage/index.html")
     part = re.search(r'<section class="days" id="6" data-date="2013-03-06">(.*?)</section>', days, re.S).group(1)
     that_day = [item["slug"] for item in shown(days) if item["day"] == "2013-03-06"]

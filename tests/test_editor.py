@@ -14,11 +14,12 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from conftest import HOMEWORK, NEWS, ROOT
-from rumforliv.editor import commands as editor
-from rumforliv.content import schema
 from rumforliv.build.run import BuildFailed, build
+from rumforliv.content import schema
+from rumforliv.editor import commands as editor
 from rumforliv.editor.commands import EditorError
+
+from conftest import HOMEWORK, NEWS, ROOT
 
 NOW = dt.datetime(2013, 3, 5, 9, 30)
 
@@ -80,8 +81,15 @@ def test_a_title_that_looks_like_an_option_is_refused(site):
 def test_new_weekly_event_from_the_options(site):
     settings = site.settings()
     path = editor.new_event(
-        settings, "Strikkeklub", start="2013-03-04 15:00", end="17:00", weekly="ma,on", until="2013-06-30",
-        location="Beboerhuset", estate="Lukretiavej", category="image",
+        settings,
+        "Strikkeklub",
+        start="2013-03-04 15:00",
+        end="17:00",
+        weekly="ma,on",
+        until="2013-06-30",
+        location="Beboerhuset",
+        estate="Lukretiavej",
+        category="image",
     )
     assert path == site.content / "kalender/strikkeklub.md"
     assert path.read_text(encoding="utf-8") == (
@@ -110,15 +118,23 @@ def test_new_event_defaults_to_both_estates_and_the_plans_address(site):
 @pytest.mark.parametrize(
     "options, message",
     [
-        ({"start": "5. marts 2013 kl. 15"},
-         '--start: Skriv datoen som år-måned-dag og tiden med kolon: "2013-03-05 15:00".'),
-        ({"start": "2013-03-05 15:00", "weekly": "ma,on"},
-         "--start er en tirsdag, men aktiviteten gentages mandag, onsdag. Vælg en startdato på en af de dage."),
-        ({"start": "2013-03-04 15:00", "weekly": "mandag,fest"},
-         '--ugentlig: "fest" er ikke en ugedag. Skriv fx "ma,on" (ma, ti, on, to, fr, lø, sø).'),
-        ({"start": "2013-03-04 15:00", "end": "14:00"},
-         "Filen kunne ikke laves:\ncontent/kalender/lektiecafe.md:3: End: Aktiviteten slutter "
-         "(2013-03-04 14:00) før den begynder (2013-03-04 15:00)."),
+        (
+            {"start": "5. marts 2013 kl. 15"},
+            '--start: Skriv datoen som år-måned-dag og tiden med kolon: "2013-03-05 15:00".',
+        ),
+        (
+            {"start": "2013-03-05 15:00", "weekly": "ma,on"},
+            "--start er en tirsdag, men aktiviteten gentages mandag, onsdag. Vælg en startdato på en af de dage.",
+        ),
+        (
+            {"start": "2013-03-04 15:00", "weekly": "mandag,fest"},
+            '--ugentlig: "fest" er ikke en ugedag. Skriv fx "ma,on" (ma, ti, on, to, fr, lø, sø).',
+        ),
+        (
+            {"start": "2013-03-04 15:00", "end": "14:00"},
+            "Filen kunne ikke laves:\ncontent/kalender/lektiecafe.md:3: End: Aktiviteten slutter "
+            "(2013-03-04 14:00) før den begynder (2013-03-04 15:00).",
+        ),
         ({"start": "2013-03-04 15:00", "until": "2013-06-30"}, "--indtil bruges kun sammen med --ugentlig."),
     ],
 )
@@ -174,11 +190,13 @@ def test_cancelling_twice_changes_nothing(site):
 @pytest.mark.parametrize(
     "name, day, message",
     [
-        ("lektiecafe", "2013-03-05",
-         "2013-03-05 (tirsdag) er ikke en dag, hvor aktiviteten finder sted. "
-         "Nærmeste dage: 2013-02-27, 2013-02-28, 2013-03-04, 2013-03-06."),
-        ("lektiecafe", "2013-02-11",
-         "2013-02-11 er allerede sprunget over (står i Except), så den skal ikke aflyses."),
+        (
+            "lektiecafe",
+            "2013-03-05",
+            "2013-03-05 (tirsdag) er ikke en dag, hvor aktiviteten finder sted. "
+            "Nærmeste dage: 2013-02-27, 2013-02-28, 2013-03-04, 2013-03-06.",
+        ),
+        ("lektiecafe", "2013-02-11", "2013-02-11 er allerede sprunget over (står i Except), så den skal ikke aflyses."),
         ("lektiecafe", "6. marts 2013", 'DATO: Skriv datoen som år-måned-dag: "2013-03-06".'),
         ("lektiecaffe", "2013-03-06", 'Der er ingen aktivitet, der hedder "lektiecaffe". Mente du "lektiecafe"?'),
     ],
@@ -197,22 +215,26 @@ def test_cancel_refuses_what_is_not_an_occurrence(site, name, day, message):
 
 
 def test_check_all_counts_a_clean_tree(site):
-    site.write({
-        "content/nyheder/a.md": NEWS,
-        "content/nyheder/b.md": NEWS.replace("Fastelavn", "Påske"),
-        "content/kalender/lektiecafe.md": HOMEWORK,
-        "content/sider/om.md": "Title: Om\n\nOm planen.\n",
-    })
+    site.write(
+        {
+            "content/nyheder/a.md": NEWS,
+            "content/nyheder/b.md": NEWS.replace("Fastelavn", "Påske"),
+            "content/kalender/lektiecafe.md": HOMEWORK,
+            "content/sider/om.md": "Title: Om\n\nOm planen.\n",
+        }
+    )
     report = editor.check_all(site.settings())
     assert report.ok
     assert report.summary() == "Alt er i orden: 2 nyheder, 1 aktivitet, 1 side, 0 nyhedsbreve."
 
 
 def test_check_all_lists_every_problem_in_every_file(site):
-    site.write({
-        "content/nyheder/a.md": NEWS.replace("Akacieparken\n", "Akaciparken\n").replace("Title:", "Titel:"),
-        "content/kalender/lektiecafe.md": HOMEWORK.replace("Cancelled: 2013-03-04", "Cancelled: 2013-03-05"),
-    })
+    site.write(
+        {
+            "content/nyheder/a.md": NEWS.replace("Akacieparken\n", "Akaciparken\n").replace("Title:", "Titel:"),
+            "content/kalender/lektiecafe.md": HOMEWORK.replace("Cancelled: 2013-03-04", "Cancelled: 2013-03-05"),
+        }
+    )
     report = editor.check_all(site.settings())
     assert [f"{p.path}:{p.line}: {p.key}" for p in report.problems] == [
         "content/nyheder/a.md:1: Titel",
@@ -223,17 +245,19 @@ def test_check_all_lists_every_problem_in_every_file(site):
 
 
 def test_check_all_finds_a_translation_whose_dates_differ(site):
-    site.write({
-        "content/kalender/lektiecafe.md": HOMEWORK,
-        "content/kalender/lektiecafe.en.md": HOMEWORK.replace("Title: Lektiecafé for børn og unge",
-                                                              "Title: Homework café\nLang: en")
-        .replace("Cancelled: 2013-03-04", "Cancelled: 2013-03-06"),
-        "content/kalender/kun-engelsk.en.md": HOMEWORK.replace("Slug: lektiecafe", "Slug: kun-engelsk\nLang: en"),
-    })
+    site.write(
+        {
+            "content/kalender/lektiecafe.md": HOMEWORK,
+            "content/kalender/lektiecafe.en.md": HOMEWORK.replace(
+                "Title: Lektiecafé for børn og unge", "Title: Homework café\nLang: en"
+            ).replace("Cancelled: 2013-03-04", "Cancelled: 2013-03-06"),
+            "content/kalender/kun-engelsk.en.md": HOMEWORK.replace("Slug: lektiecafe", "Slug: kun-engelsk\nLang: en"),
+        }
+    )
     assert [str(p) for p in editor.check_all(site.settings()).problems] == [
-        'content/kalender/kun-engelsk.en.md:1: Slug: Oversættelsen (en) har ingen dansk fil med '
+        "content/kalender/kun-engelsk.en.md:1: Slug: Oversættelsen (en) har ingen dansk fil med "
         '"Slug: kun-engelsk". Giv den samme Slug som den danske fil.',
-        'content/kalender/lektiecafe.en.md:1: Start: Oversættelsen (en) har andre tider end den danske aktivitet '
+        "content/kalender/lektiecafe.en.md:1: Start: Oversættelsen (en) har andre tider end den danske aktivitet "
         '"lektiecafe". Kopiér Start, End, Repeat, Except, Cancelled og Moved fra den danske fil.',
     ]
 
@@ -265,8 +289,12 @@ def test_a_late_template_error_leaves_output_untouched(site, tmp_path):
     (broken / "page.html").write_text("{{ 1 // 0 }}", encoding="utf-8")  # fails while writing pages
     site.write({"content/nyheder/b.md": NEWS.replace("Fastelavn", "Påske")})
     with pytest.raises(EditorError) as stopped:
-        editor.build_site(ROOT / "pelicanconf.py", site.output, say=lambda line: None,
-                          **site.overrides(THEME_TEMPLATES_OVERRIDES=[str(broken)]))
+        editor.build_site(
+            ROOT / "pelicanconf.py",
+            site.output,
+            say=lambda line: None,
+            **site.overrides(THEME_TEMPLATES_OVERRIDES=[str(broken)]),
+        )
     assert "ZeroDivisionError" in str(stopped.value)
     assert "Den tidligere side i output/ er ikke ændret." in str(stopped.value)
     after = {p.relative_to(site.output): p.read_bytes() for p in site.output.rglob("*") if p.is_file()}
@@ -287,17 +315,22 @@ def test_a_content_error_leaves_output_untouched(site):
 # --- drafts ------------------------------------------------------------------------
 
 DRAFTS = {
-    "content/nyheder/a.md": NEWS.replace("Tags:", "Status: draft\nTags:")
-    .replace("Fastelavn i Akacieparken", "Hemmelig nyhed"),
-    "content/kalender/lektiecafe.md": HOMEWORK.replace("Slug:", "Status: draft\nSlug:")
-    .replace("Lektiecafé for børn og unge", "Hemmelig aktivitet"),
+    "content/nyheder/a.md": NEWS.replace("Tags:", "Status: draft\nTags:").replace(
+        "Fastelavn i Akacieparken", "Hemmelig nyhed"
+    ),
+    "content/kalender/lektiecafe.md": HOMEWORK.replace("Slug:", "Status: draft\nSlug:").replace(
+        "Lektiecafé for børn og unge", "Hemmelig aktivitet"
+    ),
     "content/sider/hemmelig.md": "Title: Hemmelig side\nStatus: draft\n\nKladde.\n",
 }
 
 
 def texts(folder):
-    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8", errors="replace")
-            for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8", errors="replace")
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
 
 
 def test_drafts_are_built_for_preview(site):
@@ -310,8 +343,7 @@ def test_drafts_are_built_for_preview(site):
 def test_drafts_are_not_published(site):
     site.write(DRAFTS)
     build(ROOT / "publishconf.py", site.output, **site.overrides())
-    leaks = {name for name, text in texts(site.output).items()
-             if "Hemmelig" in text}
+    leaks = {name for name, text in texts(site.output).items() if "Hemmelig" in text}
     assert leaks == set()
     assert not (site.output / "kladder").exists()
 
@@ -323,16 +355,23 @@ EVIL_BODY = f"\n{SCRIPT}\n\n<img src=x onerror=alert(2)>\n\n[klik](javascript:al
 
 
 def test_script_in_news_events_and_pages_never_reaches_the_site(site):
-    site.write({
-        "content/nyheder/a.md": NEWS.replace("Title: Fastelavn i Akacieparken", f"Title: Fastelavn {SCRIPT}")
-        .replace("Tags:", f"Summary: Se {SCRIPT}\nTags:") + EVIL_BODY,
-        "content/kalender/lektiecafe.md": HOMEWORK.replace("Organizer: Dansk Flygtningehjælp",
-                                                          f"Organizer: DFH {SCRIPT}") + EVIL_BODY,
-        "content/sider/om.md": f"Title: Om {SCRIPT}\nSummary: {SCRIPT}\n\nOm planen.\n{EVIL_BODY}",
-    }).build()
+    site.write(
+        {
+            "content/nyheder/a.md": NEWS.replace(
+                "Title: Fastelavn i Akacieparken", f"Title: Fastelavn {SCRIPT}"
+            ).replace("Tags:", f"Summary: Se {SCRIPT}\nTags:")
+            + EVIL_BODY,
+            "content/kalender/lektiecafe.md": HOMEWORK.replace(
+                "Organizer: Dansk Flygtningehjælp", f"Organizer: DFH {SCRIPT}"
+            )
+            + EVIL_BODY,
+            "content/sider/om.md": f"Title: Om {SCRIPT}\nSummary: {SCRIPT}\n\nOm planen.\n{EVIL_BODY}",
+        }
+    ).build()
     pages = texts(site.output)
     assert [name for name in pages if name.startswith("nyheder/2013/")] == [
-        "nyheder/2013/fastelavn-alert1/index.html"]  # the news item was written
+        "nyheder/2013/fastelavn-alert1/index.html"
+    ]  # the news item was written
     for name, text in pages.items():
         if name.endswith(".xml"):  # a feed reader unescapes once, then reads HTML
             text = html.unescape(text)
@@ -383,8 +422,9 @@ def test_markdown_cannot_inject_lines_into_the_calendar_feeds(site):
 
 def publish(site, target, **kwargs):
     said = []
-    where = editor.publish(ROOT / "publishconf.py", str(target), say=said.append,
-                           **site.overrides(OUTPUT_PATH=str(site.output)), **kwargs)
+    where = editor.publish(
+        ROOT / "publishconf.py", str(target), say=said.append, **site.overrides(OUTPUT_PATH=str(site.output)), **kwargs
+    )
     return where, said
 
 
@@ -444,10 +484,16 @@ def test_publish_needs_a_target(site, monkeypatch):
         editor.publish(ROOT / "publishconf.py", None, say=lambda line: None, **site.overrides())
 
 
-@pytest.mark.parametrize("target, remote", [
-    ("redaktor@webhotel.dk:/var/www/", True), ("webhotel.dk:www/", True),
-    ("/mnt/webhotel/", False), ("udgivet", False), ("C:\\www", False),
-])
+@pytest.mark.parametrize(
+    "target, remote",
+    [
+        ("redaktor@webhotel.dk:/var/www/", True),
+        ("webhotel.dk:www/", True),
+        ("/mnt/webhotel/", False),
+        ("udgivet", False),
+        ("C:\\www", False),
+    ],
+)
 def test_remote_and_local_targets(target, remote):
     assert editor.is_remote(target) is remote
 
@@ -481,9 +527,15 @@ def test_every_task_has_a_danish_docstring_and_help_for_every_option():
 
 
 def test_newsletter_lists_the_issues_pdfs_with_their_printer(site):
-    report = editor.NewsletterReport("2013-2", [site.output / "nyhedsbrev/2013-2-haefte.pdf",
-                                                site.output / "nyhedsbrev/2013-2.pdf",
-                                                site.output / "nyhedsbrev/2013-2-tryk.pdf"], 4.25)
+    report = editor.NewsletterReport(
+        "2013-2",
+        [
+            site.output / "nyhedsbrev/2013-2-haefte.pdf",
+            site.output / "nyhedsbrev/2013-2.pdf",
+            site.output / "nyhedsbrev/2013-2-tryk.pdf",
+        ],
+        4.25,
+    )
     assert report.described(lambda path: path.relative_to(site.output).as_posix()) == [
         "nyhedsbrev/2013-2.pdf  (til skærm, mail og hjemmeprinter)",
         "nyhedsbrev/2013-2-tryk.pdf  (til trykkeriet: A5 med 3 mm beskæring)",
@@ -494,9 +546,13 @@ def test_newsletter_lists_the_issues_pdfs_with_their_printer(site):
 
 
 def test_newsletter_names_the_issues_there_are(site):
-    site.write({"newsletter/2013-1/index.md": "Title: Forår\nDate: 2013-03-01\n\nHej.\n",
-                "newsletter/2013-10/index.md": "Title: Vinter\nDate: 2013-12-01\n\nHej.\n",
-                "newsletter/2013-2/index.md": "Title: Sommer\nDate: 2013-06-01\n\nHej.\n"})
+    site.write(
+        {
+            "newsletter/2013-1/index.md": "Title: Forår\nDate: 2013-03-01\n\nHej.\n",
+            "newsletter/2013-10/index.md": "Title: Vinter\nDate: 2013-12-01\n\nHej.\n",
+            "newsletter/2013-2/index.md": "Title: Sommer\nDate: 2013-06-01\n\nHej.\n",
+        }
+    )
     settings = site.settings()
     assert editor.pick_issue(settings, None) == "2013-10"  # the newest, counting 10 after 2
     with pytest.raises(EditorError) as refused:
@@ -510,10 +566,12 @@ def test_tjek_prints_every_problem_and_exits_non_zero(site, monkeypatch, capsys)
     spec = importlib.util.spec_from_file_location("tasks_for_tjek", ROOT / "tasks.py")
     tasks = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tasks)
-    site.write({
-        "content/nyheder/a.md": NEWS.replace("Akacieparken\n", "Akaciparken\n"),
-        "content/nyheder/b.md": NEWS.replace("Date: 2013-02-11 10:00", "Date: 5. marts 2013"),
-    })
+    site.write(
+        {
+            "content/nyheder/a.md": NEWS.replace("Akacieparken\n", "Akaciparken\n"),
+            "content/nyheder/b.md": NEWS.replace("Date: 2013-02-11 10:00", "Date: 5. marts 2013"),
+        }
+    )
     monkeypatch.setattr(tasks, "settings", lambda settings_file=None: site.settings())
     with pytest.raises(Exit) as stopped:
         tasks.tjek.body(None)
@@ -531,7 +589,10 @@ def test_tjek_prints_every_problem_and_exits_non_zero(site, monkeypatch, capsys)
 
 
 def test_cancel_appends_after_a_value_continued_on_the_next_line():
-    data = ("Title: Café\nStart: 2013-01-07 15:00\nRepeat: FREQ=WEEKLY;BYDAY=MO\n"
-            "Cancelled: 2013-01-14,\n  2013-01-21\nLocation: Huset\n\nTekst: med kolon.\n").encode("utf-8")
+    data = (
+        "Title: Café\nStart: 2013-01-07 15:00\nRepeat: FREQ=WEEKLY;BYDAY=MO\n"
+        "Cancelled: 2013-01-14,\n  2013-01-21\nLocation: Huset\n\nTekst: med kolon.\n"
+    ).encode()
     assert editor.with_cancelled(data, dt.date(2013, 1, 28)) == data.replace(
-        b"  2013-01-21\n", b"  2013-01-21, 2013-01-28\n")
+        b"  2013-01-21\n", b"  2013-01-21, 2013-01-28\n"
+    )

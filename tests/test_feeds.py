@@ -24,14 +24,15 @@ import recurring_ical_events
 from dateutil import rrule as dtrule
 from pelican import signals
 
-from conftest import ROOT, TinySite
+from rumforliv.calendar.recurrence import build_schedule
+from rumforliv.content import schema
 from rumforliv.ical import feeds
 from rumforliv.site import languages
-from rumforliv.content import schema
 from rumforliv.wording.catalogues import translate
-from rumforliv.calendar.recurrence import build_schedule
 
-UTC = dt.timezone.utc
+from conftest import ROOT, TinySite
+
+UTC = dt.UTC
 CPH = ZoneInfo("Europe/Copenhagen")
 HOST = "rumforliv.dk"
 # The comparison window: all of 2013, across DST on 31 March and 27 October.
@@ -150,9 +151,15 @@ DRAFT = """
 """
 
 EVENTS = {
-    "klub.md": CLUB, "jobcenter.md": DROP_IN, "familielejr.md": CAMP, "loppemarked.md": MARKET,
-    "sommerfest.md": CALLED_OFF, "beboermoede.md": TRICKY_TEXT, "jul-2011.md": LONG_AGO,
-    "yoga.md": OFF_RULE_START, "kladde.md": DRAFT,
+    "klub.md": CLUB,
+    "jobcenter.md": DROP_IN,
+    "familielejr.md": CAMP,
+    "loppemarked.md": MARKET,
+    "sommerfest.md": CALLED_OFF,
+    "beboermoede.md": TRICKY_TEXT,
+    "jul-2011.md": LONG_AGO,
+    "yoga.md": OFF_RULE_START,
+    "kladde.md": DRAFT,
 }
 
 
@@ -180,8 +187,7 @@ def built(tmp_path_factory):
 
 def ics_files(site, languages: bool = False) -> dict[str, bytes]:
     """The feeds written by feeds.py; with `languages`, also /<lang>/kalender.ics (i18n.py)."""
-    found = {path.relative_to(site.output).as_posix(): path.read_bytes()
-             for path in sorted(site.output.rglob("*.ics"))}
+    found = {path.relative_to(site.output).as_posix(): path.read_bytes() for path in sorted(site.output.rglob("*.ics"))}
     return {name: data for name, data in found.items() if languages or name.startswith("kalender")}
 
 
@@ -190,7 +196,7 @@ def parse(data: bytes) -> icalendar.Calendar:
 
 
 def vevents(calendar):
-    return [c for c in calendar.walk("VEVENT")]
+    return list(calendar.walk("VEVENT"))
 
 
 def raw_blocks(data: bytes) -> list[bytes]:
@@ -214,9 +220,19 @@ def test_every_feed_of_the_contract_is_written_and_drafts_are_in_none(built):
         "kalender/kategori/uddannelse-beskaeftigelse-og-erhverv.ics",
         "kalender/kategori/beboernetvaerk-inddragelse-og-demokrati.ics",
         "kalender/kategori/image-og-kommunikation.ics",  # empty, but subscribable
-        *(f"kalender/{slug}.ics" for slug in
-          ("klub", "jobcenter", "familielejr", "loppemarked", "sommerfest", "beboermoede", "juletraesfest-2011",
-           "yoga")),
+        *(
+            f"kalender/{slug}.ics"
+            for slug in (
+                "klub",
+                "jobcenter",
+                "familielejr",
+                "loppemarked",
+                "sommerfest",
+                "beboermoede",
+                "juletraesfest-2011",
+                "yoga",
+            )
+        ),
     }
     for data in files.values():
         assert b"kladde" not in data
@@ -232,7 +248,11 @@ def test_subset_feeds_hold_the_right_events_with_the_main_feeds_exact_bytes(buil
                 assert block in main_blocks, name
     uids = lambda name: {str(c["UID"]) for c in vevents(parse(files[name]))}  # noqa: E731
     assert uids("kalender/afdeling/lukretiavej.ics") == {
-        f"klub@{HOST}", f"klub+20130422@{HOST}", f"familielejr@{HOST}", f"sommerfest@{HOST}"}
+        f"klub@{HOST}",
+        f"klub+20130422@{HOST}",
+        f"familielejr@{HOST}",
+        f"sommerfest@{HOST}",
+    }
     assert uids("kalender/kategori/uddannelse-beskaeftigelse-og-erhverv.ics") == {f"jobcenter@{HOST}"}
     assert uids("kalender/klub.ics") == {f"klub@{HOST}", f"klub+20130422@{HOST}"}
 
@@ -246,7 +266,7 @@ def test_one_offs_that_ended_over_a_year_ago_stay_only_in_their_own_feed(built):
 
 def test_calendar_metadata_names_each_feed_distinctly(built):
     names = []
-    for name, data in ics_files(built).items():
+    for _name, data in ics_files(built).items():
         calendar = parse(data)
         text = unfolded(data)
         assert calendar["VERSION"] == "2.0"
@@ -425,9 +445,14 @@ def in_window(start) -> bool:
 def by_recurring_ical_events(data: bytes) -> list[tuple]:
     found = recurring_ical_events.of(parse(data)).between(FIRST, AFTER)
     return sorted(
-        (key_of(str(e["UID"])), utc_text(e.decoded("DTSTART")), utc_text(e.decoded("DTEND")),
-         e.get("STATUS") == "CANCELLED")
-        for e in found if in_window(e.decoded("DTSTART"))
+        (
+            key_of(str(e["UID"])),
+            utc_text(e.decoded("DTSTART")),
+            utc_text(e.decoded("DTEND")),
+            e.get("STATUS") == "CANCELLED",
+        )
+        for e in found
+        if in_window(e.decoded("DTSTART"))
     )
 
 
@@ -437,15 +462,22 @@ def by_ical_js(path: Path) -> list[tuple]:
         pytest.skip("node is not installed (scripts/setup.sh installs it)")
     result = subprocess.run(
         [node, str(ROOT / "tests/ical/expand.mjs"), str(path), FIRST.isoformat(), AFTER.isoformat()],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
-    return sorted((key_of(o["uid"]), o["start"], o["end"], o["status"] == "CANCELLED")
-                  for o in json.loads(result.stdout))
+    return sorted(
+        (key_of(o["uid"]), o["start"], o["end"], o["status"] == "CANCELLED") for o in json.loads(result.stdout)
+    )
 
 
 def by_site(occurrences) -> list[tuple]:
-    return sorted((occ.event.slug, utc_text(occ.start), utc_text(occ.end), occ.cancelled)
-                  for occ in occurrences if in_window(occ.start))
+    return sorted(
+        (occ.event.slug, utc_text(occ.start), utc_text(occ.end), occ.cancelled)
+        for occ in occurrences
+        if in_window(occ.start)
+    )
 
 
 def test_two_independent_expansions_agree_with_the_sites_occurrences(built):
@@ -466,7 +498,10 @@ def test_two_independent_expansions_agree_with_the_sites_occurrences(built):
     assert ("familielejr", "2013-07-01", "2013-07-04", False) in expected
     assert ("loppemarked", "2013-05-04", "2013-05-05", True) in expected
     assert [o[1] for o in expected if o[0] == "yoga"] == [
-        "2013-03-04T09:00:00Z", "2013-03-11T09:00:00Z", "2013-03-18T09:00:00Z"]
+        "2013-03-04T09:00:00Z",
+        "2013-03-11T09:00:00Z",
+        "2013-03-18T09:00:00Z",
+    ]
     assert len([o for o in expected if o[0] == "jobcenter"]) == 52 - 2  # Tuesdays 8 Jan .. 31 Dec, minus two Except
 
 
@@ -496,7 +531,7 @@ def test_description_is_plain_escaped_text(built):
     data = ics_files(built)["kalender/beboermoede.ics"]
     (event,) = vevents(parse(data))
     text = str(event["DESCRIPTION"])
-    assert text.startswith('Første linje med <script>alert(1)</script>, komma; semikolon.\n\nAnden linje')
+    assert text.startswith("Første linje med <script>alert(1)</script>, komma; semikolon.\n\nAnden linje")
     assert "<p>" not in text and "&lt;" not in text
     raw = unfolded(data)
     assert "komma\\; semikolon.\\n\\nAnden" in raw
@@ -510,8 +545,11 @@ def test_description_is_plain_escaped_text(built):
 
 def sequences(site) -> dict[str, tuple[int, str]]:
     calendar = parse(site.output.joinpath("kalender.ics").read_bytes())
-    return {str(e["UID"]): (e.decoded("SEQUENCE"), e["LAST-MODIFIED"].to_ical().decode())
-            for e in vevents(calendar) if "RECURRENCE-ID" not in e}
+    return {
+        str(e["UID"]): (e.decoded("SEQUENCE"), e["LAST-MODIFIED"].to_ical().decode())
+        for e in vevents(calendar)
+        if "RECURRENCE-ID" not in e
+    }
 
 
 def test_two_builds_are_byte_identical(site):
@@ -538,24 +576,38 @@ def test_sequence_rises_once_per_schedule_change_and_only_for_that_event(site):
 
     # Text edits do not bump anything; an edit of another event leaves klub alone.
     edited = DROP_IN.replace("Råd om job", "Gode råd om job").replace("Except: 2013-02-12, ", "Except: ")
-    write_events(built, {"jobcenter.md": edited, "klub.md": CLUB.replace("17:00", "17:30")
-                         .replace("Hver mandag", "Hver eneste mandag")}).build(today="2013-03-06")
+    write_events(
+        built,
+        {
+            "jobcenter.md": edited,
+            "klub.md": CLUB.replace("17:00", "17:30").replace("Hver mandag", "Hver eneste mandag"),
+        },
+    ).build(today="2013-03-06")
     again = sequences(built)
     assert again[f"klub@{HOST}"] == (1, "20130305T000000Z")
     assert again[f"jobcenter@{HOST}"] == (1, "20130306T000000Z")  # the Except changed
     assert again[f"familielejr@{HOST}"] == (0, "20130304T000000Z")
 
 
-@pytest.mark.parametrize("change", [
-    ("Location: Klubben, Lukretiavej 1", "Location: Klubben, Lukretiavej 3"),
-    ("UNTIL=20131231", "UNTIL=20131130"),
-    ("Cancelled: 2013-04-08", "Cancelled: 2013-04-08, 2013-04-10"),
-    ("Slug: klub", "Slug: klub\n    Status: cancelled"),
-    ("Title: Klubaften", "Title: Klubaftenen"),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("Location: Klubben, Lukretiavej 1", "Location: Klubben, Lukretiavej 3"),
+        ("UNTIL=20131231", "UNTIL=20131130"),
+        ("Cancelled: 2013-04-08", "Cancelled: 2013-04-08, 2013-04-10"),
+        ("Slug: klub", "Slug: klub\n    Status: cancelled"),
+        ("Title: Klubaften", "Title: Klubaftenen"),
+    ],
+)
 def test_which_edits_count_as_schedule_changes(change):
-    settings = {"DEFAULT_EVENT_MINUTES": 120, "ESTATES": ["Lukretiavej"], "CATEGORIES": ["Børn, unge og familier"],
-                "AUDIENCES": ["unge"], "LANGUAGES": ["da"], "SITE_HOST": HOST}
+    settings = {
+        "DEFAULT_EVENT_MINUTES": 120,
+        "ESTATES": ["Lukretiavej"],
+        "CATEGORIES": ["Børn, unge og familier"],
+        "AUDIENCES": ["unge"],
+        "LANGUAGES": ["da"],
+        "SITE_HOST": HOST,
+    }
     before, after = (fake_event(text, settings) for text in (CLUB, CLUB.replace(*change)))
     changed = feeds.schedule_hash(before) != feeds.schedule_hash(after)
     assert changed == (change[0] != "Title: Klubaften")
@@ -564,8 +616,7 @@ def test_which_edits_count_as_schedule_changes(change):
 def test_missing_history_starts_at_sequence_zero(tmp_path):
     event = SimpleNamespace(uid=f"a@{HOST}", schedule=None, location="x")
     event.schedule = build_schedule({"start": dt.datetime(2013, 3, 4, 10)}, {"DEFAULT_EVENT_MINUTES": 60})
-    revisions = feeds.update_revisions(feeds.load_revisions(tmp_path / "missing.json"), [event],
-                                       dt.date(2013, 3, 4))
+    revisions = feeds.update_revisions(feeds.load_revisions(tmp_path / "missing.json"), [event], dt.date(2013, 3, 4))
     assert revisions["a"] == {"hash": feeds.schedule_hash(event), "sequence": 0, "modified": "20130304T000000Z"}
     assert set(revisions) == {"a", "_om"}  # and a note for editors
 
@@ -579,13 +630,14 @@ def test_the_content_checker_ignores_the_history_file(site):
 
 def test_a_translation_has_its_own_feed_with_its_own_uid_and_the_danish_revision(site):
     english = CLUB.replace("Title: Klubaften", "Title: Club night\n    Lang: en").replace(
-        "Hver mandag og onsdag.", "Every Monday and Wednesday.")
+        "Hver mandag og onsdag.", "Every Monday and Wednesday."
+    )
     write_events(site, {"klub.md": CLUB, "klub.en.md": english}).build()
-    write_events(site, {"klub.md": CLUB.replace("15:00", "15:30"),
-                        "klub.en.md": english.replace("15:00", "15:30")}).build(today="2013-03-05")
+    write_events(
+        site, {"klub.md": CLUB.replace("15:00", "15:30"), "klub.en.md": english.replace("15:00", "15:30")}
+    ).build(today="2013-03-05")
     danish = {str(e["UID"]): e for e in vevents(parse(site.output.joinpath("kalender/klub.ics").read_bytes()))}
-    (own,) = [e for e in vevents(parse(site.output.joinpath("en/kalender/klub.ics").read_bytes()))
-              if "RRULE" in e]
+    (own,) = [e for e in vevents(parse(site.output.joinpath("en/kalender/klub.ics").read_bytes())) if "RRULE" in e]
     assert own["UID"] == f"klub.en@{HOST}" and own["SUMMARY"] == "Club night"
     assert own["URL"] == "https://rumforliv.dk/en/kalender/klub/"
     assert own.decoded("SEQUENCE") == danish[f"klub@{HOST}"].decoded("SEQUENCE") == 1
@@ -602,10 +654,17 @@ def fake_event(text: str, settings: dict, slug: str | None = None):
     values = checked.values
     slug = slug or values.get("slug", "x")
     return SimpleNamespace(
-        uid=f"{slug}@{HOST}", slug=slug, url=f"kalender/{slug}/", title=values["title"],
-        location=values["location"], estates=values["estate"], organizer=values.get("organizer"),
-        contact=values.get("contact"), description=checked.body.strip(),
-        category=SimpleNamespace(name=values["category"]), schedule=build_schedule(values, settings),
+        uid=f"{slug}@{HOST}",
+        slug=slug,
+        url=f"kalender/{slug}/",
+        title=values["title"],
+        location=values["location"],
+        estates=values["estate"],
+        organizer=values.get("organizer"),
+        contact=values.get("contact"),
+        description=checked.body.strip(),
+        category=SimpleNamespace(name=values["category"]),
+        schedule=build_schedule(values, settings),
     )
 
 
@@ -617,15 +676,22 @@ def test_a_big_calendar_stays_under_one_megabyte(site):
     events = []
     for n in range(60):
         holidays = ", ".join(f"{2013 + n % 4}-0{m}-0{d}" for m in (2, 3) for d in range(1, 8))
-        series = (f"Title: Serie {n}\nStart: {2013 + n % 4}-01-0{1 + n % 7} 15:00\nEnd: 2013-01-01 17:00\n"
-                  f"Repeat: FREQ=DAILY\nExcept: {holidays}\nLocation: Beboerhuset\nEstate: Akacieparken\n"
-                  f"Category: Børn, unge og familier\n\n{text}\n")
-        events.append(fake_event(series.replace("End: 2013-01-01", f"End: {2013 + n % 4}-01-0{1 + n % 7}"),
-                                 settings, f"serie-{n}"))
+        series = (
+            f"Title: Serie {n}\nStart: {2013 + n % 4}-01-0{1 + n % 7} 15:00\nEnd: 2013-01-01 17:00\n"
+            f"Repeat: FREQ=DAILY\nExcept: {holidays}\nLocation: Beboerhuset\nEstate: Akacieparken\n"
+            f"Category: Børn, unge og familier\n\n{text}\n"
+        )
+        events.append(
+            fake_event(
+                series.replace("End: 2013-01-01", f"End: {2013 + n % 4}-01-0{1 + n % 7}"), settings, f"serie-{n}"
+            )
+        )
     for n in range(1000):
         start = dt.date(2013, 1, 1) + dt.timedelta(days=n * 1461 // 1000)
-        one_off = (f"Title: Arrangement {n}\nStart: {start} 19:00\nLocation: Salen\nEstate: Lukretiavej\n"
-                   f"Category: Image og kommunikation\n\n{text}\n")
+        one_off = (
+            f"Title: Arrangement {n}\nStart: {start} 19:00\nLocation: Salen\nEstate: Lukretiavej\n"
+            f"Category: Image og kommunikation\n\n{text}\n"
+        )
         events.append(fake_event(one_off, settings, f"arrangement-{n}"))
     name, chosen = feeds.feeds(events, settings)["kalender.ics"]
     data = feeds.build_calendar(chosen, settings, name).to_ical()
@@ -646,7 +712,6 @@ def test_feeds_written_from_serialised_events_equal_the_whole_calendar_serialise
         chosen = sorted(chosen, key=lambda e: e.uid)
         serialised = [feeds.event_ical(e, settings, feeds.revision_of({}, e, settings["TODAY"])) for e in chosen]
         assert feeds.feed_ical(name, serialised, settings) == feeds.build_calendar(chosen, settings, name).to_ical()
-
 
 
 def test_a_series_says_what_it_is_once_and_serialises_it_once(site, monkeypatch):
@@ -683,6 +748,7 @@ def test_only_lines_that_need_it_are_folded_and_exactly_as_icalendar_folds(octet
     assert feeds.ical(event) == event.to_ical()
     assert (b"\r\n " in feeds.ical(event).split(b"DESCRIPTION")[0]) == (octets > 74)
 
+
 def test_fold_cuts_every_line_where_icalendar_does():
     """Lines of many lengths, with multi-byte characters and escapes (which icalendar keeps with
     what they escape) landing on the cuts; seeded, so every run checks the same lines."""
@@ -702,8 +768,9 @@ def test_fold_cuts_every_line_where_icalendar_does():
 
 # --- Language feeds: the Danish bytes under their own UIDs ------------------------
 
-DROP_IN_EN = DROP_IN.replace("Title: Jobcentret i lejlighed 252", "Title: Job centre in flat 252\n    Lang: en").replace(
-    "Råd om job og uddannelse.", "Advice on jobs and education.")
+DROP_IN_EN = DROP_IN.replace(
+    "Title: Jobcentret i lejlighed 252", "Title: Job centre in flat 252\n    Lang: en"
+).replace("Råd om job og uddannelse.", "Advice on jobs and education.")
 # "UID:<slug>@rumforliv.dk" is 73 octets, "UID:<slug>.en@rumforliv.dk" 76: icalendar folds the latter.
 LONG_SLUG = "en-aktivitet-med-et-saerdeles-langt-navn-til-kalenderen1"
 LONG = CAMP.replace("Slug: familielejr", f"Slug: {LONG_SLUG}").replace("Title: Familielejr", "Title: Lang lejr")
@@ -731,8 +798,9 @@ def feed_as_before(context, lang: str) -> bytes:
     revisions = feeds.load_revisions(Path(context["PATH"]) / feeds.REVISIONS_FILE)
     recent = [e for e in context["events"] if feeds.is_recent(e, today)]
     pairs = sorted(zip(recent, languages.feed_events(recent, lang)), key=lambda pair: pair[1].uid)
-    serialised = [feeds.event_ical(shown, context, feeds.revision_of(revisions, original, today))
-                  for original, shown in pairs]
+    serialised = [
+        feeds.event_ical(shown, context, feeds.revision_of(revisions, original, today)) for original, shown in pairs
+    ]
     name = translate(lang, languages.FEED_NAME) % {"site": context["SITENAME"]}
     return feeds.feed_ical(name, serialised, context)
 
@@ -746,7 +814,9 @@ def test_an_untranslated_event_in_a_language_feed_is_the_danish_event_under_its_
         write_events(site, {**EVENTS, "jobcenter.en.md": DROP_IN_EN, "lang.md": LONG}).build()
     for lang in OTHER_LANGUAGES:  # exactly the bytes of serialising each event again
         assert site.output.joinpath(f"{lang}/kalender.ics").read_bytes() == feed_as_before(found["context"], lang)
-    danish_data, english_data = (site.output.joinpath(name).read_bytes() for name in ("kalender.ics", "en/kalender.ics"))
+    danish_data, english_data = (
+        site.output.joinpath(name).read_bytes() for name in ("kalender.ics", "en/kalender.ics")
+    )
     danish = {str(e["UID"]): e for e in vevents(parse(danish_data))}
     english = {str(e["UID"]): e for e in vevents(parse(english_data))}
     assert f"klub.en+20130422@{HOST}" in english  # the split-off move, under the language's UID too
@@ -755,21 +825,32 @@ def test_an_untranslated_event_in_a_language_feed_is_the_danish_event_under_its_
             continue
         original = danish[uid.replace(".en", "", 1)]
         assert event["SUMMARY"] == original["SUMMARY"] and event["DESCRIPTION"] == original["DESCRIPTION"]
-        assert ({k: v for k, v in event.property_items() if k != "UID"}
-                == {k: v for k, v in original.property_items() if k != "UID"})
+        assert {k: v for k, v in event.property_items() if k != "UID"} == {
+            k: v for k, v in original.property_items() if k != "UID"
+        }
     assert {str(english[f"klub.en@{HOST}"]["SUMMARY"]), str(english[f"jobcenter.en@{HOST}"]["SUMMARY"])} == {
-        "Klubaften", "Job centre in flat 252"}
+        "Klubaften",
+        "Job centre in flat 252",
+    }
     assert folded_uid(english_data) and not folded_uid(danish_data)  # the long slug took the slow way
     expand = by_recurring_ical_events
     assert [o for o in expand(english_data) if o[0] == "klub.en"] == [
-        ("klub.en", *o[1:]) for o in expand(danish_data) if o[0] == "klub"]
+        ("klub.en", *o[1:]) for o in expand(danish_data) if o[0] == "klub"
+    ]
 
 
 @pytest.mark.parametrize("length", [10, 45, 46, 48, 49, 60])
 def test_swapping_uid_lines_equals_serialising_again_or_declines(length):
     """CLUB's split-off move has the longest UID: 'UID:<slug>.en+20130422@rumforliv.dk' is length + 29 octets."""
-    settings = {"DEFAULT_EVENT_MINUTES": 120, "ESTATES": ["Lukretiavej"], "CATEGORIES": ["Børn, unge og familier"],
-                "AUDIENCES": ["unge"], "LANGUAGES": ["da"], "SITE_HOST": HOST, "SITEURL": "https://x.dk"}
+    settings = {
+        "DEFAULT_EVENT_MINUTES": 120,
+        "ESTATES": ["Lukretiavej"],
+        "CATEGORIES": ["Børn, unge og familier"],
+        "AUDIENCES": ["unge"],
+        "LANGUAGES": ["da"],
+        "SITE_HOST": HOST,
+        "SITEURL": "https://x.dk",
+    }
     slug = "k" * length
     text = CLUB.replace("Hver mandag", "UID:snyd@x.dk; UID:" + "lang tekst " * 10 + "\n\n    UID:igen")
     event = fake_event(text, settings, slug)
@@ -824,9 +905,17 @@ def test_after_a_title_change_only_that_event_is_serialised_again(site):
         assert "Klubaften for unge" in titles and "Klubaften" not in titles
 
 
-@pytest.mark.parametrize("junk", [b"", b"not a pickle", pickle.dumps({"format": 1, "entries": [1]}),
-                                  pickle.dumps({"format": 1, "entries": {"k": SimpleNamespace()}}),
-                                  pickle.dumps(ValueError("a class")), pickle.dumps({"format": 0, "entries": {}})])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        b"",
+        b"not a pickle",
+        pickle.dumps({"format": 1, "entries": [1]}),
+        pickle.dumps({"format": 1, "entries": {"k": SimpleNamespace()}}),
+        pickle.dumps(ValueError("a class")),
+        pickle.dumps({"format": 0, "entries": {}}),
+    ],
+)
 def test_an_unreadable_cache_file_is_no_cache(tmp_path, junk):
     path = tmp_path / feeds.CACHE_FILE
     path.write_bytes(junk)

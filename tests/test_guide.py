@@ -13,10 +13,11 @@ import textwrap
 import icalendar
 import pytest
 
-from conftest import ROOT
-from rumforliv.editor import commands as editor
-from rumforliv.content import schema
 from rumforliv.calendar.recurrence import build_schedule
+from rumforliv.content import schema
+from rumforliv.editor import commands as editor
+
+from conftest import ROOT
 
 GUIDE = ROOT / "docs" / "redaktoer.md"
 EXAMPLES = ROOT / "docs" / "eksempler"
@@ -82,8 +83,7 @@ def built(tmp_path_factory):
     os.environ["SITE_TODAY"] = "2013-06-01"  # the example issue's date: both news items are out
     site.said = []
     try:
-        site.report = editor.build_site(ROOT / "pelicanconf.py", site.output, say=site.said.append,
-                                        **site.overrides())
+        site.report = editor.build_site(ROOT / "pelicanconf.py", site.output, say=site.said.append, **site.overrides())
     finally:
         if old is None:
             os.environ.pop("SITE_TODAY", None)
@@ -95,16 +95,24 @@ def built(tmp_path_factory):
 def test_building_the_examples_reports_progress_and_a_summary(built):
     assert built.said[:2] == ["Tjekker indholdet …", "Skriver hjemmesiden, kalenderen, feeds og nyhedsbreve …"]
     assert re.fullmatch(r"Nyhedsbrev 2013-2: \d+ sider på \d+,\d s", built.said[2])
-    assert re.fullmatch(r"Bygget: 2 nyheder, 7 aktiviteter, 1 side, 1 nyhedsbrev \(3 PDF\) på \d+,\d s\.",
-                        built.report.summary())
+    assert re.fullmatch(
+        r"Bygget: 2 nyheder, 7 aktiviteter, 1 side, 1 nyhedsbrev \(3 PDF\) på \d+,\d s\.", built.report.summary()
+    )
 
 
 def test_the_examples_build_into_a_site(built):
     assert "Sommerfest i gården" in built.read("nyheder/2013/sommerfest-i-gaarden/index.html")
     assert "Ny legeplads på Lukretiavej" in built.read("nyheder/2013/ny-legeplads-paa-lukretiavej/index.html")
     assert (built.output / "billeder/legeplads.jpg").is_file()
-    for slug in ("jobcafe", "lektiecafe", "loppemarked", "fodbold", "familielejr-2013", "fastelavn-2014",
-                 "sommerudflugt-2013"):
+    for slug in (
+        "jobcafe",
+        "lektiecafe",
+        "loppemarked",
+        "fodbold",
+        "familielejr-2013",
+        "fastelavn-2014",
+        "sommerudflugt-2013",
+    ):
         assert (built.output / f"kalender/{slug}/index.html").is_file(), slug
     assert "Strikkeklub" in built.read("indsatser/strikkeklub/index.html")
     assert "Nyt fra bestyrelsen i Akacieparken" in built.read("nyhedsbrev/2013-2/index.html")
@@ -114,8 +122,12 @@ def test_the_lektiecafe_example_skips_cancels_and_moves_as_the_guide_says(built)
     calendar = icalendar.Calendar.from_ical((built.output / "kalender/lektiecafe.ics").read_bytes())
     events = calendar.walk("VEVENT")
     series = [e for e in events if "RRULE" in e][0]
-    skipped = {d.dt.date() for exdate in series.get("EXDATE", []) for d in
-               (exdate if isinstance(exdate, list) else [exdate]) for d in d.dts}
+    skipped = {
+        d.dt.date()
+        for exdate in series.get("EXDATE", [])
+        for d in (exdate if isinstance(exdate, list) else [exdate])
+        for d in d.dts
+    }
     assert dt.date(2013, 2, 11) in skipped and dt.date(2013, 4, 1) in skipped  # winter and Easter holidays
     overrides = {e["RECURRENCE-ID"].dt.date(): e for e in events if "RECURRENCE-ID" in e}
     assert str(overrides[dt.date(2013, 3, 4)]["STATUS"]) == "CANCELLED"
@@ -149,8 +161,13 @@ def error_table() -> list[str]:
 def test_the_error_table_explains_real_messages():
     sources = "".join(
         (ROOT / "plugins/rumforliv" / name).read_text(encoding="utf-8")
-        for name in ("content/schema.py", "calendar/recurrence.py", "editor/commands.py", "newsletter/issues.py",
-                     "site/languages.py")
+        for name in (
+            "content/schema.py",
+            "calendar/recurrence.py",
+            "editor/commands.py",
+            "newsletter/issues.py",
+            "site/languages.py",
+        )
     )
     starts = error_table()
     assert len(starts) >= 30

@@ -11,11 +11,11 @@ import icalendar
 import pytest
 from jinja2 import Environment
 
-from conftest import HOMEWORK, NEWS, ROOT, TinySite
-from rumforliv.site import i18n
-from rumforliv.wording import catalogues
-from rumforliv.wording import text
 from rumforliv.build.run import BuildFailed
+from rumforliv.site import i18n
+from rumforliv.wording import catalogues, text
+
+from conftest import HOMEWORK, NEWS, ROOT, TinySite
 
 OTHER_LANGUAGES = ["en", "tr", "so", "ar", "ur"]
 
@@ -53,13 +53,15 @@ CLUB = """
 def translated_site(tmp_path_factory):
     """One build shared by the read-only tests below (a build takes a second or two)."""
     site = TinySite(tmp_path_factory.mktemp("translated"))
-    site.write({
-        "content/kalender/lektiecafe.md": HOMEWORK,
-        "content/kalender/lektiecafe.ar.md": HOMEWORK_AR,
-        "content/kalender/klub.md": CLUB,
-        "content/nyheder/fastelavn.md": NEWS_WITH_SLUG,
-        "content/nyheder/fastelavn.en.md": NEWS_EN,
-    })
+    site.write(
+        {
+            "content/kalender/lektiecafe.md": HOMEWORK,
+            "content/kalender/lektiecafe.ar.md": HOMEWORK_AR,
+            "content/kalender/klub.md": CLUB,
+            "content/nyheder/fastelavn.md": NEWS_WITH_SLUG,
+            "content/nyheder/fastelavn.en.md": NEWS_EN,
+        }
+    )
     site.build()
     return site
 
@@ -78,7 +80,7 @@ def test_every_catalogue_is_complete_and_matches_the_templates():
 def test_catalogues_cover_every_site_language():
     from rumforliv.build.run import load_settings
 
-    assert load_updater().LANGUAGES == load_settings(ROOT / "pelicanconf.py")["LANGUAGES"]
+    assert load_settings(ROOT / "pelicanconf.py")["LANGUAGES"] == load_updater().LANGUAGES
 
 
 def test_gettext_follows_the_language_of_the_page_rendered():
@@ -87,7 +89,9 @@ def test_gettext_follows_the_language_of_the_page_rendered():
     i18n.install(env)
     page = env.from_string('{{ _("Kalender") }}|{% trans n=2 %}{{ n }} dag{% pluralize %}{{ n }} dage{% endtrans %}')
     assert page.render(page_lang="da").startswith("Kalender|")
-    assert page.render(page_lang="en") == f"{i18n.translate('en', 'Kalender')}|" + catalogues.translate_plural("en", "%(n)s dag", "%(n)s dage", 2) % {"n": 2}
+    assert page.render(page_lang="en") == f"{i18n.translate('en', 'Kalender')}|" + catalogues.translate_plural(
+        "en", "%(n)s dag", "%(n)s dage", 2
+    ) % {"n": 2}
     assert i18n.translate("en", "Kalender") != "Kalender"
 
 
@@ -105,7 +109,13 @@ def test_filters_with_a_lang_parameter_get_the_page_language():
 
 def test_languages_are_named_in_themselves():
     assert [i18n.language_name(lang) for lang in ["da", "en", "tr", "so", "ar", "ur"]] == [
-        "Dansk", "English", "Türkçe", "Soomaali", "العربية", "اردو"]
+        "Dansk",
+        "English",
+        "Türkçe",
+        "Soomaali",
+        "العربية",
+        "اردو",
+    ]
 
 
 # --- Content translations ------------------------------------------------------------
@@ -198,7 +208,9 @@ def test_time_spans_keep_their_order_in_right_to_left_pages():
     start = dt.datetime(2013, 3, 5, 10, 0)
     occurrence = type("Occ", (), {"all_day": False, "start": start, "end": start + dt.timedelta(hours=2)})()
     page = env.from_string("{{ occ|time_span }}|{{ occ.start|long_date }}")
-    assert page.render(occ=occurrence, page_lang="ar", RTL_LANGUAGES=["ar", "ur"]).startswith("\u206610:00–12:00\u2069|")
+    assert page.render(occ=occurrence, page_lang="ar", RTL_LANGUAGES=["ar", "ur"]).startswith(
+        "\u206610:00–12:00\u2069|"
+    )
     assert "\u2066" not in page.render(occ=occurrence, page_lang="ar", RTL_LANGUAGES=["ar", "ur"]).split("|")[1]
     assert "\u2066" not in page.render(occ=occurrence, page_lang="da", RTL_LANGUAGES=["ar", "ur"])
 
@@ -217,11 +229,21 @@ def test_words_from_the_settings_are_in_the_catalogues():
 def test_the_plans_key_pages_are_translated_into_every_language():
     """The issue's list: front page, homework cafés, job centre (activities and their pages), a news item."""
     content = ROOT / "content"
-    danish = ["sider/forside.md", "sider/indsatser/lektiecafe.md", "sider/indsatser/jobcenter.md",
-              "kalender/lektiecafe-boern.md", "kalender/lektiecafe-voksne.md", "kalender/jobcenter-aabent-hus.md",
-              "nyheder/2013-01-15-jobcentret-hver-tirsdag.md"]
-    missing = [f"{name[:-3]}.{lang}.md" for name in danish for lang in OTHER_LANGUAGES
-               if not (content / f"{name[:-3]}.{lang}.md").is_file()]
+    danish = [
+        "sider/forside.md",
+        "sider/indsatser/lektiecafe.md",
+        "sider/indsatser/jobcenter.md",
+        "kalender/lektiecafe-boern.md",
+        "kalender/lektiecafe-voksne.md",
+        "kalender/jobcenter-aabent-hus.md",
+        "nyheder/2013-01-15-jobcentret-hver-tirsdag.md",
+    ]
+    missing = [
+        f"{name[:-3]}.{lang}.md"
+        for name in danish
+        for lang in OTHER_LANGUAGES
+        if not (content / f"{name[:-3]}.{lang}.md").is_file()
+    ]
     assert missing == []
     for lang in OTHER_LANGUAGES:
         text_ = (content / f"kalender/lektiecafe-boern.{lang}.md").read_text(encoding="utf-8")

@@ -106,11 +106,21 @@ def test_the_cycle_check_can_fail():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
-@pytest.mark.parametrize("module", ["rumforliv", "rumforliv.content.schema", "rumforliv.content.markup",
-                                    "rumforliv.calendar.recurrence", "rumforliv.wording.words"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "rumforliv",
+        "rumforliv.content.schema",
+        "rumforliv.content.markup",
+        "rumforliv.calendar.recurrence",
+        "rumforliv.wording.words",
+    ],
+)
 def test_the_lower_layers_load_neither_pelican_nor_weasyprint(module):
-    code = (f"import sys, {module}; "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'pelican', 'weasyprint', 'pypdf', 'icalendar'}))")
+    code = (
+        f"import sys, {module}; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pelican', 'weasyprint', 'pypdf', 'icalendar'}))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="/")
     assert result.stdout.strip() == "[]"
 
@@ -122,6 +132,9 @@ def test_no_code_edits_sys_path():
     """The plugin is installed (`pip install .`), so nothing needs to point Python at its folder."""
     files = [path for folder in ("plugins", "tests", "bench", "scripts") for path in (ROOT / folder).rglob("*.py")]
     files += [ROOT / name for name in ("pelicanconf.py", "publishconf.py", "tasks.py")]
-    offenders = [str(path.relative_to(ROOT)) for path in files
-                 if path != Path(__file__).resolve() and SYS_PATH_EDIT.search(path.read_text(encoding="utf-8"))]
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in files
+        if path != Path(__file__).resolve() and SYS_PATH_EDIT.search(path.read_text(encoding="utf-8"))
+    ]
     assert offenders == []

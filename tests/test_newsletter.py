@@ -16,9 +16,10 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from conftest import TinySite
-from rumforliv.newsletter import imposition
 from rumforliv.build.run import BuildFailed
+from rumforliv.newsletter import imposition
+
+from conftest import TinySite
 
 A5 = (419.53, 595.28)  # points
 TODAY = "2013-06-15"  # after both issues: news dated later than the build's today are not published yet
@@ -50,15 +51,24 @@ def header(*lines: str, body: str) -> str:
 
 
 def news(title: str, date: str, extra: str = "") -> str:
-    return header(f"Title: {title}", f"Date: {date}", "Category: Beboernetværk, inddragelse og demokrati", extra,
-                  body="Der skete noget godt.")
+    return header(
+        f"Title: {title}",
+        f"Date: {date}",
+        "Category: Beboernetværk, inddragelse og demokrati",
+        extra,
+        body="Der skete noget godt.",
+    )
 
 
 def event(title: str, start: str, end: str, extra: str = "") -> str:
     return header(
-        f"Title: {title}", f"Start: {start}", f"End: {end}", extra,
+        f"Title: {title}",
+        f"Start: {start}",
+        f"End: {end}",
+        extra,
         "Location: Beboerhuset, Carl Th. Dreyersvej 248, 2500 Valby",
-        "Estate: Akacieparken", "Category: Børn, unge og familier",
+        "Estate: Akacieparken",
+        "Category: Børn, unge og familier",
         body="Kom og vær med.",
     )
 
@@ -67,12 +77,17 @@ FILES = {
     "newsletter/2013-1/index.md": ISSUE_1,
     "newsletter/2013-1/30-driften.md": SECTION,
     "newsletter/2013-2/index.md": ISSUE_2,
-    "content/nyheder/vinter.md": news("Vinterfesten blev en succes", "2013-01-15 10:00",
-                                      "Image: billeder/fest.png\nImage-Alt: Børn danser i beboerhuset"),
+    "content/nyheder/vinter.md": news(
+        "Vinterfesten blev en succes",
+        "2013-01-15 10:00",
+        "Image: billeder/fest.png\nImage-Alt: Børn danser i beboerhuset",
+    ),
     "content/nyheder/hemmelig.md": news("Kun til hjemmesiden", "2013-02-01 10:00", "Print: no"),
     "content/nyheder/foraar.md": news("Forårets loppemarked", "2013-04-10 10:00"),
     "content/kalender/strik.md": event(
-        "Strikkeklubben", "2013-01-07 10:00", "2013-01-07 12:00",
+        "Strikkeklubben",
+        "2013-01-07 10:00",
+        "2013-01-07 12:00",
         "Repeat: FREQ=WEEKLY;BYDAY=MO\nCancelled: 2013-03-11",
     ),
     "content/kalender/loppe.md": event("Loppemarked i gården", "2013-04-20 10:00", "2013-04-20 14:00"),
@@ -130,8 +145,9 @@ def reader(site: TinySite, name: str) -> PdfReader:
 
 
 def text(site: TinySite, name: str) -> str:
-    out = subprocess.run(["pdftotext", str(site.output / "nyhedsbrev" / name), "-"],
-                         capture_output=True, encoding="utf-8", check=True).stdout
+    out = subprocess.run(
+        ["pdftotext", str(site.output / "nyhedsbrev" / name), "-"], capture_output=True, encoding="utf-8", check=True
+    ).stdout
     return " ".join(out.split())
 
 
@@ -163,17 +179,36 @@ def test_print_shop_pdf_has_3mm_bleed_around_an_a5_trimbox(built):
 def test_cover_band_runs_into_the_bleed(built):
     """The dark band is painted up to the bleed's edge: the top-left corner pixel is dark."""
     out = subprocess.run(
-        ["pdftoppm", "-r", "30", "-f", "1", "-l", "1", "-gray", "-x", "0", "-y", "0", "-W", "2", "-H", "2",
-         str(built.output / "nyhedsbrev" / "2013-1-tryk.pdf")],
-        capture_output=True, check=True,
+        [
+            "pdftoppm",
+            "-r",
+            "30",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-gray",
+            "-x",
+            "0",
+            "-y",
+            "0",
+            "-W",
+            "2",
+            "-H",
+            "2",
+            str(built.output / "nyhedsbrev" / "2013-1-tryk.pdf"),
+        ],
+        capture_output=True,
+        check=True,
     ).stdout
     assert out[-1] < 128  # PGM: the last byte is a pixel of the corner
 
 
 def test_all_fonts_are_embedded_and_from_the_theme(built):
     for name in ("2013-1.pdf", "2013-1-tryk.pdf", "2013-1-haefte.pdf"):
-        lines = subprocess.run(["pdffonts", str(built.output / "nyhedsbrev" / name)],
-                               capture_output=True, encoding="utf-8", check=True).stdout.splitlines()[2:]
+        lines = subprocess.run(
+            ["pdffonts", str(built.output / "nyhedsbrev" / name)], capture_output=True, encoding="utf-8", check=True
+        ).stdout.splitlines()[2:]
         assert lines, name
         for line in lines:
             font, emb = line.split()[0], line.split()[-5]
@@ -270,12 +305,34 @@ def test_sheet_order_is_saddle_stitch():
 
 def halves(path, sheet: int) -> tuple[str, str]:
     """The text on the left and on the right half of a booklet sheet (poppler crops at 72 dpi)."""
+
     def crop(x: int) -> str:
-        return " ".join(subprocess.run(
-            ["pdftotext", "-f", str(sheet), "-l", str(sheet), "-r", "72", "-x", str(x), "-y", "0",
-             "-W", "421", "-H", "596", str(path), "-"],
-            capture_output=True, encoding="utf-8", check=True,
-        ).stdout.split())
+        return " ".join(
+            subprocess.run(
+                [
+                    "pdftotext",
+                    "-f",
+                    str(sheet),
+                    "-l",
+                    str(sheet),
+                    "-r",
+                    "72",
+                    "-x",
+                    str(x),
+                    "-y",
+                    "0",
+                    "-W",
+                    "421",
+                    "-H",
+                    "596",
+                    str(path),
+                    "-",
+                ],
+                capture_output=True,
+                encoding="utf-8",
+                check=True,
+            ).stdout.split()
+        )
 
     return crop(0), crop(421)
 
@@ -373,9 +430,11 @@ def test_same_content_gives_identical_pdfs_and_unchanged_issues_come_from_cache(
 
 def test_letter_missing_from_the_fonts_stops_the_build(tmp_path):
     site = TinySite(tmp_path)
-    site.write({
-        "newsletter/2013-1/index.md": ISSUE_1 + "\n    Et tegn uden skrift: \ue000.\n",
-    })
+    site.write(
+        {
+            "newsletter/2013-1/index.md": ISSUE_1 + "\n    Et tegn uden skrift: \ue000.\n",
+        }
+    )
     with pytest.raises(BuildFailed) as failure:
         site.build()
     assert "newsletter/2013-1/index.md" in str(failure.value)
@@ -395,13 +454,18 @@ def test_period_beyond_the_site_calendar_is_expanded_by_the_same_function():
     import datetime as dt
     from types import SimpleNamespace
 
-    from rumforliv.newsletter.issues import build_calendar, occurrences_between
     from rumforliv.calendar.recurrence import build_schedule
+    from rumforliv.newsletter.issues import build_calendar, occurrences_between
 
-    values = {"start": dt.datetime(2013, 1, 7, 10), "end": dt.datetime(2013, 1, 7, 12),
-              "repeat": {"FREQ": "WEEKLY", "BYDAY": "MO"}, "cancelled": [dt.date(2015, 3, 9)]}
-    event = SimpleNamespace(slug="strik", title="Strikkeklubben", location="Beboerhuset, 2500 Valby",
-                            schedule=build_schedule(values, {}))
+    values = {
+        "start": dt.datetime(2013, 1, 7, 10),
+        "end": dt.datetime(2013, 1, 7, 12),
+        "repeat": {"FREQ": "WEEKLY", "BYDAY": "MO"},
+        "cancelled": [dt.date(2015, 3, 9)],
+    }
+    event = SimpleNamespace(
+        slug="strik", title="Strikkeklubben", location="Beboerhuset, 2500 Valby", schedule=build_schedule(values, {})
+    )
     context = {"events": [event], "occurrences": [], "calendar_window": (dt.date(2013, 1, 1), dt.date(2014, 3, 31))}
     found = occurrences_between(context, dt.date(2015, 3, 1), dt.date(2015, 3, 31))
     assert [occ.day.day for occ in found] == [2, 9, 16, 23, 30]

@@ -10,10 +10,11 @@ from __future__ import annotations
 import icalendar
 import pytest
 
-from conftest import ROOT, TinySite
-from rumforliv.editor import commands as editor
-from rumforliv.content import schema
 from rumforliv.build.run import build, load_settings
+from rumforliv.content import schema
+from rumforliv.editor import commands as editor
+
+from conftest import ROOT, TinySite
 
 OTHER_PLAN = {
     "SITENAME": "Sammen i Tingbjerg",

@@ -19,19 +19,18 @@ from pathlib import Path
 
 import jinja2
 import pytest
-
-from conftest import NEWS, ROOT, TinySite
-from rumforliv.build import run as build
-from rumforliv.site import events
-from rumforliv.site import i18n
-from rumforliv.wording import catalogues
-from rumforliv.build import memo
-from rumforliv.build import parallel
-from rumforliv.content import schema
-from rumforliv.build.run import BuildFailed
 from test_i18n import HOMEWORK_AR, NEWS_EN, NEWS_WITH_SLUG
 from test_reproducible import FILES as REPRODUCIBLE_FILES
 from test_reproducible import assert_identical, build_into
+
+from rumforliv.build import memo, parallel
+from rumforliv.build import run as build
+from rumforliv.build.run import BuildFailed
+from rumforliv.content import schema
+from rumforliv.site import events, i18n
+from rumforliv.wording import catalogues
+
+from conftest import NEWS, ROOT, TinySite
 
 FILES = {
     **REPRODUCIBLE_FILES,  # news, events, the front page's text and a newsletter issue
@@ -41,7 +40,8 @@ FILES = {
     "content/sider/kontakt.md": "Title: Kontakt\n\nKom forbi sekretariatet.\n",
     # Links to the knitting club by file: renaming the club (its URL) changes this item's page.
     "content/nyheder/strik.md": NEWS.replace("Fastelavn i Akacieparken", "Strik med os").replace(
-        "120 børn slog katten af tønden.", "Se [strikkeklubben]({filename}/kalender/strik.md)."),
+        "120 børn slog katten af tønden.", "Se [strikkeklubben]({filename}/kalender/strik.md)."
+    ),
 }
 
 
@@ -77,8 +77,10 @@ def site(site):
 
 def assert_same_folders(first: Path, second: Path) -> None:
     """Also the folders: a rebuild must not leave the empty folders of removed pages."""
+
     def folders(root):
         return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_dir())
+
     assert folders(first) == folders(second)
 
 
@@ -91,8 +93,9 @@ def edit(path: Path, old: str, new: str) -> None:
 CHANGES = {
     "news text": lambda s: edit(s.content / "nyheder/vaar.md", "120 børn", "130 børn"),
     "news title": lambda s: edit(s.content / "nyheder/vaar.md", "Forår på Lukretiavej", "Forår i gården"),
-    "new news item": lambda s: s.write({"content/nyheder/ny.md": NEWS.replace("Fastelavn i Akacieparken", "Ny")
-                                        .replace("2013-02-11", "2013-03-03")}),
+    "new news item": lambda s: s.write(
+        {"content/nyheder/ny.md": NEWS.replace("Fastelavn i Akacieparken", "Ny").replace("2013-02-11", "2013-03-03")}
+    ),
     "event title": lambda s: edit(s.content / "kalender/strik.md", "Title: Strikkeklub", "Title: Strik og kaffe"),
     "event description": lambda s: edit(s.content / "kalender/strik.md", "drikker kaffe", "spiser kage"),
     "event time": lambda s: edit(s.content / "kalender/strik.md", "2013-01-08 10:00", "2013-01-08 09:30"),
@@ -199,6 +202,7 @@ def test_a_rebuild_draws_no_qr_code_and_parses_no_catalogue(site, monkeypatch):
     monkeypatch.setattr(calendar_pages.segno, "make", counting(drawn, segno.make))
     monkeypatch.setattr(catalogues, "read_po", counting(parsed, catalogues.read_po))
     first = build_into(site, "output", THEME=str(site.theme), RENDER_WORKERS=1)  # all in this process
+
     def subscribe_codes():  # the newsletter prints codes of its own
         return [args[0] for args in drawn if args[0].startswith("webcal:")]
 
@@ -207,8 +211,9 @@ def test_a_rebuild_draws_no_qr_code_and_parses_no_catalogue(site, monkeypatch):
     rebuilt = build_into(site, "output", THEME=str(site.theme), RENDER_WORKERS=1)
     assert subscribe_codes() == [] and parsed == []
     assert "<svg" in (rebuilt / "ar/abonner/index.html").read_text(encoding="utf-8")
-    assert "<svg" in (build_into(site, "output-cold", cache="cache-cold", THEME=str(site.theme))
-                      / "ar/abonner/index.html").read_text(encoding="utf-8")
+    assert "<svg" in (
+        build_into(site, "output-cold", cache="cache-cold", THEME=str(site.theme)) / "ar/abonner/index.html"
+    ).read_text(encoding="utf-8")
 
 
 def test_a_rebuild_keeps_the_guide_without_rendering_it(site, monkeypatch):
@@ -220,7 +225,7 @@ def test_a_rebuild_keeps_the_guide_without_rendering_it(site, monkeypatch):
     monkeypatch.setattr(guide, "render_guide", lambda text: rendered.append(text) or original(text))
     first = build_into(site, "output", THEME=str(site.theme), RENDER_WORKERS=1)
     page = first / "hjaelp/index.html"
-    assert len(rendered) == 1 and "<nav class=\"toc\"" in page.read_text(encoding="utf-8")
+    assert len(rendered) == 1 and '<nav class="toc"' in page.read_text(encoding="utf-8")
     written = page.stat().st_ino
     build_into(site, "output", THEME=str(site.theme), RENDER_WORKERS=1)
     assert len(rendered) == 1 and page.stat().st_ino == written
@@ -401,8 +406,8 @@ def test_a_failure_while_the_feeds_are_written_beside_the_pages_fails_the_build(
 
 def test_pages_failing_while_the_feeds_are_written_leave_no_folder_behind(site, monkeypatch):
     """The build waits for the feeds' child before it removes its folder, so the child cannot make it again."""
-    from rumforliv.site import calendar_pages
     from rumforliv.ical import feeds
+    from rumforliv.site import calendar_pages
 
     original = feeds.write_all
 
@@ -437,12 +442,16 @@ def test_the_previous_site_is_removed_in_the_background(site):
 
 def test_a_value_no_template_reads_does_not_change_a_key(tmp_path):
     """Pelican hands every draft the list of all news; a draft must not be rendered again for that."""
-    env = jinja2.Environment(loader=jinja2.DictLoader({
-        "base.html": "{{ title }}{% block body %}{% endblock %}",
-        "page.html": "{% extends 'base.html' %}{% block body %}{% include 'part.html' %}{% endblock %}",
-        "part.html": "{{ shown }}",
-        "dynamic.html": "{% include chosen %}",
-    }))
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader(
+            {
+                "base.html": "{{ title }}{% block body %}{% endblock %}",
+                "page.html": "{% extends 'base.html' %}{% block body %}{% include 'part.html' %}{% endblock %}",
+                "part.html": "{{ shown }}",
+                "dynamic.html": "{% include chosen %}",
+            }
+        )
+    )
     page_memo = memo.PageMemo(tmp_path / "cache", tmp_path / "output", tmp_path / "staging", "build")
     page_memo.site = b"settings, theme, catalogues"
 
@@ -458,12 +467,16 @@ def test_a_value_no_template_reads_does_not_change_a_key(tmp_path):
 
 def test_each_template_is_parsed_once_for_all_the_pages_that_use_it(tmp_path):
     """Every page template extends base.html: what it reads is found once, not once per page template."""
-    env = jinja2.Environment(loader=jinja2.DictLoader({
-        "base.html": "{{ title }}{% block body %}{% endblock %}",
-        "news.html": "{% extends 'base.html' %}{% block body %}{{ article }}{% include 'part.html' %}{% endblock %}",
-        "event.html": "{% extends 'base.html' %}{% block body %}{{ event }}{% include 'part.html' %}{% endblock %}",
-        "part.html": "{{ shown }}",
-    }))
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader(
+            {
+                "base.html": "{{ title }}{% block body %}{% endblock %}",
+                "news.html": "{% extends 'base.html' %}{% block body %}{{ article }}{% include 'part.html' %}{% endblock %}",
+                "event.html": "{% extends 'base.html' %}{% block body %}{{ event }}{% include 'part.html' %}{% endblock %}",
+                "part.html": "{{ shown }}",
+            }
+        )
+    )
     parsed = []
     original = env.parse
     env.parse = lambda source, *args: parsed.append(source) or original(source, *args)
@@ -476,6 +489,7 @@ def test_each_template_is_parsed_once_for_all_the_pages_that_use_it(tmp_path):
 
 def test_a_dataclass_counts_by_its_compared_fields(tmp_path):
     """Every compared field counts (a lone field too, through its own path), a compare=False helper does not."""
+
     @dataclasses.dataclass(frozen=True)
     class Slot:
         start: dt.datetime
@@ -531,8 +545,9 @@ def test_an_image_removed_since_the_last_build_fails_the_rebuild(site):
 
 def test_a_schedule_expanded_by_the_last_build_gives_the_same_occurrences():
     """The timings kept between builds stand for the schedule they came from, and no other."""
-    from rumforliv.calendar.recurrence import Expansions, build_schedule, expand
     from test_recurrence import SETTINGS, FakeEvent, values
+
+    from rumforliv.calendar.recurrence import Expansions, build_schedule, expand
 
     weekly = values(Start="2013-01-08 10:00", Repeat="FREQ=WEEKLY;BYDAY=TU")
     first, last = dt.date(2013, 1, 1), dt.date(2013, 12, 31)
@@ -543,14 +558,17 @@ def test_a_schedule_expanded_by_the_last_build_gives_the_same_occurrences():
     assert expand([event], first, last, again) == fresh and not again.changed
     moved = FakeEvent(build_schedule({**weekly, **values(Moved="2013-03-05 -> 2013-03-06")}, SETTINGS))
     assert expand([moved], first, last, Expansions(earlier.used)) == expand([moved], first, last) != fresh
-    assert expand([event], first, dt.date(2013, 6, 30), Expansions(earlier.used)) == expand([event], first, dt.date(2013, 6, 30))
+    assert expand([event], first, dt.date(2013, 6, 30), Expansions(earlier.used)) == expand(
+        [event], first, dt.date(2013, 6, 30)
+    )
 
 
 def test_an_expanded_occurrence_counts_by_its_event_and_its_place_in_the_expansion(tmp_path):
     """An expansion stamps each occurrence with its key and place, which fix its times; the memo digests
     the stamp, the same whether the timings were worked out now or kept from the last build."""
-    from rumforliv.calendar.recurrence import Expansions, build_schedule, expand
     from test_recurrence import SETTINGS, FakeEvent, values
+
+    from rumforliv.calendar.recurrence import Expansions, build_schedule, expand
 
     first, last = dt.date(2013, 1, 1), dt.date(2013, 12, 31)
     event = FakeEvent(build_schedule(values(Start="2013-01-08 10:00", Repeat="FREQ=WEEKLY;BYDAY=TU"), SETTINGS))
@@ -565,7 +583,7 @@ def test_an_expanded_occurrence_counts_by_its_event_and_its_place_in_the_expansi
     assert len(set(digests(fresh))) == len(fresh) == 52
     assert digests(expand([event], first, last, Expansions(earlier.used))) == digests(fresh)
     half_year = expand([event], first, dt.date(2013, 6, 30), Expansions(earlier.used))
-    assert half_year == fresh[:len(half_year)] and digests(half_year)[0] != digests(fresh)[0]  # another expansion
+    assert half_year == fresh[: len(half_year)] and digests(half_year)[0] != digests(fresh)[0]  # another expansion
     unstamped = dataclasses.replace(fresh[0], stamp=None)  # made outside an expansion: counted by its times
     later = dataclasses.replace(unstamped, start=unstamped.start + dt.timedelta(hours=1))
     assert digests([unstamped]) != digests([later]) and digests([unstamped]) != digests(fresh[:1])
@@ -575,8 +593,12 @@ def test_a_listing_is_kept_page_by_page(tmp_path, reuse):
     """Each page of the paginated news list is kept on its own: a touched file is written again and the
     others stay; a changed title renders the one page that shows it; a new item moves every item down,
     and every page renders. Each time the result equals a cold build."""
-    site = TinySite(tmp_path).write({f"content/nyheder/nyhed-{n:02d}.md": NEWS.replace(
-        "Fastelavn i Akacieparken", f"Nyhed {n:02d}") for n in range(25)})  # three pages of ten
+    site = TinySite(tmp_path).write(
+        {
+            f"content/nyheder/nyhed-{n:02d}.md": NEWS.replace("Fastelavn i Akacieparken", f"Nyhed {n:02d}")
+            for n in range(25)
+        }
+    )  # three pages of ten
     first = build_into(site, "output")
     listing = [first / "nyheder/index.html", first / "nyheder/side/2/index.html", first / "nyheder/side/3/index.html"]
     assert all(page.is_file() for page in listing) and not (first / "nyheder/side/4").exists()
@@ -604,11 +626,17 @@ def test_a_listing_is_kept_page_by_page(tmp_path, reuse):
     assert_identical(build_into(site, "output-cold-2", cache="cache-cold-2"), again)
 
 
-@pytest.mark.parametrize("root, source", [
-    ("/site/content", "/site/content/kalender/strik.md"), ("/site/content/", "/site/content/kalender/strik.md"),
-    ("/site/content", "kalender/strik.md"), ("/site/content", "/site/other/strik.md"),
-    ("/site/content", "/site/content/../content/kalender/strik.md"), ("/site/content", "/site/contents/strik.md"),
-])
+@pytest.mark.parametrize(
+    "root, source",
+    [
+        ("/site/content", "/site/content/kalender/strik.md"),
+        ("/site/content/", "/site/content/kalender/strik.md"),
+        ("/site/content", "kalender/strik.md"),
+        ("/site/content", "/site/other/strik.md"),
+        ("/site/content", "/site/content/../content/kalender/strik.md"),
+        ("/site/content", "/site/contents/strik.md"),
+    ],
+)
 def test_an_events_relative_source_path_is_pelicans(root, source):
     """Event takes a short cut for files inside the content folder; it must give what Pelican gives."""
     from pelican.contents import Content

@@ -12,11 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
+from test_newsletter import ISSUE_1 as ISSUE
+
+from rumforliv.build.run import BuildFailed, build
+from rumforliv.site import reader as strict_reader
 
 from conftest import HOMEWORK, NEWS, ROOT, TinySite
-from rumforliv.site import reader as strict_reader
-from rumforliv.build.run import BuildFailed, build
-from test_newsletter import ISSUE_1 as ISSUE
 
 PAGE = """
     Title: Velkommen til Rum for Liv
@@ -53,8 +54,9 @@ SECTION = """
 """
 FILES = {
     "content/nyheder/fastelavn.md": NEWS,
-    "content/nyheder/vaar.md": NEWS.replace("Fastelavn i Akacieparken", "Forår på Lukretiavej")
-    .replace("2013-02-11", "2013-03-02"),
+    "content/nyheder/vaar.md": NEWS.replace("Fastelavn i Akacieparken", "Forår på Lukretiavej").replace(
+        "2013-02-11", "2013-03-02"
+    ),
     "content/kalender/lektiecafe.md": HOMEWORK,
     "content/kalender/lejr.md": CAMP,
     "content/kalender/strik.md": KNITTING,
@@ -65,13 +67,17 @@ FILES |= {"newsletter/2013-1/index.md": ISSUE, "newsletter/2013-1/30-driften.md"
 
 def build_into(site: TinySite, output: str, cache: str = "cache", **extra) -> Path:
     """Build the site into root/<output> with its own Pelican cache folder."""
-    return build(ROOT / "pelicanconf.py", site.root / output,
-                 **site.overrides(CACHE_PATH=str(site.root / cache), **extra))
+    return build(
+        ROOT / "pelicanconf.py", site.root / output, **site.overrides(CACHE_PATH=str(site.root / cache), **extra)
+    )
 
 
 def fingerprints(folder: Path) -> dict[str, str]:
-    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def assert_identical(first: Path, second: Path) -> None:

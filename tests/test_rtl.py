@@ -16,12 +16,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from conftest import HOMEWORK, NEWS, ROOT, TinySite, served
-from rumforliv.site import i18n
-from rumforliv.site import languages
 from test_i18n import translation
 from test_newsletter import ISSUE_1 as ISSUE
+
+from rumforliv.site import i18n, languages
+
+from conftest import HOMEWORK, NEWS, ROOT, TinySite, served
 
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
 AXE = ROOT / "tests/browser/axe.mjs"
@@ -33,11 +33,24 @@ RIGHT_TO_LEFT = {"ar": "Noto Naskh Arabic", "ur": "Noto Nastaliq Urdu"}
 WORDS = {
     "en": ("Homework café", "Volunteers help with homework. Bring your books.", "Contact", "Come by the office."),
     "tr": ("Ödev kafesi", "Gönüllüler ödevlere yardım eder. Kitaplarınızı getirin.", "İletişim", "Ofise uğrayın."),
-    "so": ("Kafeega casharrada", "Tabarucayaal ayaa ka caawiya casharrada. Keen buugaagtaada.", "La xiriir", "Kaalay xafiiska."),
-    "ar": ("مقهى الواجبات المدرسية", "يساعد متطوعون في الواجبات المدرسية. أحضر كتبك.", "التواصل",
-           "تفضّل إلى المكتب في Carl Th. Dreyersvej 248، هاتف 36 30 01 11."),
-    "ur": ("ہوم ورک کیفے", "رضاکار ہوم ورک میں مدد دیتے ہیں۔ اپنی کتابیں ساتھ لائیں۔", "رابطہ",
-           "Carl Th. Dreyersvej 248 پر دفتر میں آئیں، فون 36 30 01 11۔"),
+    "so": (
+        "Kafeega casharrada",
+        "Tabarucayaal ayaa ka caawiya casharrada. Keen buugaagtaada.",
+        "La xiriir",
+        "Kaalay xafiiska.",
+    ),
+    "ar": (
+        "مقهى الواجبات المدرسية",
+        "يساعد متطوعون في الواجبات المدرسية. أحضر كتبك.",
+        "التواصل",
+        "تفضّل إلى المكتب في Carl Th. Dreyersvej 248، هاتف 36 30 01 11.",
+    ),
+    "ur": (
+        "ہوم ورک کیفے",
+        "رضاکار ہوم ورک میں مدد دیتے ہیں۔ اپنی کتابیں ساتھ لائیں۔",
+        "رابطہ",
+        "Carl Th. Dreyersvej 248 پر دفتر میں آئیں، فون 36 30 01 11۔",
+    ),
 }
 NEWS_WITH_SLUG = NEWS.replace("Tags: fest, børn", "Tags: fest, børn\n    Slug: fastelavn")
 CONTACT = """
@@ -78,7 +91,8 @@ def url(lang: str, page_type: str) -> str:
 def needs(*tools: str) -> None:
     present = {
         "java": shutil.which("java") is not None and VNU.is_file(),
-        "chromium": Path("/usr/bin/chromium").is_file() and shutil.which("node") is not None
+        "chromium": Path("/usr/bin/chromium").is_file()
+        and shutil.which("node") is not None
         and (ROOT / "node_modules/playwright-core").is_dir(),
     }
     missing = [tool for tool in tools if not present[tool]]
@@ -127,8 +141,12 @@ def test_every_page_type_exists_in_every_language(multilingual):
 def test_nu_html_checker_accepts_every_page_in_every_language(multilingual):
     needs("java")
     pages = [multilingual.output / (url(lang, t).lstrip("/") + "index.html") for lang in LANGUAGES for t in PAGE_TYPES]
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, pages)],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, pages)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     report = json.loads(result.stderr or result.stdout)
     errors = [f"{m['url'].split('/output/', 1)[-1]}:{m.get('lastLine')}: {m['message']}" for m in report["messages"]]
     assert errors == []
@@ -139,8 +157,12 @@ def test_axe_finds_nothing_serious_in_any_language(multilingual, server):
     needs("chromium")
     paths = [url(lang, page_type) for lang in LANGUAGES[1:] for page_type in PAGE_TYPES]
     report = run_node(AXE, server, *paths)
-    problems = [f"{path}: {v['id']} ({v['impact']}): {v['help']} – {', '.join(v['nodes'])}"
-                for path in paths for v in report[path]["violations"] if v["impact"] in ("serious", "critical")]
+    problems = [
+        f"{path}: {v['id']} ({v['impact']}): {v['help']} – {', '.join(v['nodes'])}"
+        for path in paths
+        for v in report[path]["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert problems == []
     assert all(report[path]["status"] == 200 for path in paths)
     assert report["*foreign requests*"] == []
@@ -171,9 +193,13 @@ def test_right_to_left_layout_is_mirrored(layout):
 
 
 def test_right_to_left_text_is_neither_clipped_nor_overlapping_nor_too_wide(layout):
-    problems = [f"{path} @{width}px {kind}: {found}"
-                for path, widths in layout.items() for width, page in widths.items()
-                for kind in ("wide", "clipped", "overlaps") for found in page[kind]]
+    problems = [
+        f"{path} @{width}px {kind}: {found}"
+        for path, widths in layout.items()
+        for width, page in widths.items()
+        for kind in ("wide", "clipped", "overlaps")
+        for found in page[kind]
+    ]
     assert problems == []
 
 
@@ -187,7 +213,9 @@ def test_layout_check_does_find_clipped_and_overlapping_text(multilingual, serve
         '<h1 style="margin-inline-start:3rem">عنوان</h1>'
         '<p style="width:5rem;white-space:nowrap;overflow:hidden">نص طويل جدًا لا يتسع في هذا الصندوق الصغير</p>'
         '<div style="height:1rem">أ</div><div style="margin-top:-2rem">ب</div>'
-        '<div style="width:900px">عريض</div></main></body></html>', encoding="utf-8")
+        '<div style="width:900px">عريض</div></main></body></html>',
+        encoding="utf-8",
+    )
     page = run_node(RTL, server, str(tmp_path), "/broken/")["/broken/"]["390"]
     assert page["clipped"] and page["overlaps"] and page["wide"]
     assert page["headingGap"] > 2
@@ -216,14 +244,16 @@ BOARD = """
 @pytest.fixture(scope="module")
 def newsletter_site(tmp_path_factory) -> TinySite:
     site = TinySite(tmp_path_factory.mktemp("editions"))
-    site.write({
-        "content/kalender/lektiecafe.md": HOMEWORK,
-        "content/kalender/lektiecafe.ur.md": translation(HOMEWORK, "ur", *WORDS["ur"][:2]),
-        "newsletter/2013-1/index.md": ISSUE,
-        "newsletter/2013-1/20-bestyrelsen.md": BOARD,
-        "newsletter/2013-1/30-driften.md": SECTION,
-        "newsletter/2013-1/30-driften.ur.md": SECTION_UR,
-    })
+    site.write(
+        {
+            "content/kalender/lektiecafe.md": HOMEWORK,
+            "content/kalender/lektiecafe.ur.md": translation(HOMEWORK, "ur", *WORDS["ur"][:2]),
+            "newsletter/2013-1/index.md": ISSUE,
+            "newsletter/2013-1/20-bestyrelsen.md": BOARD,
+            "newsletter/2013-1/30-driften.md": SECTION,
+            "newsletter/2013-1/30-driften.ur.md": SECTION_UR,
+        }
+    )
     notdef = NotdefLog()
     logging.getLogger("weasyprint").addHandler(notdef)
     try:
@@ -253,8 +283,11 @@ def test_translated_section_makes_an_edition_of_its_own(newsletter_site):
         assert (newsletter_site.output / "ur/nyhedsbrev" / name).is_file()
     urdu = PdfReader(newsletter_site.output / "ur/nyhedsbrev/2013-1.pdf")
     assert urdu.trailer["/Root"]["/Lang"] == "ur"
-    fonts = {str(font.get_object()["/BaseFont"]) for page in urdu.pages
-             for font in page.get("/Resources", {}).get("/Font", {}).values()}
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in urdu.pages
+        for font in page.get("/Resources", {}).get("/Font", {}).values()
+    }
     assert any("Nastaliq" in font for font in fonts), fonts
     assert newsletter_site.notdef == []  # every Urdu letter had a glyph
     danish = PdfReader(newsletter_site.output / "nyhedsbrev/2013-1.pdf")

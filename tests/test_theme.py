@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from conftest import HOMEWORK, ROOT, TinySite
 from rumforliv.site.sitemap import page_url
+
+from conftest import HOMEWORK, ROOT, TinySite
 
 SITEURL = "https://rumforliv.example"
 LANGUAGES = ("da", "en", "tr", "so", "ar", "ur")
@@ -144,8 +145,9 @@ def test_every_page_has_language_skip_link_main_and_one_stylesheet(built):
         assert skip and skip[0]["class"] == "skip", where
         assert tags.find("main", id="indhold"), where
         assert tags.find("link", rel="stylesheet", href=f"{SITEURL}/theme/css/site.css"), where
-        assert tags.find("link", rel="alternate", type="application/atom+xml",
-                         href=f"{SITEURL}/feeds/nyheder.atom.xml"), where
+        assert tags.find(
+            "link", rel="alternate", type="application/atom+xml", href=f"{SITEURL}/feeds/nyheder.atom.xml"
+        ), where
 
 
 def main_menu(html: str) -> Tags:
@@ -159,8 +161,10 @@ def test_menu_marks_where_the_reader_is(built):
     assert [a["href"] for a in item.find("a", **{"aria-current": "true"})] == [f"{SITEURL}/nyheder/"]
     front = main_menu(built.read("index.html"))
     assert [a["href"] for a in front.find("a", **{"aria-current": "page"})] == [f"{SITEURL}/"]
-    assert [a["href"] for a in front.find("a")] == [f"{SITEURL}/{p}" for p in (
-        "", "kalender/", "nyheder/", "nyhedsbrev/", "om-helhedsplanen/", "kontakt/", "abonner/")]
+    assert [a["href"] for a in front.find("a")] == [
+        f"{SITEURL}/{p}"
+        for p in ("", "kalender/", "nyheder/", "nyhedsbrev/", "om-helhedsplanen/", "kontakt/", "abonner/")
+    ]
     assert not main_menu(built.read("kontakt/index.html")).find("a", **{"aria-current": "true"})
 
 
@@ -284,11 +288,18 @@ def test_404_page_works_from_any_address(built):
 def test_sitemap_lists_every_written_page_once_sorted_and_absolute(built):
     sitemap = built.read("sitemap.xml")
     locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
-    written = sorted(page_url(p.relative_to(built.output)) for p in html_files(built)
-                     if p.name != "404.html")
+    written = sorted(page_url(p.relative_to(built.output)) for p in html_files(built) if p.name != "404.html")
     assert locs == [f"{SITEURL}/{url}" for url in written]
-    for expected in ("", "nyheder/", "nyheder/side/2/", "nyheder/2013/nyhed-nummer-1/", "kontakt/",
-                     "indsatser/familielejr/", "fokus/boern-unge-og-familier/", "kalender/lektiecafe/"):
+    for expected in (
+        "",
+        "nyheder/",
+        "nyheder/side/2/",
+        "nyheder/2013/nyhed-nummer-1/",
+        "kontakt/",
+        "indsatser/familielejr/",
+        "fokus/boern-unge-og-familier/",
+        "kalender/lektiecafe/",
+    ):
         assert f"{SITEURL}/{expected}" in locs
     assert f"{SITEURL}/404.html" not in locs
     assert f"{SITEURL}/forside/" not in locs
@@ -304,8 +315,15 @@ def test_drafts_are_not_in_the_sitemap(site):
     assert "nyhed-nummer-1" in sitemap and "nyhed-nummer-2" not in sitemap
 
 
-ASSET_TAGS = {"link": "href", "script": "src", "img": "src", "source": "src", "iframe": "src", "video": "src",
-              "audio": "src"}
+ASSET_TAGS = {
+    "link": "href",
+    "script": "src",
+    "img": "src",
+    "source": "src",
+    "iframe": "src",
+    "video": "src",
+    "audio": "src",
+}
 
 
 def test_no_script_and_no_asset_from_another_host(built):
@@ -317,7 +335,10 @@ def test_no_script_and_no_asset_from_another_host(built):
                 url = attrs.get(attr, "")
                 if name == "link" and attrs.get("rel") in ("canonical", "alternate"):
                     continue  # addresses of this page, not things the browser fetches
-                assert url.startswith(("/", f"{SITEURL}/", "data:")) and "//" not in url.removeprefix(SITEURL), (path, url)
+                assert url.startswith(("/", f"{SITEURL}/", "data:")) and "//" not in url.removeprefix(SITEURL), (
+                    path,
+                    url,
+                )
     css = (built.output / "theme/css/site.css").read_text(encoding="utf-8")
     assert "@import" not in css
     assert re.findall(r"url\(([^)]+)\)", css)
@@ -366,15 +387,22 @@ def test_two_builds_of_the_theme_are_byte_identical(tmp_path):
         site = TinySite(tmp_path / name)
         site.write({k: v for k, v in FILES.items() if "kalender" not in k})
         site.build()
-        outputs.append({p.relative_to(site.output): p.read_bytes() for p in site.output.rglob("*")
-                        if p.is_file() and p.suffix in (".html", ".xml", ".css")})
+        outputs.append(
+            {
+                p.relative_to(site.output): p.read_bytes()
+                for p in site.output.rglob("*")
+                if p.is_file() and p.suffix in (".html", ".xml", ".css")
+            }
+        )
     assert outputs[0] == outputs[1]
 
 
 def test_footer_shows_the_contact_and_organisation_from_the_settings(site):
     site.write({"content/nyheder/a.md": news(1)})
-    site.build(CONTACT={"name": "Sekretariatet", "address": "Ruten 2, 2700 Brønshøj", "phone": "tlf. 11 22 33 44"},
-               ORGANISATION="fsb")
+    site.build(
+        CONTACT={"name": "Sekretariatet", "address": "Ruten 2, 2700 Brønshøj", "phone": "tlf. 11 22 33 44"},
+        ORGANISATION="fsb",
+    )
     footer = site.read("index.html").split('<footer class="site-footer">', 1)[1]
     assert "<strong>Sekretariatet</strong>" in footer
     assert footer.index("Ruten 2, 2700 Brønshøj") < footer.index("tlf. 11 22 33 44")

@@ -9,20 +9,17 @@ from pathlib import Path
 
 from pelican import signals
 
-from rumforliv.site import calendar_pages
-from rumforliv.site import i18n
-from rumforliv.site import languages
-from rumforliv.content import schema
-from rumforliv.site import front as site
-from rumforliv.site import sitemap
-from rumforliv.site.events import EventsGenerator
-from rumforliv.site.guide import GuideGenerator
-from rumforliv.content.markup import prerender
-from rumforliv.site.reader import StrictReader
-from rumforliv.site.front import SiteGenerator
-from rumforliv.newsletter.issues import NewsletterGenerator
 from rumforliv.build import memo
 from rumforliv.build.parallel import WORKERS, PendingPages, spread
+from rumforliv.content import schema
+from rumforliv.content.markup import prerender
+from rumforliv.newsletter.issues import NewsletterGenerator
+from rumforliv.site import calendar_pages, i18n, languages, sitemap
+from rumforliv.site import front as site
+from rumforliv.site.events import EventsGenerator
+from rumforliv.site.front import SiteGenerator
+from rumforliv.site.guide import GuideGenerator
+from rumforliv.site.reader import StrictReader
 from rumforliv.wording.text import FILTERS
 from rumforliv.wording.words import FILTERS as WORD_FILTERS
 
@@ -49,7 +46,9 @@ def on_initialized(pelican):
     settings.setdefault("JINJA_FILTERS", {}).update(FILTERS)
     settings["JINJA_FILTERS"].update(WORD_FILTERS)
     settings["JINJA_FILTERS"].update(calendar_pages.FILTERS)
-    cache = Path(settings["CACHE_PATH"]) if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE") else None
+    cache = (
+        Path(settings["CACHE_PATH"]) if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE") else None
+    )
     passed = schema.CheckedTree(memo.load_passed(cache) if cache else (), prepare=prerender)
     problems = schema.check_tree(settings, passed, functools.partial(spread, workers=settings.get(WORKERS, 1)))
     if cache and passed.passed != passed.passed_before:
@@ -71,8 +70,14 @@ def add_reader(readers):
 
 
 def add_generators(pelican):
-    return [EventsGenerator, SiteGenerator, NewsletterGenerator, languages.LanguagesGenerator, GuideGenerator,
-            PendingPages]  # last: renders what the others queued
+    return [
+        EventsGenerator,
+        SiteGenerator,
+        NewsletterGenerator,
+        languages.LanguagesGenerator,
+        GuideGenerator,
+        PendingPages,
+    ]  # last: renders what the others queued
 
 
 def register():

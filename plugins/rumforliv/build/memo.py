@@ -25,8 +25,8 @@ import operator
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from jinja2 import meta
 from pelican.contents import Content
@@ -52,8 +52,10 @@ def source_digest(content, part: str = "whole") -> str:
     if digests is None:
         data = source_bytes(content)
         header = HEADER_END.split(data.replace(b"\r\n", b"\n"), 1)[0]
-        digests = content._source_digests = {"whole": hashlib.sha256(data).hexdigest(),
-                                             "header": hashlib.sha256(header).hexdigest()}
+        digests = content._source_digests = {
+            "whole": hashlib.sha256(data).hexdigest(),
+            "header": hashlib.sha256(header).hexdigest(),
+        }
         content._links_other_files = {"whole": bool(INTRASITE.search(data)), "header": bool(INTRASITE.search(header))}
     return digests[part]
 
@@ -262,13 +264,15 @@ class PageMemo:
             return self.remember(value, self.dataclass_digest(value, depth))
         if isinstance(value, SIMPLE):
             return hashlib.sha256(repr(value).encode()).digest()  # repr tells Markup from str
-        if isinstance(value, (list, tuple)):  # items seen before (an occurrence in its month, week and day) without a call
+        if isinstance(
+            value, (list, tuple)
+        ):  # items seen before (an occurrence in its month, week and day) without a call
             known = self._digests
-            return hashlib.sha256(b"[" + b"".join([known.get(id(item)) or self.digest(item, depth + 1)
-                                                   for item in value])).digest()
+            return hashlib.sha256(
+                b"[" + b"".join([known.get(id(item)) or self.digest(item, depth + 1) for item in value])
+            ).digest()
         if isinstance(value, dict):
-            return self.combine(b"{", (self.digest(k, depth + 1) + self.digest(v, depth + 1)
-                                       for k, v in value.items()))
+            return self.combine(b"{", (self.digest(k, depth + 1) + self.digest(v, depth + 1) for k, v in value.items()))
         if isinstance(value, (set, frozenset)):
             return self.combine(b"(", sorted(self.digest(item, depth + 1) for item in value))
         if isinstance(value, URLWrapper):
@@ -310,7 +314,8 @@ class PageMemo:
         if head is None:
             parts = [self.field_digest(item, header, depth) for item, header in zip(shared, header_only)]
             head = self._digests[key] = hashlib.sha256(
-                b"".join([type(value).__name__.encode(), b"\0", expansion, *parts])).digest()
+                b"".join([type(value).__name__.encode(), b"\0", expansion, *parts])
+            ).digest()
             self._alive.append((expansion, shared))  # kept, so that no other object takes their ids
         return head + place
 
@@ -329,8 +334,10 @@ class PageMemo:
             compared = [f for f in dataclasses.fields(kind) if f.compare]
             others = [f for f in compared if not f.metadata.get("stamped", False)]
             fields = self._fields[kind] = (
-                attributes([f.name for f in compared]), header_flags(compared),
-                (attributes([f.name for f in others]), header_flags(others)) if len(others) < len(compared) else None)
+                attributes([f.name for f in compared]),
+                header_flags(compared),
+                (attributes([f.name for f in others]), header_flags(others)) if len(others) < len(compared) else None,
+            )
         return fields
 
     def header_digest(self, content) -> bytes:
@@ -345,10 +352,17 @@ class PageMemo:
         from them and the settings); the status, which today's date may have changed to draft."""
         if source_digest(content, part) and content._links_other_files[part]:  # its HTML then shows another file's URL
             raise Unmemoizable(content.source_path)
-        own = (type(content).__name__, content.source_path, source_digest(content, part),
-               getattr(content, "lang", None), getattr(content, "status", None))
-        others = sorted((t.source_path, source_digest(t, part), getattr(t, "lang", None), getattr(t, "status", None))
-                        for t in getattr(content, "translations", []))
+        own = (
+            type(content).__name__,
+            content.source_path,
+            source_digest(content, part),
+            getattr(content, "lang", None),
+            getattr(content, "status", None),
+        )
+        others = sorted(
+            (t.source_path, source_digest(t, part), getattr(t, "lang", None), getattr(t, "status", None))
+            for t in getattr(content, "translations", [])
+        )
         return hashlib.sha256(repr((part, own, others)).encode()).digest()
 
     @staticmethod
@@ -405,6 +419,11 @@ class PageMemo:
 
     def save(self, output: Path) -> None:
         """After a successful build: the pages now in `output`, for the next build."""
-        data = json.dumps({"output": str(output), "pages": dict(sorted(self.written.items())),
-                           "templates": {"theme": self.theme, "names": self.names_state()}})  # no indent: C encoder
+        data = json.dumps(
+            {
+                "output": str(output),
+                "pages": dict(sorted(self.written.items())),
+                "templates": {"theme": self.theme, "names": self.names_state()},
+            }
+        )  # no indent: C encoder
         write_whole(self.file, data.encode("utf-8"))

@@ -60,8 +60,15 @@ def kept(page: PendingPage, settings: dict) -> bool:
     if page_memo is None:
         return False
     if not page.keyed:
-        page.key = page_memo.key(page.name, page.template, page.context, settings, url=page.url,
-                                 relative_urls=page.relative_urls, **page.values)
+        page.key = page_memo.key(
+            page.name,
+            page.template,
+            page.context,
+            settings,
+            url=page.url,
+            relative_urls=page.relative_urls,
+            **page.values,
+        )
         page.keyed = True
     return page.key is not None and page_memo.reuse(page.name, page.key)
 
@@ -118,7 +125,7 @@ def run_all(writer, pages: list[PendingPage], settings: dict) -> None:
         page_memo.shared(pages[0].context, settings)
         for template in {id(page.template): page.template for page in pages}.values():
             page_memo.names_read(template)
-    chunks = [pages[i:i + CHUNK] for i in range(0, len(pages), CHUNK)]
+    chunks = [pages[i : i + CHUNK] for i in range(0, len(pages), CHUNK)]
     counter = multiprocessing.Value("i", 0)  # the next chunk to take, shared with the child
     _, answer = beside_child(lambda: child_share(writer, chunks, counter), lambda: take_chunks(writer, chunks, counter))
     child_result(answer, page_memo)
@@ -146,7 +153,7 @@ class Child:
             os.close(read_end)
             try:
                 payload = pickle.dumps((True, in_child()), protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException:  # noqa: BLE001 - whatever it is, the parent must hear of it
+            except BaseException:
                 payload = pickle.dumps((False, traceback.format_exc()))
             with os.fdopen(write_end, "wb") as stream:
                 stream.write(payload)
@@ -224,8 +231,9 @@ def spread(function, items: list, workers: int = 2) -> list:
     back pickled; for work before the pages (checking and reading the content), when one core waits."""
     if len(items) < SPREAD_FROM or not forking(workers):
         return [function(item) for item in items]
-    mine, theirs = beside_child(lambda: [function(item) for item in items[1::2]],
-                                lambda: [function(item) for item in items[0::2]])
+    mine, theirs = beside_child(
+        lambda: [function(item) for item in items[1::2]], lambda: [function(item) for item in items[0::2]]
+    )
     results = [None] * len(items)
     results[0::2], results[1::2] = mine, theirs
     return results

@@ -88,8 +88,12 @@ def build(settings_file: str | Path = "pelicanconf.py", output: str | Path | Non
     if page_memo:
         page_memo.save(target)  # only now: the pages it names are the ones in `target`
         reused, pages = page_memo.reused, len(page_memo.written)
-        every_record(logging.getLogger(__name__)).info("%d of %d pages and feeds kept from the previous build", reused, pages,
-                                                       extra={"reused": reused, "pages": pages})
+        every_record(logging.getLogger(__name__)).info(
+            "%d of %d pages and feeds kept from the previous build",
+            reused,
+            pages,
+            extra={"reused": reused, "pages": pages},
+        )
     return target
 
 
@@ -173,9 +177,13 @@ def discard(old: Path, trash: Path | None) -> None:
 
 
 def remove_in_background(folder: Path) -> None:
-    subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
-                      str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL, start_new_session=True)
+    subprocess.Popen(
+        [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(folder)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 __all__ = ["build", "BuildFailed", "ContentError", "Problem", "load_settings"]

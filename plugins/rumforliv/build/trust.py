@@ -24,8 +24,24 @@ PELICAN_CACHES = ("Generator", "Generator-Readers")  # Pelican names its cache f
 TEMPLATES = "templates"  # in the cache folder: the theme's templates compiled by Jinja
 CODE = Path(__file__).resolve().parents[1]  # the rumforliv package
 # Every library whose version can change what a build writes: an upgrade must not leave stale pages.
-SHAPING_LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "nh3", "babel", "icalendar", "python-dateutil",
-                     "tzdata", "weasyprint", "pydyf", "tinycss2", "fonttools", "pypdf", "segno", "pillow")
+SHAPING_LIBRARIES = (
+    "pelican",
+    "jinja2",
+    "markupsafe",
+    "markdown",
+    "nh3",
+    "babel",
+    "icalendar",
+    "python-dateutil",
+    "tzdata",
+    "weasyprint",
+    "pydyf",
+    "tinycss2",
+    "fonttools",
+    "pypdf",
+    "segno",
+    "pillow",
+)
 
 
 def library_versions() -> str:
@@ -91,4 +107,7 @@ def cache_templates(settings: dict) -> None:
         return
     folder = Path(settings["CACHE_PATH"]) / TEMPLATES
     folder.mkdir(parents=True, exist_ok=True)
-    settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": FileSystemBytecodeCache(str(folder))}
+    settings["JINJA_ENVIRONMENT"] = {
+        **settings["JINJA_ENVIRONMENT"],
+        "bytecode_cache": FileSystemBytecodeCache(str(folder)),
+    }

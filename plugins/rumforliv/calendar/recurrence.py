@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from dateutil import rrule as dtrule
 
 TZ = ZoneInfo("Europe/Copenhagen")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 # How far a rule without an end is looked at when checking exception dates.
 CHECK_HORIZON_YEARS = 30
 MICROSECOND = dt.timedelta(microseconds=1)
@@ -197,7 +197,7 @@ class RuleStarts:
     def between(self, lo, hi) -> list:
         """Like rrule.between(lo, hi, inc=True)."""
         self._extend_to(hi)
-        return self.known[bisect_left(self.known, lo):bisect_right(self.known, hi)]
+        return self.known[bisect_left(self.known, lo) : bisect_right(self.known, hi)]
 
     def any_between(self, lo, hi) -> bool:
         self._extend_to(lo)
@@ -288,12 +288,14 @@ def event_problems(values: dict, settings: dict) -> list[tuple[str, str]]:
     timed = isinstance(start, dt.datetime)
     if end is not None:
         if isinstance(end, dt.datetime) != timed:
-            problems.append(("End", "Start og End skal begge have klokkeslæt, eller begge være uden "
-                                    "(heldagsaktivitet)."))
+            problems.append(
+                ("End", "Start og End skal begge have klokkeslæt, eller begge være uden (heldagsaktivitet).")
+            )
             return problems
         if end < start or (timed and end == start):
-            problems.append(("End", f"Aktiviteten slutter ({format_value(end)}) før den begynder "
-                                    f"({format_value(start)})."))
+            problems.append(
+                ("End", f"Aktiviteten slutter ({format_value(end)}) før den begynder ({format_value(start)}).")
+            )
             return problems
     schedule = build_schedule(values, settings)
     first = day_of(schedule.start)
@@ -339,8 +341,11 @@ def format_value(value) -> str:
 
 def expand(events, first: dt.date, last: dt.date, known: Expansions | None = None) -> Timeline:
     """All occurrences of all events on days first..last, in time order (taken from `known` where it can)."""
-    found = [occ for event in events
-             for occ in (known.occurrences(event, first, last) if known else event.schedule.occurrences(event, first, last))]
+    found = [
+        occ
+        for event in events
+        for occ in (known.occurrences(event, first, last) if known else event.schedule.occurrences(event, first, last))
+    ]
     return Timeline(sorted(found, key=lambda occ: occ.sort_key))
 
 
@@ -362,7 +367,7 @@ def on_days(occurrences: list[Occurrence], first: dt.date, last: dt.date) -> lis
     from `first` less the longest one's length are looked at."""
     if isinstance(occurrences, Timeline):
         days = occurrences.first_days
-        occurrences = occurrences[bisect_left(days, first - occurrences.longest):bisect_right(days, last)]
+        occurrences = occurrences[bisect_left(days, first - occurrences.longest) : bisect_right(days, last)]
     return [occ for occ in occurrences if occ.day <= last and occ.last_day >= first]
 
 
@@ -383,8 +388,9 @@ class Expansions:
             timings = tuple((o.start, o.end, o.original_start, o.cancelled, o.moved) for o in found)
         self.used[key] = timings
         stamp = hashlib.sha256(key.encode()).digest()
-        return [Occurrence(event, *timing, stamp=(stamp, place.to_bytes(4, "big")))
-                for place, timing in enumerate(timings)]
+        return [
+            Occurrence(event, *timing, stamp=(stamp, place.to_bytes(4, "big"))) for place, timing in enumerate(timings)
+        ]
 
     @property
     def changed(self) -> bool:

@@ -15,18 +15,28 @@ import functools
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from dateutil import rrule as dtrule
 
 from rumforliv.content.slugs import slugify
 
-
-DANISH_MONTHS = (
-    "januar februar marts april maj juni juli august september oktober november december"
-).split()
+DANISH_MONTHS = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 @dataclass(frozen=True)
@@ -101,8 +111,13 @@ def parse_source(path: str, text: str) -> Source:
             last.value = f"{last.value} {line.strip()}".strip()  # continued value
         elif index == 0:
             source.problems.append(
-                Problem(path, 1, "", 'Filen skal begynde med felterne, fx "Title: Overskrift". '
-                        "Skriv dem øverst, så en tom linje, så teksten.")
+                Problem(
+                    path,
+                    1,
+                    "",
+                    'Filen skal begynde med felterne, fx "Title: Overskrift". '
+                    "Skriv dem øverst, så en tom linje, så teksten.",
+                )
             )
             source.body, source.body_line = text, 1
             break
@@ -119,17 +134,21 @@ def not_a_field(line: str) -> str:
     """Why a header line is not 'Key: value', in words an editor can act on."""
     name = line.split(":", 1)[0].strip()
     if ":" in line and 0 < len(name.split()) <= 2 and not line.startswith(" "):
-        return (f'Feltnavnet "{name}" må ikke have mellemrum. '
-                f'Skriv fx "{"-".join(name.split())}:", eller sæt en tom linje før teksten.')
-    return ('Linjen er ikke et felt ("Navn: værdi"). Mangler der en tom linje mellem felterne '
-            "og teksten? Sæt den ind lige over denne linje.")
+        return (
+            f'Feltnavnet "{name}" må ikke have mellemrum. '
+            f'Skriv fx "{"-".join(name.split())}:", eller sæt en tom linje før teksten.'
+        )
+    return (
+        'Linjen er ikke et felt ("Navn: værdi"). Mangler der en tom linje mellem felterne '
+        "og teksten? Sæt den ind lige over denne linje."
+    )
 
 
 # --- Value parsers: str -> typed value, or FieldError in Danish -------------
 
 
 def suggest(value: str, choices, synonyms: dict[str, str] | None = None) -> str:
-    """ ' Mente du "X"?' for a near miss (or a known Danish word for X), else ''."""
+    """' Mente du "X"?' for a near miss (or a known Danish word for X), else ''."""
     lowered = {c.lower(): c for c in choices}
     wanted = value.strip().lower()
     if wanted in lowered:
@@ -199,8 +218,7 @@ def date_hint(text: str, with_time: bool) -> str:
     if span and with_time:
         first = f"{int(span.group(1)):02d}:{span.group(2) or '00'}"
         last = f"{int(span.group(3)):02d}:{span.group(4) or '00'}"
-        return (f'Skriv kun starttidspunktet her: "{guess} {first}", '
-                f'og sluttidspunktet i feltet End: "{guess} {last}".')
+        return f'Skriv kun starttidspunktet her: "{guess} {first}", og sluttidspunktet i feltet End: "{guess} {last}".'
     time = CLOCK.search(lowered)
     clock = f" {int(time.group(1) or time.group(3)):02d}:{time.group(2) or time.group(4) or '00'}" if time else ""
     if guess and not with_time:
@@ -247,11 +265,25 @@ EMPTY = "Feltet er tomt. Skriv en værdi eller slet linjen."
 
 # Words editors write in Danish for a value that must be written otherwise.
 VALUE_SYNONYMS = {
-    "dansk": "da", "engelsk": "en", "tyrkisk": "tr", "somali": "so", "somalisk": "so",
-    "arabisk": "ar", "urdu": "ur", "danish": "da", "english": "en",
-    "udgivet": "published", "offentlig": "published", "kladde": "draft", "udkast": "draft",
-    "skjult": "hidden", "aflyst": "cancelled", "afholdes": "confirmed", "bekræftet": "confirmed",
-    "ja": "yes", "nej": "no",
+    "dansk": "da",
+    "engelsk": "en",
+    "tyrkisk": "tr",
+    "somali": "so",
+    "somalisk": "so",
+    "arabisk": "ar",
+    "urdu": "ur",
+    "danish": "da",
+    "english": "en",
+    "udgivet": "published",
+    "offentlig": "published",
+    "kladde": "draft",
+    "udkast": "draft",
+    "skjult": "hidden",
+    "aflyst": "cancelled",
+    "afholdes": "confirmed",
+    "bekræftet": "confirmed",
+    "ja": "yes",
+    "nej": "no",
 }
 
 
@@ -380,17 +412,42 @@ def parse_period(value, settings) -> tuple[dt.date, dt.date]:
 
 
 RRULE_PARTS = {
-    "FREQ", "UNTIL", "COUNT", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH",
-    "BYSETPOS", "BYWEEKNO", "BYYEARDAY", "WKST",
+    "FREQ",
+    "UNTIL",
+    "COUNT",
+    "INTERVAL",
+    "BYDAY",
+    "BYMONTHDAY",
+    "BYMONTH",
+    "BYSETPOS",
+    "BYWEEKNO",
+    "BYYEARDAY",
+    "WKST",
 }
 
 
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 BYDAY_ITEM = re.compile(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
-DANISH_DAYS = {"MA": "MO", "TI": "TU", "ON": "WE", "TO": "TH", "FR": "FR", "LØ": "SA", "LO": "SA",
-               "SØ": "SU", "SO": "SU"}
-DANISH_DAY_WORDS = {"mandag": "MO", "tirsdag": "TU", "onsdag": "WE", "torsdag": "TH", "fredag": "FR",
-                    "lørdag": "SA", "søndag": "SU"}
+DANISH_DAYS = {
+    "MA": "MO",
+    "TI": "TU",
+    "ON": "WE",
+    "TO": "TH",
+    "FR": "FR",
+    "LØ": "SA",
+    "LO": "SA",
+    "SØ": "SU",
+    "SO": "SU",
+}
+DANISH_DAY_WORDS = {
+    "mandag": "MO",
+    "tirsdag": "TU",
+    "onsdag": "WE",
+    "torsdag": "TH",
+    "fredag": "FR",
+    "lørdag": "SA",
+    "søndag": "SU",
+}
 
 
 def parse_repeat(value, settings) -> dict[str, str]:
@@ -422,8 +479,7 @@ def parse_repeat(value, settings) -> dict[str, str]:
         if isinstance(error, FieldError):
             raise FieldError(f"UNTIL: {error}") from None
         raise FieldError(
-            f'Gentagelsen "{text}" kan ikke bruges. Se eksemplerne i vejledningen under '
-            '"En aktivitet, der gentages".'
+            f'Gentagelsen "{text}" kan ikke bruges. Se eksemplerne i vejledningen under "En aktivitet, der gentages".'
         ) from None
     return parts
 
@@ -525,15 +581,45 @@ SCHEMAS: dict[str, dict[str, tuple[Callable, bool]]] = {
 
 # Danish words editors write for a field, and the field they mean.
 KEY_SYNONYMS = {
-    "titel": "title", "overskrift": "title", "dato": "date", "tid": "start", "tidspunkt": "start",
-    "kategori": "category", "indsatsområde": "category", "afdeling": "estate", "afdelinger": "estate",
-    "emner": "tags", "tag": "tags", "resume": "summary", "resumé": "summary", "billede": "image",
-    "billedtekst": "image-alt", "alt": "image-alt", "tryk": "print", "sprog": "lang", "language": "lang",
-    "adresse": "slug", "begynder": "start", "slut": "end", "gentag": "repeat", "gentagelse": "repeat",
-    "rrule": "repeat", "undtagen": "except", "exdate": "except", "aflyst": "cancelled",
-    "canceled": "cancelled", "flyttet": "moved", "sted": "location", "lokale": "location",
-    "målgruppe": "audience", "arrangør": "organizer", "organiser": "organizer", "kontakt": "contact",
-    "rækkefølge": "order", "partnere": "partners", "periode": "covers",
+    "titel": "title",
+    "overskrift": "title",
+    "dato": "date",
+    "tid": "start",
+    "tidspunkt": "start",
+    "kategori": "category",
+    "indsatsområde": "category",
+    "afdeling": "estate",
+    "afdelinger": "estate",
+    "emner": "tags",
+    "tag": "tags",
+    "resume": "summary",
+    "resumé": "summary",
+    "billede": "image",
+    "billedtekst": "image-alt",
+    "alt": "image-alt",
+    "tryk": "print",
+    "sprog": "lang",
+    "language": "lang",
+    "adresse": "slug",
+    "begynder": "start",
+    "slut": "end",
+    "gentag": "repeat",
+    "gentagelse": "repeat",
+    "rrule": "repeat",
+    "undtagen": "except",
+    "exdate": "except",
+    "aflyst": "cancelled",
+    "canceled": "cancelled",
+    "flyttet": "moved",
+    "sted": "location",
+    "lokale": "location",
+    "målgruppe": "audience",
+    "arrangør": "organizer",
+    "organiser": "organizer",
+    "kontakt": "contact",
+    "rækkefølge": "order",
+    "partnere": "partners",
+    "periode": "covers",
 }
 
 
@@ -555,7 +641,7 @@ def unknown_key(key: str, kind: str) -> tuple[str, str | None]:
     close = difflib.get_close_matches(lower, list(schema), n=1, cutoff=0.75)
     if close:
         return f'Ukendt felt. Mente du "{key_name(close[0])}"?', close[0]
-    return f'Ukendt felt i {KIND_NAMES[kind]}. Tilladte felter: {", ".join(known)}.', None
+    return f"Ukendt felt i {KIND_NAMES[kind]}. Tilladte felter: {', '.join(known)}.", None
 
 
 KIND_NAMES = {
@@ -635,8 +721,14 @@ def check_data(data: bytes, path: Path, settings: dict, base: Path | None = None
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        return None, [Problem(shown, line, "", "Filen er ikke gemt som UTF-8 (se æ, ø og å i denne linje). "
-                                                "Gem den igen med tegnsættet UTF-8.")]
+        return None, [
+            Problem(
+                shown,
+                line,
+                "",
+                "Filen er ikke gemt som UTF-8 (se æ, ø og å i denne linje). Gem den igen med tegnsættet UTF-8.",
+            )
+        ]
     source = parse_source(shown, text)
     if kind is None:
         return None, [Problem(shown, 1, "", "Filen ligger i en mappe, som ikke bruges.")]
@@ -650,9 +742,13 @@ def check_news(checked: Checked, settings, base: Path | None):
     values, problems = checked.values, []
     if "image" in values and "image-alt" not in values:
         problems.append(
-            Problem(checked.path, checked.lines["image"], "Image-Alt",
-                    'Feltet mangler. Et billede skal have en kort beskrivelse til blinde læsere: '
-                    'tilføj en linje "Image-Alt: ..." under Image.')
+            Problem(
+                checked.path,
+                checked.lines["image"],
+                "Image-Alt",
+                "Feltet mangler. Et billede skal have en kort beskrivelse til blinde læsere: "
+                'tilføj en linje "Image-Alt: ..." under Image.',
+            )
         )
     if "image" in values and base is not None and not (base / values["image"]).is_file():
         problems.append(Problem(checked.path, checked.lines["image"], "Image", missing_image(values["image"], base)))
@@ -676,8 +772,10 @@ def missing_image(name: str, base: Path) -> str:
 def check_event(checked: Checked, settings, base):
     from rumforliv.calendar.recurrence import event_problems  # the rules live with the expansion
 
-    return [Problem(checked.path, checked.lines.get(key.lower(), 1), key, message)
-            for key, message in event_problems(checked.values, settings)]
+    return [
+        Problem(checked.path, checked.lines.get(key.lower(), 1), key, message)
+        for key, message in event_problems(checked.values, settings)
+    ]
 
 
 CROSS_CHECKS = {"news": check_news, "event": check_event}

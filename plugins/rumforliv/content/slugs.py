@@ -17,6 +17,10 @@ def slugify(text: str, settings: dict) -> str:
     """'Børn, unge og familier' -> 'boern-unge-og-familier'."""
     value = unicodedata.normalize("NFKC", Markup(text.lower()).striptags())
     for pattern, replacement in settings["SLUG_REGEX_SUBSTITUTIONS"]:
-        value = re.sub(unicodedata.normalize("NFKC", pattern), unicodedata.normalize("NFKC", replacement), value,
-                       flags=re.IGNORECASE)
+        value = re.sub(
+            unicodedata.normalize("NFKC", pattern),
+            unicodedata.normalize("NFKC", replacement),
+            value,
+            flags=re.IGNORECASE,
+        )
     return value.lower().strip()

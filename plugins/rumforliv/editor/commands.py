@@ -17,22 +17,38 @@ import subprocess
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-from rumforliv.content import schema
 from rumforliv.calendar.recurrence import TZ, build_schedule
+from rumforliv.content import schema
 from rumforliv.wording.text import slugify
 
 WEEKDAYS = {
-    "ma": "MO", "man": "MO", "mandag": "MO",
-    "ti": "TU", "tir": "TU", "tirsdag": "TU",
-    "on": "WE", "ons": "WE", "onsdag": "WE",
-    "to": "TH", "tor": "TH", "torsdag": "TH",
-    "fr": "FR", "fre": "FR", "fredag": "FR",
-    "lø": "SA", "lør": "SA", "lørdag": "SA", "lo": "SA",
-    "sø": "SU", "søn": "SU", "søndag": "SU", "so": "SU",
+    "ma": "MO",
+    "man": "MO",
+    "mandag": "MO",
+    "ti": "TU",
+    "tir": "TU",
+    "tirsdag": "TU",
+    "on": "WE",
+    "ons": "WE",
+    "onsdag": "WE",
+    "to": "TH",
+    "tor": "TH",
+    "torsdag": "TH",
+    "fr": "FR",
+    "fre": "FR",
+    "fredag": "FR",
+    "lø": "SA",
+    "lør": "SA",
+    "lørdag": "SA",
+    "lo": "SA",
+    "sø": "SU",
+    "søn": "SU",
+    "søndag": "SU",
+    "so": "SU",
 }
 DAY_NAMES = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
 RRULE_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -113,8 +129,7 @@ def weekly_rule(days: str) -> str:
             codes.append(WEEKDAYS[word])
         else:
             raise EditorError(
-                f'--ugentlig: "{item.strip()}" er ikke en ugedag. Skriv fx "ma,on" '
-                "(ma, ti, on, to, fr, lø, sø)."
+                f'--ugentlig: "{item.strip()}" er ikke en ugedag. Skriv fx "ma,on" (ma, ti, on, to, fr, lø, sø).'
             )
     if not codes:
         raise EditorError('--ugentlig: skriv mindst én ugedag, fx "ti" eller "ma,on".')
@@ -152,9 +167,7 @@ def title_slug(title: str, settings: dict) -> str:
 def write_new(path: Path, text: str, settings: dict, kind: str) -> Path:
     """Write a new content file, never over an existing one, and prove it passes."""
     if path.exists():
-        raise EditorError(
-            f"Filen {path} findes allerede. Ret den i stedet, eller vælg en anden titel."
-        )
+        raise EditorError(f"Filen {path} findes allerede. Ret den i stedet, eller vælg en anden titel.")
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
@@ -165,8 +178,9 @@ def write_new(path: Path, text: str, settings: dict, kind: str) -> Path:
     return path
 
 
-def new_news(settings: dict, title: str, estate: str | None = None, category: str | None = None,
-             now: dt.datetime | None = None) -> Path:
+def new_news(
+    settings: dict, title: str, estate: str | None = None, category: str | None = None, now: dt.datetime | None = None
+) -> Path:
     """Write content/nyheder/<date>-<slug>.md from a template; return its path."""
     title = option_value(schema.parse_text, title, "Titel", settings)
     now = (now or dt.datetime.now(TZ)).replace(second=0, microsecond=0)
@@ -186,9 +200,17 @@ def new_news(settings: dict, title: str, estate: str | None = None, category: st
     return write_new(path, text, settings, "news")
 
 
-def new_event(settings: dict, title: str, start: str, end: str | None = None, weekly: str | None = None,
-              until: str | None = None, location: str | None = None, estate: str | None = None,
-              category: str | None = None) -> Path:
+def new_event(
+    settings: dict,
+    title: str,
+    start: str,
+    end: str | None = None,
+    weekly: str | None = None,
+    until: str | None = None,
+    location: str | None = None,
+    estate: str | None = None,
+    category: str | None = None,
+) -> Path:
     """Write content/kalender/<slug>.md from a template; return its path."""
     title = option_value(schema.parse_text, title, "Titel", settings)
     begins = option_value(schema.parse_datetime, start, "--start", settings)
@@ -273,7 +295,8 @@ def header(path: Path) -> dict:
 def translations_of(path: Path, slug: str) -> list[Path]:
     """The other language versions of an event: files with the same Slug."""
     return sorted(
-        other for other in path.parent.parent.rglob("*.md")
+        other
+        for other in path.parent.parent.rglob("*.md")
         if other != path and "slug" in (fields := header(other)) and fields["slug"].value.strip() == slug
     )
 
@@ -313,9 +336,7 @@ def cancel(settings: dict, name: str, day: str) -> list[Path]:
 def checked_event(path: Path, settings: dict, base: Path) -> schema.Checked:
     checked, problems = schema.check_file(path, settings, base, "event")
     if problems:
-        raise EditorError(
-            "Ret først fejlene i filen, så kan datoen aflyses:\n" + "\n".join(str(p) for p in problems)
-        )
+        raise EditorError("Ret først fejlene i filen, så kan datoen aflyses:\n" + "\n".join(str(p) for p in problems))
     return checked
 
 
@@ -365,8 +386,10 @@ class CheckReport:
         if self.ok:
             return f"Alt er i orden: {count_words(self.counts)}."
         files = len({p.path for p in self.problems})
-        return (f"{plural(len(self.problems), 'fejl', 'fejl')} i {plural(files, 'fil', 'filer')}. "
-                "Ret dem og kør 'invoke tjek' igen.")
+        return (
+            f"{plural(len(self.problems), 'fejl', 'fejl')} i {plural(files, 'fil', 'filer')}. "
+            "Ret dem og kør 'invoke tjek' igen."
+        )
 
 
 def check_all(settings: dict) -> CheckReport:
@@ -403,8 +426,11 @@ def translation_problems(events, settings: dict) -> list[schema.Problem]:
         if values.get("status") == "draft":
             continue
         item = SimpleNamespace(
-            source_path=str(path), lang=values.get("lang", default), translations=[],
-            slug=values.get("slug") or slugify(values["title"], settings), schedule=build_schedule(values, settings),
+            source_path=str(path),
+            lang=values.get("lang", default),
+            translations=[],
+            slug=values.get("slug") or slugify(values["title"], settings),
+            schedule=build_schedule(values, settings),
         )
         groups.setdefault(item.slug, []).append(item)
     originals = []
@@ -475,8 +501,10 @@ class IssueProgress(logging.Handler):
     def emit(self, record):
         if hasattr(record, "issue"):
             reused = " (uændret, genbrugt)" if getattr(record, "cached", False) else ""
-            self.say(f"Nyhedsbrev {record.issue}: {plural(record.pages, 'side', 'sider')} på "
-                     f"{seconds(record.seconds)}{reused}")
+            self.say(
+                f"Nyhedsbrev {record.issue}: {plural(record.pages, 'side', 'sider')} på "
+                f"{seconds(record.seconds)}{reused}"
+            )
 
 
 @contextlib.contextmanager
@@ -506,8 +534,13 @@ def progress_lines(say: Callable[[str], None]):
         newsletter_log.setLevel(old_level)
 
 
-def build_site(settings_file: str | Path, output: str | Path | None = None, verbose: bool = False,
-               say: Callable[[str], None] = print, **overrides) -> BuildReport:
+def build_site(
+    settings_file: str | Path,
+    output: str | Path | None = None,
+    verbose: bool = False,
+    say: Callable[[str], None] = print,
+    **overrides,
+) -> BuildReport:
     """The atomic build of build.py, with progress lines and a summary."""
     from rumforliv.build.run import BuildFailed, build
 
@@ -573,12 +606,29 @@ def copy_to_folder(site: Path, target: Path) -> None:
 
 
 def rsync_command(site: Path, target: str) -> list[str]:
-    return ["rsync", "--recursive", "--links", "--times", "--compress", "--delete",
-            "--chmod=Du=rwx,Dgo=rx,Fu=rw,Fgo=r", "-e", "ssh", f"{site}/", target]
+    return [
+        "rsync",
+        "--recursive",
+        "--links",
+        "--times",
+        "--compress",
+        "--delete",
+        "--chmod=Du=rwx,Dgo=rx,Fu=rw,Fgo=r",
+        "-e",
+        "ssh",
+        f"{site}/",
+        target,
+    ]
 
 
-def publish(settings_file: str | Path, target: str | None = None, verbose: bool = False,
-            say: Callable[[str], None] = print, run: Callable = subprocess.run, **overrides) -> str:
+def publish(
+    settings_file: str | Path,
+    target: str | None = None,
+    verbose: bool = False,
+    say: Callable[[str], None] = print,
+    run: Callable = subprocess.run,
+    **overrides,
+) -> str:
     """Check, build with the publish settings, then copy to the target. Returns the target."""
     settings = load_quietly(settings_file, **overrides)
     where = publish_target(settings, target)
@@ -588,7 +638,9 @@ def publish(settings_file: str | Path, target: str | None = None, verbose: bool 
     if not report.ok:
         raise EditorError(
             "Siden er ikke udgivet, fordi der er fejl:\n"
-            + "\n".join(str(p) for p in report.problems) + "\n" + report.summary()
+            + "\n".join(str(p) for p in report.problems)
+            + "\n"
+            + report.summary()
         )
     # Built apart from output/, so the local preview keeps its own links and drafts.
     with tempfile.TemporaryDirectory(prefix="rumforliv-udgiv-") as folder:
@@ -652,8 +704,13 @@ def pick_issue(settings: dict, issue: str | None) -> str:
     return issue
 
 
-def build_newsletter(settings_file: str | Path, issue: str | None = None, verbose: bool = False,
-                     say: Callable[[str], None] = print, **overrides) -> NewsletterReport:
+def build_newsletter(
+    settings_file: str | Path,
+    issue: str | None = None,
+    verbose: bool = False,
+    say: Callable[[str], None] = print,
+    **overrides,
+) -> NewsletterReport:
     """One issue's PDFs. The PDFs need the whole site (calendar, news), so the site is built too."""
     began = time.monotonic()
     name = pick_issue(load_quietly(settings_file, **overrides), issue)

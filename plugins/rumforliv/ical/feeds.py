@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rumforliv.build import memo
-from rumforliv.build.trust import code_fingerprint
-from rumforliv.wording.catalogues import translate
 from rumforliv.build.memo import source_digest, write_whole
+from rumforliv.build.trust import code_fingerprint
 from rumforliv.calendar.recurrence import CHECK_HORIZON_YEARS, TZ, UTC, day_of, moved_start
+from rumforliv.wording.catalogues import translate
 from rumforliv.wording.text import slugify
 
 if TYPE_CHECKING:
@@ -176,9 +176,14 @@ def site_base(settings: dict) -> str:
 def description(event) -> str:
     """Plain text (HTML shows as raw tags in Apple Calendar and Thunderbird); who to ask last."""
     lang = getattr(event, "lang", "da")  # a translation's labels in its own language (i18n catalogues)
-    who = [f"{label}: {value}" for label, value in
-           ((translate(lang, "Arrangør"), getattr(event, "organizer", None)),
-            (translate(lang, "Kontakt"), getattr(event, "contact", None))) if value]
+    who = [
+        f"{label}: {value}"
+        for label, value in (
+            (translate(lang, "Arrangør"), getattr(event, "organizer", None)),
+            (translate(lang, "Kontakt"), getattr(event, "contact", None)),
+        )
+        if value
+    ]
     return "\n\n".join(part for part in (getattr(event, "description", ""), "\n".join(who)) if part)
 
 
@@ -362,7 +367,11 @@ def ical(component, lines: dict | None = None) -> bytes:
     for name, value in component.property_items():
         known = lines.get(id(value))
         if known is None or known[0] is not value or known[1] != name:  # the value is kept: its id stays its own
-            known = lines[id(value)] = (value, name, fold(component.content_line(name, value).encode("utf-8")) + b"\r\n")
+            known = lines[id(value)] = (
+                value,
+                name,
+                fold(component.content_line(name, value).encode("utf-8")) + b"\r\n",
+            )
         result.append(known[2])
     return b"".join(result)
 
@@ -409,8 +418,9 @@ def name_lines(name: str) -> bytes:
     from icalendar import Calendar
 
     value_type = Calendar.types_factory.for_property  # the type `add` gives them (no escaping: not TEXT to icalendar)
-    return b"".join(fold(key.encode() + b":" + value_type(key)(name).to_ical()) + b"\r\n"
-                    for key in ("NAME", "X-WR-CALNAME"))
+    return b"".join(
+        fold(key.encode() + b":" + value_type(key)(name).to_ical()) + b"\r\n" for key in ("NAME", "X-WR-CALNAME")
+    )
 
 
 @functools.cache
@@ -447,8 +457,9 @@ def is_recent(event, today: dt.date, past_days: int = PAST_DAYS) -> bool:
     schedule = event.schedule
     if schedule.rule:
         return True
-    last_day = day_of(schedule.end - dt.timedelta(microseconds=1) if not schedule.all_day
-                      else schedule.end - dt.timedelta(days=1))
+    last_day = day_of(
+        schedule.end - dt.timedelta(microseconds=1) if not schedule.all_day else schedule.end - dt.timedelta(days=1)
+    )
     moved = [day_of(new) for _, new in schedule.moves]
     return max([last_day, *moved]) >= today - dt.timedelta(days=past_days)
 
@@ -500,7 +511,7 @@ def write_all(context, settings, output):
     }
     serialiser.save()
     targets = feeds(events, settings)
-    for shown, original in versions[len(events):]:
+    for shown, _original in versions[len(events) :]:
         targets[event_feed_path(shown)] = (feed_name(settings, shown.title), [shown])
     for relative, (name, chosen) in sorted(targets.items()):
         chosen = sorted(chosen, key=lambda e: e.uid)
@@ -531,11 +542,23 @@ def serialisation_key(shown, original, revision: Revision, settings: dict) -> st
     """
     category = getattr(shown, "category", None)
     parts = [
-        CACHE_FORMAT, code_fingerprint(), icalendar_version(),
-        source_digest(shown), source_digest(original),
-        revision.sequence, revision.modified.isoformat(), shown.uid, getattr(shown, "lang", None),
-        site_base(settings), settings.get("SITE_HOST"), settings.get("TIMEZONE"),
-        shown.url, shown.title, shown.location, description(shown), category.name if category else None,
+        CACHE_FORMAT,
+        code_fingerprint(),
+        icalendar_version(),
+        source_digest(shown),
+        source_digest(original),
+        revision.sequence,
+        revision.modified.isoformat(),
+        shown.uid,
+        getattr(shown, "lang", None),
+        site_base(settings),
+        settings.get("SITE_HOST"),
+        settings.get("TIMEZONE"),
+        shown.url,
+        shown.title,
+        shown.location,
+        description(shown),
+        category.name if category else None,
         repr(shown.schedule),
     ]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()

@@ -26,20 +26,21 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import segno
 from dateutil.relativedelta import relativedelta
 from pelican.generators import Generator
 
 from rumforliv.build import parallel
-from rumforliv.content import schema
 from rumforliv.build.logs import every_record
 from rumforliv.build.trust import code_fingerprint
-from rumforliv.content.markup import render_markdown
 from rumforliv.calendar.recurrence import expand, on_days
+from rumforliv.content import schema
+from rumforliv.content.markup import render_markdown
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -47,8 +48,20 @@ if TYPE_CHECKING:
 logger = every_record(logging.getLogger(__name__))
 
 ISSUE_FOLDER = re.compile(r"(\d{4})-(\d{1,2})")
-SEASONS = {12: "Vinter", 1: "Vinter", 2: "Vinter", 3: "Forår", 4: "Forår", 5: "Forår",
-           6: "Sommer", 7: "Sommer", 8: "Sommer", 9: "Efterår", 10: "Efterår", 11: "Efterår"}
+SEASONS = {
+    12: "Vinter",
+    1: "Vinter",
+    2: "Vinter",
+    3: "Forår",
+    4: "Forår",
+    5: "Forår",
+    6: "Sommer",
+    7: "Sommer",
+    8: "Sommer",
+    9: "Efterår",
+    10: "Efterår",
+    11: "Efterår",
+}
 SPARE_PAGES = 3  # blank pages laid out once, used to pad the issue to a multiple of 4
 OUR_FONTS = ("NotoSans", "NotoNaskhArabic", "NotoNastaliqUrdu")
 PDF_KINDS = ("a5", "tryk", "haefte")
@@ -225,7 +238,9 @@ def read_issues(settings: dict) -> list[NewsletterIssue]:
     """Every issue folder, oldest first; a broken folder stops the build."""
     root = Path(settings.get("NEWSLETTER_PATH", "newsletter"))
     issues, problems = [], []
-    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))) if root.is_dir() else []
+    folders = (
+        sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))) if root.is_dir() else []
+    )
     for folder in folders:
         try:
             issues.append(read_issue(folder, settings))
@@ -484,8 +499,10 @@ class Press:
             from weasyprint.text.fonts import FontConfiguration
 
             if not ffi.harfbuzz_subset:
-                logger.warning("libharfbuzz-subset0 mangler: nyhedsbrevene bliver 3-10 gange langsommere at lave. "
-                               "Kør scripts/setup.sh (apt-get install libharfbuzz-subset0).")
+                logger.warning(
+                    "libharfbuzz-subset0 mangler: nyhedsbrevene bliver 3-10 gange langsommere at lave. "
+                    "Kør scripts/setup.sh (apt-get install libharfbuzz-subset0)."
+                )
 
             fonts = FontConfiguration()
             sheets = [weasyprint.CSS(filename=str(path), font_config=fonts) for path in self.stylesheet_files()]
@@ -530,7 +547,11 @@ class Press:
     def layout(self, issue: NewsletterIssue, html: str, key: str) -> bytes:
         weasyprint, fonts, stylesheets, fetcher = self.weasy()
         # Images are downsampled when loaded, so the options go to render() as well as write_pdf().
-        options = {"pdf_variant": "pdf/ua-1", "dpi": 300, "pdf_identifier": f"newsletter-{issue.slot}-{self.identifier(issue, html)}".encode()}
+        options = {
+            "pdf_variant": "pdf/ua-1",
+            "dpi": 300,
+            "pdf_identifier": f"newsletter-{issue.slot}-{self.identifier(issue, html)}".encode(),
+        }
         document = weasyprint.HTML(string=html, base_url=CONTENT_URL, url_fetcher=fetcher).render(
             stylesheets=stylesheets, font_config=fonts, **options
         )
@@ -606,8 +627,9 @@ def print_pool(press: Press, jobs: int):
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     workers = max(1, min(POOL_WORKERS, os.cpu_count() or 1, jobs))
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
-                               initializer=start_worker, initargs=(press,))
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context(method), initializer=start_worker, initargs=(press,)
+    )
 
 
 def content_fetcher(content: Path):
@@ -619,7 +641,7 @@ def content_fetcher(content: Path):
     class ContentFetcher(URLFetcher):
         def fetch(self, url, headers=None):
             if url.startswith(CONTENT_URL):
-                url = (content / unquote(url[len(CONTENT_URL):].split("?")[0])).as_uri()
+                url = (content / unquote(url[len(CONTENT_URL) :].split("?")[0])).as_uri()
             return super().fetch(url, headers)
 
     return ContentFetcher(allowed_protocols={"file", "data"})
@@ -685,11 +707,23 @@ class NewsletterGenerator(Generator):
 
     def write_pages(self, writer) -> None:
         for issue in self.issues:
-            writer.write_file(issue.save_as, self.get_template("newsletter_page"), self.context,
-                              issue=issue, url=issue.url, relative_urls=False)
+            writer.write_file(
+                issue.save_as,
+                self.get_template("newsletter_page"),
+                self.context,
+                issue=issue,
+                url=issue.url,
+                relative_urls=False,
+            )
         newest_first = sorted(self.issues, key=lambda issue: (issue.date, issue.id), reverse=True)
-        writer.write_file("nyhedsbrev/index.html", self.get_template("newsletter_archive"), self.context,
-                          issues=newest_first, url="nyhedsbrev/", relative_urls=False)
+        writer.write_file(
+            "nyhedsbrev/index.html",
+            self.get_template("newsletter_archive"),
+            self.context,
+            issues=newest_first,
+            url="nyhedsbrev/",
+            relative_urls=False,
+        )
 
     def print_issues(self, output: Path, press: Press) -> Callable[[], None]:
         """Every issue's PDFs: unchanged ones copied from the cache now, the others handed to the printing.
@@ -759,7 +793,11 @@ def guarded(issue: NewsletterIssue, work, *args):
 
 
 def log_issue(issue: NewsletterIssue, seconds: float, cpu: float, cached: bool) -> None:
-    logger.info("Nyhedsbrev %s: %d sider, %.2f s%s", issue.slot, issue.pages, seconds,
-                " (fra cachen)" if cached else "",
-                extra={"issue": issue.slot, "seconds": seconds, "cpu_seconds": cpu, "cached": cached,
-                       "pages": issue.pages})
+    logger.info(
+        "Nyhedsbrev %s: %d sider, %.2f s%s",
+        issue.slot,
+        issue.pages,
+        seconds,
+        " (fra cachen)" if cached else "",
+        extra={"issue": issue.slot, "seconds": seconds, "cpu_seconds": cpu, "cached": cached, "pages": issue.pages},
+    )

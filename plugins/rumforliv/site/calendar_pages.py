@@ -21,10 +21,10 @@ from babel.dates import get_day_names
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from rumforliv.site.i18n import lang_of
 from rumforliv.calendar.recurrence import on_days
-from rumforliv.wording.words import moved_from, span
+from rumforliv.site.i18n import lang_of
 from rumforliv.wording.text import slugify
+from rumforliv.wording.words import moved_from, span
 
 WEEKS_AHEAD = 8  # /kalender/ and the filter pages
 DAY_LIMIT = 3  # occurrences a month grid's day shows; every one is on the month's day-by-day page
@@ -175,9 +175,13 @@ def month_grid(index: dict[dt.date, list], month: Month) -> list[Row]:
     """One row of seven cells per week, Monday first."""
     rows = calendar.Calendar(firstweekday=0).monthdatescalendar(month.first.year, month.first.month)
     return [
-        Row(row[0].isocalendar().week,
-            [Cell(day, day.month == month.first.month,
-                  index.get(day, []) if day.month == month.first.month else []) for day in row])
+        Row(
+            row[0].isocalendar().week,
+            [
+                Cell(day, day.month == month.first.month, index.get(day, []) if day.month == month.first.month else [])
+                for day in row
+            ],
+        )
         for row in rows
     ]
 
@@ -204,8 +208,16 @@ def occurrence_key(occ, variant: str, lang: str) -> tuple:
     """What an occurrence's list item shows, but for its start in the <time> element's datetime attribute:
     its event (the file, so a translation differs), its status, its time and where it was moved from as
     the macros word them, the form and the page's language (everything else is the build's settings)."""
-    return (occ.event.source_path, occ.event.lang, occ.cancelled, occ.all_day, span(occ, lang),
-            moved_from(occ, lang) if occ.moved else None, variant, lang)
+    return (
+        occ.event.source_path,
+        occ.event.lang,
+        occ.cancelled,
+        occ.all_day,
+        span(occ, lang),
+        moved_from(occ, lang) if occ.moved else None,
+        variant,
+        lang,
+    )
 
 
 @pass_context
@@ -260,7 +272,8 @@ def macros(context, lang: str):
     if module is None:
         names = ("SITEURL", "DEFAULT_LANG", "RTL_LANGUAGES", "LANGUAGES", MARKUP_CACHE)
         module = env.get_template(OCCURRENCE_TEMPLATE).make_module(
-            {"page_lang": lang, **{name: context.get(name) for name in names}})
+            {"page_lang": lang, **{name: context.get(name) for name in names}}
+        )
         if cache is not None:
             cache[key] = module
     return module
@@ -377,8 +390,7 @@ def write_all(generator, writer):
     all_months = months(context["calendar_window"])
 
     def write(save_as, template, url, **values):
-        writer.write_file(save_as, generator.get_template(template), context, url=url,
-                          relative_urls=False, **values)
+        writer.write_file(save_as, generator.get_template(template), context, url=url, relative_urls=False, **values)
 
     common = {"filter_groups": groups, "months": [m for m in all_months if m.first >= today.replace(day=1)]}
     soon = coming(occurrences, today)
@@ -386,8 +398,14 @@ def write_all(generator, writer):
     for group in groups.values():
         for chosen in group:
             shown = [occ for occ in soon if chosen.matches(occ.event)]
-            write(f"{chosen.url}index.html", "calendar_filter", chosen.url,
-                  weeks=weeks(shown, today), chosen=chosen, **common)
+            write(
+                f"{chosen.url}index.html",
+                "calendar_filter",
+                chosen.url,
+                weeks=weeks(shown, today),
+                chosen=chosen,
+                **common,
+            )
     write_months(write, occurrences, all_months)
     write_events(write, context, today)
     base = site_base(settings)
@@ -400,10 +418,16 @@ def write_months(write, occurrences, all_months: list[Month]) -> None:
     names = weekday_names()
     for number, month in enumerate(all_months):
         grid = month_grid(index, month)
-        write(f"{month.url}index.html", "calendar_month", month.url,
-              month=month, grid=grid, weekdays=names,
-              previous=all_months[number - 1] if number else None,
-              next=all_months[number + 1] if number + 1 < len(all_months) else None)
+        write(
+            f"{month.url}index.html",
+            "calendar_month",
+            month.url,
+            month=month,
+            grid=grid,
+            weekdays=names,
+            previous=all_months[number - 1] if number else None,
+            next=all_months[number + 1] if number + 1 < len(all_months) else None,
+        )
         write_days(write, month, grid)
 
 
@@ -412,8 +436,13 @@ def write_days(write, month: Month, grid: list[Row]) -> None:
     to its part); a quiet month needs no such page."""
     cells = [cell for row in grid for cell in row.cells if cell.in_month and cell.occurrences]
     if any(cell.more for cell in cells):
-        write(f"{month.days_url}index.html", "calendar_days", month.days_url,
-              month=month, days=[(cell.date, cell.occurrences) for cell in cells])
+        write(
+            f"{month.days_url}index.html",
+            "calendar_days",
+            month.days_url,
+            month=month,
+            days=[(cell.date, cell.occurrences) for cell in cells],
+        )
 
 
 def write_events(write, context: dict, today: dt.date) -> None:
@@ -421,15 +450,23 @@ def write_events(write, context: dict, today: dt.date) -> None:
     for event in context["events"] + context["event_translations"] + context["draft_events"]:
         groups = groups or filters(event.settings)  # the same for every event: made once, not per page
         location = getattr(event, "location", "")
-        write(event.save_as, event.template, event.url, event=event,
-              coming=coming_dates(event, context, today)[:EVENT_DATES],
-              map_url=map_url(location),
-              feed=None if event.status == "draft" else event.url.rstrip("/") + ".ics",  # drafts have no feed
-              links=event_links(event, groups))
+        write(
+            event.save_as,
+            event.template,
+            event.url,
+            event=event,
+            coming=coming_dates(event, context, today)[:EVENT_DATES],
+            map_url=map_url(location),
+            feed=None if event.status == "draft" else event.url.rstrip("/") + ".ics",  # drafts have no feed
+            links=event_links(event, groups),
+        )
 
 
 def event_links(event, groups: dict[str, list[Filter]]) -> dict[str, list[Filter]]:
     """The filter pages naming this event's own estates, focus area and audiences."""
-    own = {"afdeling": set(event.estates), "kategori": {str(getattr(event, "category", ""))},
-           "for": set(event.audiences)}
+    own = {
+        "afdeling": set(event.estates),
+        "kategori": {str(getattr(event, "category", ""))},
+        "for": set(event.audiences),
+    }
     return {kind: [f for f in group if f.name in own[kind]] for kind, group in groups.items()}

@@ -56,7 +56,7 @@ class Event(Content):
         path = source_path or self.source_path
         root = os.path.abspath(self.settings["PATH"])
         if path and path.startswith(root + os.sep) and os.path.normpath(path) == path:
-            return path[len(root) + 1:].replace(os.sep, "/")
+            return path[len(root) + 1 :].replace(os.sep, "/")
         return super().get_relative_source_path(source_path)
 
     def get_url_setting(self, key):
@@ -84,8 +84,6 @@ class Event(Content):
 def fields_named(pattern: str) -> frozenset[str]:
     """'{lang}/kalender/{slug}/' -> {'lang', 'slug'}"""
     return frozenset(name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None)
-
-
 
 
 def load_expansions(path: Path) -> dict:

@@ -11,11 +11,10 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from rumforliv.site import calendar_pages
-from rumforliv.ical import feeds
 from rumforliv.build import parallel
 from rumforliv.calendar.recurrence import on_days
-
+from rumforliv.ical import feeds
+from rumforliv.site import calendar_pages
 
 FRONT_PAGE_SLUG = "forside"  # this page's text is the front page's intro
 ACTIVITY_PREFIX = "indsatser/"  # content/sider/indsatser/: one page per activity

@@ -36,7 +36,6 @@ from rumforliv.wording.catalogues import N_, catalogue, direction, isolate_numbe
 _rendering = contextvars.ContextVar("rumforliv_rendering_lang", default=None)
 
 
-
 # The templates' fixed texts by (language, Danish text, escaped): emptied when a build starts.
 _fixed_texts: dict[tuple[str, str, bool], str] = {}
 
@@ -127,7 +126,6 @@ def bdi(value) -> Markup:
     return Markup("<bdi>%s</bdi>") % value
 
 
-
 def takes_lang(func) -> bool:
     if getattr(func, "in_page_language", False) or getattr(func, "jinja_pass_arg", None):
         return False
@@ -153,8 +151,9 @@ def install(env) -> None:
         main_menu=main_menu,
         translate=translate,
     )
-    env.filters.update(lang_attrs=lang_attrs, translated=translated, language_name=language_name, bdi=bdi,
-                       danish_mark=danish_mark)
+    env.filters.update(
+        lang_attrs=lang_attrs, translated=translated, language_name=language_name, bdi=bdi, danish_mark=danish_mark
+    )
 
 
 # --- Which versions of a page exist ------------------------------------------------
@@ -306,8 +305,10 @@ def main_menu(context, section_path: str) -> list[MenuItem]:
     Built here, not in the template: a loop of translations and comparisons
     in Jinja was a fifth of every page's rendering."""
     lang = lang_of(context)
-    return [MenuItem(localized_url(context, path), translate(lang, label), current_section(path, section_path))
-            for path, label in SECTIONS]
+    return [
+        MenuItem(localized_url(context, path), translate(lang, label), current_section(path, section_path))
+        for path, label in SECTIONS
+    ]
 
 
 def current_section(path: str, section_path: str) -> str:
@@ -342,8 +343,18 @@ class LanguageWriter(Writer):
         self.pending: list[parallel.PendingPage] = []
         self.after: list = []  # to run when those are written (parallel.after_pages)
 
-    def write_file(self, name, template, context, relative_urls=False, paginated=None,
-                   template_name=None, override_output=False, url=None, **kwargs):
+    def write_file(
+        self,
+        name,
+        template,
+        context,
+        relative_urls=False,
+        paginated=None,
+        template_name=None,
+        override_output=False,
+        url=None,
+        **kwargs,
+    ):
         if not name:
             return  # a listing the settings leave unwritten (tags, categories), as Pelican's writer does
         item = next((kwargs[k] for k in ("event", "article", "page", "issue") if hasattr(kwargs.get(k), "lang")), None)
@@ -352,16 +363,19 @@ class LanguageWriter(Writer):
         kwargs.setdefault("page_dir", direction(lang, self.settings))
         if "page_versions" not in kwargs:
             page_url = url if url is not None else name
-            kwargs["page_versions"] = content_versions(item) if item else (
-                listing_versions(page_url, self.settings) or {lang: page_url})
+            kwargs["page_versions"] = (
+                content_versions(item) if item else (listing_versions(page_url, self.settings) or {lang: page_url})
+            )
         if paginated is not None or {"articles", "dates"} & kwargs.keys():  # Pelican would paginate these
-            self.write_listing(name, template, context, relative_urls, paginated, template_name,
-                               override_output, url, lang, kwargs)
+            self.write_listing(
+                name, template, context, relative_urls, paginated, template_name, override_output, url, lang, kwargs
+            )
         else:
             self.queue(name, template, context, relative_urls, override_output, url, lang, kwargs)
 
-    def write_listing(self, name, template, context, relative_urls, paginated, template_name, override_output,
-                      url, lang, values) -> None:
+    def write_listing(
+        self, name, template, context, relative_urls, paginated, template_name, override_output, url, lang, values
+    ) -> None:
         """A list of news Pelican paginates, queued page by page as Pelican's Writer.write_file writes its
         pages: each is kept if the news it shows did not change (memo.py), not only when the whole list did not."""
         lists = paginated if paginated is not None else {k: v for k, v in values.items() if k in {"articles", "dates"}}
@@ -379,24 +393,33 @@ class LanguageWriter(Writer):
             page = shown[f"{next(iter(paginators))}_page"]
             self.queue(page.save_as, template, context, relative_urls, override_output, url, lang, shown, stand_ins)
 
-    def queue(self, name, template, context, relative_urls, override_output, url, lang, values,
-              keyed_by: dict | None = None) -> None:
+    def queue(
+        self, name, template, context, relative_urls, override_output, url, lang, values, keyed_by: dict | None = None
+    ) -> None:
         """A page to write with the others (`render_pending`); its key from `keyed_by` where the values
         themselves are not what it shows (a listing's page and paginator)."""
         page = parallel.PendingPage(name, template, context, relative_urls, override_output, url, lang, values)
         page_memo = self.settings.get(memo.SETTING)
         if keyed_by is not None and page_memo:
-            page.key, page.keyed = page_memo.key(name, template, context, self.settings, url=url,
-                                                 relative_urls=relative_urls, **keyed_by), True
+            page.key, page.keyed = (
+                page_memo.key(name, template, context, self.settings, url=url, relative_urls=relative_urls, **keyed_by),
+                True,
+            )
         self.pending.append(page)
 
-    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
-                   feed_title=None):
+    def write_feed(
+        self, elements, context, path=None, url=None, feed_type="atom", override_output=False, feed_title=None
+    ):
         """Pelican's news feeds, each kept as the last build wrote it if the news it shows did not change."""
         page_memo = self.settings.get(memo.SETTING)
         shown = list(elements[: self.settings["FEED_MAX_ITEMS"]])
-        key = page_memo.key(path, None, context, self.settings, items=shown, url=url, feed_type=feed_type,
-                            feed_title=feed_title) if page_memo and path else None
+        key = (
+            page_memo.key(
+                path, None, context, self.settings, items=shown, url=url, feed_type=feed_type, feed_title=feed_title
+            )
+            if page_memo and path
+            else None
+        )
         if key and page_memo.reuse(path, key):
             return None
         feed = super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
@@ -409,8 +432,17 @@ class LanguageWriter(Writer):
         if parallel.kept(page, self.settings):
             return
         with rendering_in(page.lang):  # no template name: a listing comes paginated already (write_listing)
-            super().write_file(page.name, page.template, page.context, page.relative_urls, None,
-                               None, page.override_output, page.url, **page.values)
+            super().write_file(
+                page.name,
+                page.template,
+                page.context,
+                page.relative_urls,
+                None,
+                None,
+                page.override_output,
+                page.url,
+                **page.values,
+            )
         if page.key:
             self.settings[memo.SETTING].record(page.name, page.key)
 
@@ -431,12 +463,18 @@ def page_names(key: str, paginator: Paginator, number: int) -> tuple[dict, dict]
     page = paginator.page(number)
     previous = paginator.page(number - 1) if number > 1 else None
     following = paginator.page(number + 1) if number < paginator.num_pages else None
-    names = {f"{key}_paginator": paginator, f"{key}_page": page,
-             f"{key}_previous_page": previous, f"{key}_next_page": following}
-    stands_for = {f"{key}_paginator": (paginator.num_pages, paginator.count, paginator.per_page),
-                  f"{key}_page": (page.number, page.url, page.save_as, list(page.object_list)),
-                  f"{key}_previous_page": (previous.number, previous.url) if previous else None,
-                  f"{key}_next_page": (following.number, following.url) if following else None}
+    names = {
+        f"{key}_paginator": paginator,
+        f"{key}_page": page,
+        f"{key}_previous_page": previous,
+        f"{key}_next_page": following,
+    }
+    stands_for = {
+        f"{key}_paginator": (paginator.num_pages, paginator.count, paginator.per_page),
+        f"{key}_page": (page.number, page.url, page.save_as, list(page.object_list)),
+        f"{key}_previous_page": (previous.number, previous.url) if previous else None,
+        f"{key}_next_page": (following.number, following.url) if following else None,
+    }
     return names, stands_for
 
 

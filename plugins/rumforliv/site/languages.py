@@ -13,13 +13,12 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from rumforliv.site import calendar_pages
-from rumforliv.ical import feeds
 from rumforliv.build import parallel
 from rumforliv.content import schema
+from rumforliv.ical import feeds
+from rumforliv.site import calendar_pages
 from rumforliv.site import front as site
 from rumforliv.site.i18n import N_, localize, translate
-
 
 # --- Checks: a translation belongs to a Danish original and keeps its times ------------------
 
@@ -35,20 +34,30 @@ def orphan_problems(items, settings: dict) -> list[schema.Problem]:
     """A translation whose Slug matches no Danish file would be published as if it were Danish."""
     default = settings["DEFAULT_LANG"]
     return [
-        schema.Problem(shown_path(item, settings), 1, "Slug",
-                       f'Oversættelsen ({item.lang}) har ingen dansk fil med "Slug: {item.slug}". '
-                       "Giv den samme Slug som den danske fil.")
-        for item in items if item.lang != default
+        schema.Problem(
+            shown_path(item, settings),
+            1,
+            "Slug",
+            f'Oversættelsen ({item.lang}) har ingen dansk fil med "Slug: {item.slug}". '
+            "Giv den samme Slug som den danske fil.",
+        )
+        for item in items
+        if item.lang != default
     ]
 
 
 def schedule_problems(events, settings: dict) -> list[schema.Problem]:
     """A translated event must keep the Danish event's times: readers compare calendars."""
     return [
-        schema.Problem(shown_path(other, settings), 1, "Start",
-                       f"Oversættelsen ({other.lang}) har andre tider end den danske aktivitet "
-                       f'"{event.slug}". Kopiér Start, End, Repeat, Except, Cancelled og Moved fra den danske fil.')
-        for event in events for other in event.translations
+        schema.Problem(
+            shown_path(other, settings),
+            1,
+            "Start",
+            f"Oversættelsen ({other.lang}) har andre tider end den danske aktivitet "
+            f'"{event.slug}". Kopiér Start, End, Repeat, Except, Cancelled og Moved fra den danske fil.',
+        )
+        for event in events
+        for other in event.translations
         if other.schedule != event.schedule
     ]
 
@@ -80,8 +89,12 @@ class LanguagesGenerator(Generator):
 
     def generate_context(self):
         context, settings = self.context, self.settings
-        originals = [*context.get("articles", []), *context.get("pages", []), *context.get("hidden_pages", []),
-                     *context.get("events", [])]
+        originals = [
+            *context.get("articles", []),
+            *context.get("pages", []),
+            *context.get("hidden_pages", []),
+            *context.get("events", []),
+        ]
         problems = orphan_problems(originals, settings) + schedule_problems(context.get("events", []), settings)
         if problems:
             raise schema.ContentError(problems)
@@ -100,32 +113,59 @@ class LanguagesGenerator(Generator):
             self.write_subscribe(writer, lang)
 
     def write(self, writer, lang, url, template, **values):
-        writer.write_file(f"{lang}/{url}index.html", self.get_template(template), self.context,
-                          page_lang=lang, url=f"{lang}/{url}", relative_urls=False, **values)
+        writer.write_file(
+            f"{lang}/{url}index.html",
+            self.get_template(template),
+            self.context,
+            page_lang=lang,
+            url=f"{lang}/{url}",
+            relative_urls=False,
+            **values,
+        )
 
     def write_front_page(self, writer, lang, occurrences):
         context, settings = self.context, self.settings
         pages = {p.slug: p for p in context.get("pages", []) + context.get("hidden_pages", [])}
         intro = pages.get(site.FRONT_PAGE_SLUG)
         news = site.latest_news(context["articles"], settings)
-        self.write(writer, lang, "", "home",
-                   intro=localize(intro, lang) if intro else None,
-                   **site.agenda(occurrences, settings["TODAY"]),
-                   latest_news=[localize(article, lang) for article in news])
+        self.write(
+            writer,
+            lang,
+            "",
+            "home",
+            intro=localize(intro, lang) if intro else None,
+            **site.agenda(occurrences, settings["TODAY"]),
+            latest_news=[localize(article, lang) for article in news],
+        )
 
     def write_calendar(self, writer, lang, occurrences):
         groups = calendar_pages.filters(self.settings)
         today = self.settings["TODAY"]
         months = [m for m in calendar_pages.months(self.context["calendar_window"]) if m.first >= today.replace(day=1)]
-        self.write(writer, lang, "kalender/", "calendar", weeks=calendar_pages.weeks(occurrences, today),
-                   chosen=None, filter_groups=groups, months=months)
+        self.write(
+            writer,
+            lang,
+            "kalender/",
+            "calendar",
+            weeks=calendar_pages.weeks(occurrences, today),
+            chosen=None,
+            filter_groups=groups,
+            months=months,
+        )
 
     def write_subscribe(self, writer, lang):
         base = calendar_pages.site_base(self.settings)
         own = calendar_pages.Feed(translate(lang, ALL_ACTIVITIES), f"{base}/{lang}/kalender.ics")
         subscriptions = [own] + calendar_pages.subscriptions(self.settings)[1:]
-        self.write(writer, lang, "abonner/", "abonner", feeds=subscriptions,
-                   qr=calendar_pages.QRCode(own.webcal), site_base=base)
+        self.write(
+            writer,
+            lang,
+            "abonner/",
+            "abonner",
+            feeds=subscriptions,
+            qr=calendar_pages.QRCode(own.webcal),
+            site_base=base,
+        )
 
 
 class InLanguage:
@@ -167,8 +207,7 @@ def write_feed(serialiser, revised: list[tuple], settings, lang: str, output: Pa
     """
     shown = feed_events([event for event, _ in revised], lang)
     entries = sorted(zip(revised, shown), key=lambda entry: entry[1].uid)
-    serialised = [feed_event_ical(serialiser, original, version, revision)
-                  for (original, revision), version in entries]
+    serialised = [feed_event_ical(serialiser, original, version, revision) for (original, revision), version in entries]
     name = translate(lang, FEED_NAME) % {"site": settings["SITENAME"]}
     feeds.write_feed(output, f"{lang}/kalender.ics", name, serialised, settings)
 
@@ -197,7 +236,9 @@ def editions(issue, context: dict) -> list:
     where there is none (the template marks it); its news and calendar show
     translations where they exist. Printed as `/<lang>/nyhedsbrev/<id>.pdf`.
     """
-    from rumforliv.newsletter import issues as newsletter  # late: newsletter is a sibling output, not a dependency of the site
+    from rumforliv.newsletter import (
+        issues as newsletter,  # late: newsletter is a sibling output, not a dependency of the site
+    )
 
     default = issue.lang
     languages = sorted({s.lang for s in issue.sections} - {default}, key=context["LANGUAGES"].index)
@@ -209,10 +250,21 @@ def editions(issue, context: dict) -> list:
         keys = sorted(chosen)
         first, last = issue.covers
         occurrences = localized_occurrences(newsletter.occurrences_between(context, first, last), lang)
-        news = [newsletter.NewsItem(version, newsletter.demote_headings(version.content, 2))
-                for version in (localize(item.article, lang) for item in issue.news)]
-        result.append(replace(danish, lang=lang, prefix=f"{lang}/", sections=[chosen[key] for key in keys], news=news,
-                              calendar=newsletter.build_calendar(occurrences, first, last), pages=0))
+        news = [
+            newsletter.NewsItem(version, newsletter.demote_headings(version.content, 2))
+            for version in (localize(item.article, lang) for item in issue.news)
+        ]
+        result.append(
+            replace(
+                danish,
+                lang=lang,
+                prefix=f"{lang}/",
+                sections=[chosen[key] for key in keys],
+                news=news,
+                calendar=newsletter.build_calendar(occurrences, first, last),
+                pages=0,
+            )
+        )
     for edition in result:  # as Pelican's content: each knows the others (language switcher, archive)
         edition.translations = [other for other in result if other is not edition]
     return result

@@ -13,10 +13,11 @@ from pathlib import Path
 from pelican.readers import MarkdownReader
 from pelican.urlwrappers import Category, Tag
 
+from rumforliv.calendar.recurrence import build_schedule
 from rumforliv.content import schema
 from rumforliv.content.markup import markdown_of, plain_text
-from rumforliv.calendar.recurrence import build_schedule
 from rumforliv.content.slugs import slugify
+
 
 class StrictReader(MarkdownReader):
     """Reads content files in the project's format (see content-format.md)."""

@@ -17,8 +17,8 @@ import gettext as gettext_module
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import babel
 from babel import Locale
@@ -42,10 +42,21 @@ def N_(message: str) -> str:
 # templates translate them with the `translated` filter. (test_i18n checks that every
 # value in pelicanconf.py is here, so a renamed category is noticed.)
 SETTING_WORDS = [
-    N_("Børn, unge og familier"), N_("Uddannelse, beskæftigelse og erhverv"),
-    N_("Beboernetværk, inddragelse og demokrati"), N_("Image og kommunikation"),
-    N_("børn"), N_("unge"), N_("familier"), N_("voksne"), N_("seniorer"), N_("alle"),
-    N_("vinterferien"), N_("påskeferien"), N_("sommerferien"), N_("efterårsferien"), N_("juleferien"),
+    N_("Børn, unge og familier"),
+    N_("Uddannelse, beskæftigelse og erhverv"),
+    N_("Beboernetværk, inddragelse og demokrati"),
+    N_("Image og kommunikation"),
+    N_("børn"),
+    N_("unge"),
+    N_("familier"),
+    N_("voksne"),
+    N_("seniorer"),
+    N_("alle"),
+    N_("vinterferien"),
+    N_("påskeferien"),
+    N_("sommerferien"),
+    N_("efterårsferien"),
+    N_("juleferien"),
     N_("Akacieparken og Lukretiavej i Valby"),
 ]
 

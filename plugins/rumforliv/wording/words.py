@@ -16,16 +16,27 @@ import functools
 
 from babel.dates import format_date, format_interval, format_skeleton, get_day_names, get_month_names
 
-from rumforliv.wording.catalogues import N_, isolated, translate
 from rumforliv.calendar.recurrence import day_of
+from rumforliv.wording.catalogues import N_, isolated, translate
 
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # RFC 5545 codes, Monday first like Babel
 # "den første lørdag i måneden": each ordinal with its weekday, as languages order them differently.
-ORDINALS = {1: N_("første %(day)s"), 2: N_("anden %(day)s"), 3: N_("tredje %(day)s"), 4: N_("fjerde %(day)s"),
-            5: N_("femte %(day)s"), -1: N_("sidste %(day)s"), -2: N_("næstsidste %(day)s")}
+ORDINALS = {
+    1: N_("første %(day)s"),
+    2: N_("anden %(day)s"),
+    3: N_("tredje %(day)s"),
+    4: N_("fjerde %(day)s"),
+    5: N_("femte %(day)s"),
+    -1: N_("sidste %(day)s"),
+    -2: N_("næstsidste %(day)s"),
+}
 EVERY_DAY = {1: N_("hver dag"), 2: N_("hver anden dag"), 3: N_("hver tredje dag"), 4: N_("hver fjerde dag")}
-EVERY_WEEK = {1: N_("hver %(days)s"), 2: N_("hver anden %(days)s"), 3: N_("hver tredje %(days)s"),
-              4: N_("hver fjerde %(days)s")}
+EVERY_WEEK = {
+    1: N_("hver %(days)s"),
+    2: N_("hver anden %(days)s"),
+    3: N_("hver tredje %(days)s"),
+    4: N_("hver fjerde %(days)s"),
+}
 DESCRIBE_DAYS = 92  # skipped days mentioned: about a quarter ahead, like a newsletter
 
 
@@ -154,7 +165,9 @@ def rule_frequency(schedule, parts: dict, freq: str, interval: int, lang: str) -
             numbers = [n for n in parts["BYMONTHDAY"].split(",") if int(n) > 0]
             if not numbers:
                 return None
-            return phrase(lang, "den %(days)s i hver måned", days=join_words([day_number(n, lang) for n in numbers], lang))
+            return phrase(
+                lang, "den %(days)s i hver måned", days=join_words([day_number(n, lang) for n in numbers], lang)
+            )
         if "BYDAY" not in parts:
             return phrase(lang, "den %(days)s i hver måned", days=day_number(day_of(schedule.start).day, lang))
         if all(number in ORDINALS for number, _ in days):
@@ -176,8 +189,12 @@ def period(schedule, since: dt.date, lang: str = "da") -> str:
     first, last = day_of(schedule.start), schedule.last_slot_day
     starts_later = first > since
     if last and starts_later:
-        return phrase(lang, "fra %(first)s til og med %(last)s",
-                   first=day_month(first, lang, first.year != last.year), last=day_month(last, lang, True))
+        return phrase(
+            lang,
+            "fra %(first)s til og med %(last)s",
+            first=day_month(first, lang, first.year != last.year),
+            last=day_month(last, lang, True),
+        )
     if last:
         return phrase(lang, "til og med %(last)s", last=day_month(last, lang, True))
     if starts_later:
@@ -187,9 +204,7 @@ def period(schedule, since: dt.date, lang: str = "da") -> str:
 
 def holidays(settings: dict) -> list[tuple[str, dt.date, dt.date]]:
     """SCHOOL_HOLIDAYS as (name, first, last) with real dates."""
-    return [
-        (name, as_date(first), as_date(last)) for name, first, last in settings.get("SCHOOL_HOLIDAYS", ())
-    ]
+    return [(name, as_date(first), as_date(last)) for name, first, last in settings.get("SCHOOL_HOLIDAYS", ())]
 
 
 def as_date(value) -> dt.date:
@@ -223,8 +238,13 @@ def clock_words(schedule, lang: str = "da") -> str:
     start, end = schedule.start, schedule.end
     if end - start < dt.timedelta(days=1):
         return clock_span(start, end, lang)
-    return phrase(lang, "kl. %(start)s – %(weekday)s kl. %(end)s", start=isolated(hour(start, lang), lang),
-               weekday=format_date(end.date(), "EEEE", locale=lang), end=isolated(hour(end, lang), lang))
+    return phrase(
+        lang,
+        "kl. %(start)s – %(weekday)s kl. %(end)s",
+        start=isolated(hour(start, lang), lang),
+        weekday=format_date(end.date(), "EEEE", locale=lang),
+        end=isolated(hour(end, lang), lang),
+    )
 
 
 def one_off(schedule, lang: str = "da") -> str:
@@ -236,13 +256,19 @@ def one_off(schedule, lang: str = "da") -> str:
     overnight = end - start < dt.timedelta(hours=12) and end.time() <= dt.time(6)
     if end.date() == start.date() or overnight:
         return f"{long_day(start.date(), lang)} {clock_span(start, end, lang)}"
-    return phrase(lang, "%(first)s kl. %(start)s – %(last)s kl. %(end)s",
-               first=long_day(start.date(), lang), start=isolated(hour(start, lang), lang),
-               last=long_day(end.date(), lang), end=isolated(hour(end, lang), lang))
+    return phrase(
+        lang,
+        "%(first)s kl. %(start)s – %(last)s kl. %(end)s",
+        first=long_day(start.date(), lang),
+        start=isolated(hour(start, lang), lang),
+        last=long_day(end.date(), lang),
+        end=isolated(hour(end, lang), lang),
+    )
 
 
-def describe(event, settings: dict, lang: str = "da", since: dt.date | None = None,
-             until: dt.date | None = None) -> str:
+def describe(
+    event, settings: dict, lang: str = "da", since: dt.date | None = None, until: dt.date | None = None
+) -> str:
     """The event's schedule in words, for a reader looking at days `since`..`until`.
 
     `since` defaults to the build's today, `until` to DESCRIBE_DAYS (92) later:
@@ -268,8 +294,7 @@ def describe(event, settings: dict, lang: str = "da", since: dt.date | None = No
 # --- Jinja filters ----------------------------------------------------------
 
 
-def describe_filter(event, lang: str | None = None, since: dt.date | None = None,
-                    until: dt.date | None = None) -> str:
+def describe_filter(event, lang: str | None = None, since: dt.date | None = None, until: dt.date | None = None) -> str:
     """`{{ event|describe }}`, `{{ event|describe(since=first, until=last) }}` (a newsletter's period)."""
     return describe(event, event.settings, lang or event.lang, since, until)
 
@@ -298,7 +323,9 @@ def moved_from(occurrence, lang: str = "da") -> str:
 def span(occurrence, lang: str = "da") -> str:
     """What the calendar shows as an occurrence's time: '15–17', '15.30–17', '1.–3. juli', ''."""
     if occurrence.all_day:
-        return "" if occurrence.last_day == occurrence.day else day_range(occurrence.day, occurrence.last_day, lang, False)
+        return (
+            "" if occurrence.last_day == occurrence.day else day_range(occurrence.day, occurrence.last_day, lang, False)
+        )
     return hours(occurrence.start, occurrence.end, lang)
 
 
