@@ -30,6 +30,19 @@ CATEGORIES = [
     "Beboernetværk, inddragelse og demokrati",
     "Image og kommunikation",
 ]
+# One picture per focus area and newsletter section (Heroicons names, see plugins/rumforliv/wording/pictograms.py).
+CATEGORY_PICTOGRAMS = {
+    "Børn, unge og familier": "user-group",
+    "Uddannelse, beskæftigelse og erhverv": "academic-cap",
+    "Beboernetværk, inddragelse og demokrati": "chat-bubble-left-right",
+    "Image og kommunikation": "megaphone",
+}
+SECTION_PICTOGRAMS = {  # by the start of the section's file name, after its number: 20-bestyrelsen-... -> bestyrelsen
+    "bestyrelsen": "home",
+    "driften": "wrench-screwdriver",
+    "lejerbo": "building-office",
+    "boligselskabet": "building-office",
+}
 AUDIENCES = ["børn", "unge", "familier", "voksne", "seniorer", "alle"]
 LANGUAGES = ["da", "en", "tr", "so", "ar", "ur"]
 RTL_LANGUAGES = ["ar", "ur"]

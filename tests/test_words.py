@@ -187,3 +187,15 @@ def test_describe_filter_on_an_event_page_names_the_holiday_ahead(site):
     )
     site.build(today="2013-12-01")
     assert "hver tirsdag kl. 10–12, undtagen i juleferien" in site.read("kalender/jobcenter/index.html")
+
+
+def test_every_focus_area_and_section_has_a_pictogram_of_its_own():
+    from rumforliv.wording.pictograms import FALLBACK, category_pictogram, pictogram, section_pictogram
+
+    settings = load_settings(ROOT / "pelicanconf.py")
+    fallback = str(pictogram(FALLBACK))
+    pictures = [str(category_pictogram(category, settings)) for category in settings["CATEGORIES"]]
+    assert all("<path" in svg and 'aria-hidden="true"' in svg for svg in pictures)
+    assert fallback not in pictures and len(set(pictures)) == len(pictures)
+    assert str(section_pictogram("driften", settings)) != fallback
+    assert str(section_pictogram("noget-andet", settings)) == fallback
