@@ -13,10 +13,18 @@ from pathlib import Path
 import pytest
 
 from rumforliv.build.run import build, load_settings
+from rumforliv.wording import catalogues
 
 ROOT = Path(__file__).resolve().parent.parent
 
 TODAY = "2013-03-04"  # a Monday in the plan's first year
+
+
+@pytest.fixture(autouse=True)
+def project_catalogues():
+    """Words are translated by the project's catalogues, as in a build of the project (a build of another
+    folder, in the test before, may have pointed them elsewhere)."""
+    catalogues.use(ROOT / "translations")
 
 
 def write_files(root: Path, files: dict[str, str]) -> None:
