@@ -499,7 +499,9 @@ class IssueProgress(logging.Handler):
         self.say = say
 
     def emit(self, record):
-        if hasattr(record, "issue"):
+        if hasattr(record, "waiting"):
+            self.say(f"Nyhedsbrev {record.waiting} trykkes senere")
+        elif hasattr(record, "issue"):
             reused = " (uændret, genbrugt)" if getattr(record, "cached", False) else ""
             self.say(
                 f"Nyhedsbrev {record.issue}: {plural(record.pages, 'side', 'sider')} på "

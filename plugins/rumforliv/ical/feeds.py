@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rumforliv.build import memo
-from rumforliv.build.memo import source_digest, write_whole
+from rumforliv.build.memo import source_digest
+from rumforliv.build.parallel import Write
 from rumforliv.build.trust import code_fingerprint
 from rumforliv.calendar.recurrence import CHECK_HORIZON_YEARS, TZ, UTC, day_of, moved_start
 from rumforliv.wording.catalogues import translate
@@ -120,12 +121,24 @@ def update_revisions(stored: dict, events, today: dt.date) -> dict:
     return revisions
 
 
-def save_revisions(path: Path, revisions: dict) -> None:
-    """Write only on change, so `invoke serve` (which watches content/) does not loop."""
+def revisions_file(path: Path, revisions: dict) -> Write | None:
+    """The history's new file, or None where it is unchanged (so `invoke vis`, which watches content/, does not loop)."""
     text = json.dumps(revisions, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return
-    write_whole(path, text.encode("utf-8"))
+        return None
+    return Write(str(path.resolve()), text.encode("utf-8"), in_output=False)
+
+
+REVISIONS = "ical_revisions"  # the context key of this build's (stored, updated) revision history
+
+
+def revisions_for(context: dict, settings: dict) -> tuple[dict, dict]:
+    """The stored history and this build's, worked out once for every feed (the file is written only
+    in the output phase, so the language feeds cannot read the new one from it)."""
+    if REVISIONS not in context:
+        stored = load_revisions(Path(settings["PATH"]) / REVISIONS_FILE)
+        context[REVISIONS] = (stored, update_revisions(stored, context["events"], settings["TODAY"]))
+    return context[REVISIONS]
 
 
 def revision_of(revisions: dict, event, today: dt.date) -> Revision:
@@ -347,7 +360,7 @@ def build_calendar(events, settings, name: str, revisions: dict | None = None) -
 # on); building and folding its VEVENTs for each was half of a cold build. So
 # each event is serialised once, and a feed is its head, the zone and those
 # bytes: exactly what Calendar.to_ical() writes for the same components.
-# The language feeds take the same bytes with other UIDs (`with_uid`), and
+# The language feeds take the same lines with other UIDs (`under_uid`), and
 # a rebuild takes them from the cache of the last one (`Serialiser`).
 
 END = b"END:VCALENDAR\r\n"
@@ -356,9 +369,8 @@ UNFOLDED_MAX = 74
 
 
 def ical(component, lines: dict | None = None) -> bytes:
-    """component.to_ical(), folded by `fold` rather than by icalendar, whose fold walks every
-    character of every line in Python. Lines end in CRLF, as in icalendar's
-    Contentlines.to_ical; the tests compare the two.
+    """component.to_ical(), line by line: lines end in CRLF and long ones are folded by icalendar itself
+    (Contentline.to_ical); a short line, most of them, needs no fold. The tests compare with to_ical().
 
     `lines` keeps each line by its value object: components that share values (`about`) pass the
     same dict, and each shared line is made once."""
@@ -367,37 +379,37 @@ def ical(component, lines: dict | None = None) -> bytes:
     for name, value in component.property_items():
         known = lines.get(id(value))
         if known is None or known[0] is not value or known[1] != name:  # the value is kept: its id stays its own
-            known = lines[id(value)] = (
-                value,
-                name,
-                fold(component.content_line(name, value).encode("utf-8")) + b"\r\n",
-            )
+            known = lines[id(value)] = (value, name, content_line(component.content_line(name, value)))
         result.append(known[2])
     return b"".join(result)
 
 
-def fold(line: bytes) -> bytes:
-    """RFC 5545 folding exactly as icalendar 7 folds: at most 74 octets a line, never inside a
-    UTF-8 character, and an escaping backslash or caret moved to the next line with what it escapes."""
-    if len(line) <= UNFOLDED_MAX:  # most lines: dates, UIDs, status
-        return line
-    parts, start = [], 0
-    while len(line) - start > UNFOLDED_MAX:
-        end = start + UNFOLDED_MAX
-        while line[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its character
-            end -= 1
-        if end - start > 1 and line[end - 1] in b"\\^":
-            end -= 1
-        parts.append(line[start:end])
-        start = end
-    parts.append(line[start:])
-    return b"\r\n ".join(parts)
+def content_line(line: str) -> bytes:
+    """One content line as bytes with its CRLF, folded where icalendar would fold it."""
+    data = line.encode("utf-8")
+    return (data if len(data) <= UNFOLDED_MAX else line.to_ical()) + b"\r\n"
 
 
 def event_ical(event, settings, revision: Revision) -> bytes:
     """The one place an event is serialised: its VEVENTs, as every feed holds them."""
-    lines = {}  # shared by the event's components
-    return b"".join(ical(component, lines) for component in event_components(event, settings, revision))
+    return serialised(event_components(event, settings, revision), {})
+
+
+def serialised(components: list, lines: dict) -> bytes:
+    return b"".join(ical(component, lines) for component in components)
+
+
+def under_uid(components: list, old: str, new: str) -> list:
+    """The components of an event with UID `old` as another feed holds them under UID `new` (a split-off
+    move's `<slug>+<day>@host` likewise): the same value objects, so `ical` makes only the UID lines anew."""
+    from icalendar import vText
+
+    result = []
+    for component in components:
+        clone = component.copy()
+        clone["UID"] = vText(split_off_uid(str(component["UID"]), old, new))
+        result.append(clone)
+    return result
 
 
 @functools.cache
@@ -416,10 +428,12 @@ def name_lines(name: str) -> bytes:
     """The head's NAME and X-WR-CALNAME lines: all that differs between the feeds' heads (as
     `calendar_head` adds them: text without parameters; the tests compare the whole feed)."""
     from icalendar import Calendar
+    from icalendar.parser import Contentline
 
     value_type = Calendar.types_factory.for_property  # the type `add` gives them (no escaping: not TEXT to icalendar)
     return b"".join(
-        fold(key.encode() + b":" + value_type(key)(name).to_ical()) + b"\r\n" for key in ("NAME", "X-WR-CALNAME")
+        content_line(Contentline(f"{key}:{value_type(key)(name).to_ical().decode('utf-8')}"))
+        for key in ("NAME", "X-WR-CALNAME")
     )
 
 
@@ -436,20 +450,13 @@ def head_around_name(prodid: str) -> tuple[bytes, bytes]:
     return before, after[: -len(END)]
 
 
-def write_ical(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-
-
-def write_feed(output: Path, relative: str, name: str, events: list[bytes], settings: dict) -> None:
-    """One .ics file of `events` (serialised); linked from the last build if its name and events are the same."""
+def feed_file(relative: str, name: str, events: list[bytes], settings: dict) -> Write | None:
+    """One .ics file of `events` (serialised), or None where the last build's stays (same name and events)."""
     page_memo = settings.get(memo.SETTING)
     key = page_memo.file_key(relative, name.encode(), *events) if page_memo else None
     if key and page_memo.reuse(relative, key):
-        return
-    write_ical(Path(output) / relative, feed_ical(name, events, settings))
-    if key:
-        page_memo.record(relative, key)
+        return None
+    return Write(relative, feed_ical(name, events, settings), key)
 
 
 def is_recent(event, today: dt.date, past_days: int = PAST_DAYS) -> bool:
@@ -489,19 +496,17 @@ def event_feed_path(event) -> str:
     return event.url.rstrip("/") + ".ics"
 
 
-def write_all(context, settings, output):
-    """Write /kalender.ics and its subsets into `output`; update the revision history.
+def feed_files(context, settings) -> list[Write]:
+    """/kalender.ics and its subsets, and the revision history brought up to date.
 
     A translation shares its Danish event's times (i18n checks this), so it
-    also shares its revision; /<lang>/kalender.ics (i18n.py) does the same.
+    also shares its revision; /<lang>/kalender.ics (languages.py) does the same.
     """
     today = settings["TODAY"]
     events = list(context["events"])
     path = Path(settings["PATH"]) / REVISIONS_FILE
-    stored = load_revisions(path)
-    revisions = update_revisions(stored, events, today)
-    if revisions != stored:  # as a rule they are the same: no need to format the file to see that
-        save_revisions(path, revisions)
+    stored, revisions = revisions_for(context, settings)
+    made = [revisions_file(path, revisions)] if revisions != stored else []  # as a rule they are the same
     versions = [(event, event) for event in events]
     versions += [(translation, event) for event in events for translation in getattr(event, "translations", [])]
     serialiser = serialiser_for(context, settings)
@@ -509,13 +514,14 @@ def write_all(context, settings, output):
         shown.uid: serialiser.ical(shown, original, revision_of(revisions, original, today))
         for shown, original in versions
     }
-    serialiser.save()
+    made.append(serialiser.save())
     targets = feeds(events, settings)
     for shown, _original in versions[len(events) :]:
         targets[event_feed_path(shown)] = (feed_name(settings, shown.title), [shown])
     for relative, (name, chosen) in sorted(targets.items()):
         chosen = sorted(chosen, key=lambda e: e.uid)
-        write_feed(output, relative, name, [serialised[event.uid] for event in chosen], settings)
+        made.append(feed_file(relative, name, [serialised[event.uid] for event in chosen], settings))
+    return [write for write in made if write is not None]
 
 
 # --- Serialised events across feeds and builds ---------------------------------
@@ -533,7 +539,7 @@ def icalendar_version() -> str:
     return importlib.metadata.version("icalendar")
 
 
-def serialisation_key(shown, original, revision: Revision, settings: dict) -> str:
+def serialisation_key(shown, original, revision: Revision, settings: dict, under: str | None = None) -> str:
     """SHA-256 of everything `event_ical(shown, settings, revision)` reads.
 
     The sources and the code would be enough; the values as read (title,
@@ -560,6 +566,7 @@ def serialisation_key(shown, original, revision: Revision, settings: dict) -> st
         description(shown),
         category.name if category else None,
         repr(shown.schedule),
+        under,
     ]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
@@ -583,9 +590,9 @@ def load_cache(path: Path) -> dict[str, bytes]:
     return {key: data for key, data in entries.items() if isinstance(key, str) and isinstance(data, bytes)}
 
 
-def save_cache(path: Path, entries: dict[str, bytes]) -> None:
-    """Sorted (the same entries give the same file) and atomic (a reader never sees half)."""
-    write_whole(path, pickle.dumps({"format": CACHE_FORMAT, "entries": dict(sorted(entries.items()))}, protocol=4))
+def cache_bytes(entries: dict[str, bytes]) -> bytes:
+    """Sorted: the same entries give the same file."""
+    return pickle.dumps({"format": CACHE_FORMAT, "entries": dict(sorted(entries.items()))}, protocol=4)
 
 
 class Serialiser:
@@ -600,30 +607,41 @@ class Serialiser:
         self.on_disk = set(self.stored)
         self.used: dict[str, bytes] = {}  # only these are saved: the cache never outgrows the content
         self.built: dict[int, tuple] = {}  # id(shown) -> (shown, revision, bytes), within this build
+        self.parts: dict[int, tuple] = {}  # id(event) -> (event, revision, components, lines), within this build
         self.hits = self.misses = 0
 
-    def ical(self, shown, original, revision: Revision) -> bytes:
-        """event_ical(shown, ...) with `original`'s revision, from memory where the key matches."""
-        known = self.built.get(id(shown))
+    def ical(self, shown, original, revision: Revision, under: str | None = None) -> bytes:
+        """event_ical(shown, ...) with `original`'s revision, from memory where the key matches; with `under`,
+        `shown` (the Danish event) as another feed holds it under that UID."""
+        known = self.built.get(id(shown)) if under is None else None
         if known is not None and known[0] is shown and known[1] == revision:
             return known[2]
-        key = serialisation_key(shown, original, revision, self.settings)
+        key = serialisation_key(shown, original, revision, self.settings, under)
         data = self.used.get(key, self.stored.get(key))
         if data is None:
             self.misses += 1
-            data = event_ical(shown, self.settings, revision)
+            components, lines = self.components(shown, revision)
+            data = serialised(under_uid(components, shown.uid, under) if under else components, lines)
         else:
             self.hits += 1
         self.used[key] = data
-        self.built[id(shown)] = (shown, revision, data)
+        if under is None:
+            self.built[id(shown)] = (shown, revision, data)
         return data
 
-    def save(self) -> None:
-        """Write this build's entries, only when they differ from the file's (cheap to call again)."""
+    def components(self, event, revision: Revision) -> tuple[list, dict]:
+        """The event's components and their serialised lines, made once per build for all its UIDs."""
+        known = self.parts.get(id(event))
+        if known is None or known[0] is not event or known[1] != revision:
+            known = self.parts[id(event)] = (event, revision, event_components(event, self.settings, revision), {})
+        return known[2], known[3]
+
+    def save(self) -> Write | None:
+        """This build's entries for the cache file, only when they differ from the file's (cheap to call again)."""
         if self.path is None or set(self.used) == self.on_disk:
-            return
-        save_cache(self.path, self.used)
+            return None
         self.on_disk = set(self.used)
+        return Write(str(self.path.resolve()), cache_bytes(self.used), in_output=False)
 
 
 def serialiser_for(context: dict, settings: dict) -> Serialiser:
@@ -633,43 +651,11 @@ def serialiser_for(context: dict, settings: dict) -> Serialiser:
     return context[SERIALISER]
 
 
-# A UID the build writes as is: no escaping, one octet per character.
-PLAIN_UID = re.compile(r"[A-Za-z0-9._+@-]+")
-
-
-def with_uid(data: bytes, old: str, new: str) -> bytes | None:
-    """`data` (event_ical of an event with UID `old`) as written under UID `new`, or None if unsure.
-
-    Only UID lines differ (split-off moves carry `+YYYYMMDD` before the
-    '@'), so they are swapped and nothing else. Any UID line that is or
-    would be folded, or that is neither form of `old`, gives None: the
-    caller then serialises the event itself. (Every CRLF in `data` ends a
-    line: values never hold one.)
-    """
-    if not (PLAIN_UID.fullmatch(old) and PLAIN_UID.fullmatch(new)):
-        return None
-    if data and not data.endswith(b"\r\n"):
-        return None  # not whole lines
-    before, *uid_lines = data.split(b"\r\nUID:")  # each then starts with its value
-    swapped = [before]
-    for rest in uid_lines:
-        value, end, after = rest.partition(b"\r\n")
-        if after[:1] in (b" ", b"\t"):
-            return None  # folded: the value goes on in the next line
-        uid = split_off_uid(value.decode("ascii", "replace"), old, new)
-        if not uid or len(f"UID:{uid}") > UNFOLDED_MAX:
-            return None
-        swapped.append(uid.encode() + end + after)
-    if len(uid_lines) != data.count(b"\r\nBEGIN:VEVENT\r\n") + data.startswith(b"BEGIN:VEVENT\r\n"):
-        return None  # each VEVENT has exactly one UID line
-    return b"\r\nUID:".join(swapped)
-
-
-def split_off_uid(value: str, old: str, new: str) -> str | None:
-    """`new` where `value` is `old`; its split-off form where `value` is `old`'s; else None."""
+def split_off_uid(value: str, old: str, new: str) -> str:
+    """`new` where `value` is `old`, and its split-off form where `value` is `old`'s."""
     if value == old:
         return new
     match = re.fullmatch(r".*\+(\d{8})@.*", value)
     if match and value == old.replace("@", f"+{match[1]}@", 1):
         return new.replace("@", f"+{match[1]}@", 1)
-    return None
+    raise ValueError(f"{value} is no UID of {old}")
