@@ -1,6 +1,6 @@
 """iCal feeds: parsed back, expanded by two independent implementations, checked byte by byte.
 
-Every check follows /work/shared/notes/calendar-feeds.md.
+Each check is one of the rules in the docstring of rumforliv.ical.feeds.
 """
 
 from __future__ import annotations

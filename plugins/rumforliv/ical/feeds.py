@@ -1,12 +1,37 @@
-"""iCal feeds: pure functions from events to icalendar objects, one writer.
+"""iCal feeds: pure functions from events to icalendar objects and bytes.
 
-Every rule here comes from /work/shared/notes/calendar-feeds.md (what real
-calendar clients accept). In short: a permanent UID per event, one
-Outlook-friendly VTIMEZONE, rules kept as RRULEs (never expanded), EXDATE for
-silent skips, complete RECURRENCE-ID overrides for cancelled and moved
-occurrences, and SEQUENCE / LAST-MODIFIED / DTSTAMP taken from the content's
-revision history (`revisioner.json`), never from the clock, so two builds of
-the same content give byte-identical feeds.
+What Google Calendar, Apple Calendar, Outlook and Thunderbird accept from a
+subscription feed (RFC 5545 and 7986, and what their users reported), and so
+the rules this module keeps (tests/test_feeds.py checks each):
+- UID: permanent, `<slug>@SITE_HOST` (`<slug>.<lang>@...` in a language's
+  feed), never from the title; a changed UID duplicates every event for
+  every subscriber. DTSTAMP, SEQUENCE and LAST-MODIFIED come from the
+  content's revision history (`revisioner.json`), never the clock: SEQUENCE
+  rises when time, rule, exceptions, status or location change (Google
+  updates an event only then), and two builds of the same content give the
+  same bytes.
+- Time zone: one VTIMEZONE with exactly one STANDARD and one DAYLIGHT rule
+  (yearly, last Sunday of March and October; no RDATE, which Outlook
+  misreads), every time with its TZID; no floating times (Google reads them
+  as UTC). An editor's UNTIL=20161231 becomes the end of that local day in
+  UTC, as RFC 5545 wants beside a zoned DTSTART.
+- Rules stay RRULEs, never expanded (Google rejects feeds over about 1 MB;
+  one-off events that ended more than a year ago are left out of the
+  shared feeds). EXDATE, in DTSTART's exact form, silently skips a date.
+- A cancelled or moved occurrence is a complete override (same UID,
+  RECURRENCE-ID = the original start, all text repeated) with
+  STATUS:CANCELLED where called off (struck through in Apple and
+  Thunderbird, hidden by Google). Outlook cannot show two instances of one
+  series on a day: such a move becomes an EXDATE and a one-off event.
+- All-day events are VALUE=DATE with an exclusive DTEND.
+- DESCRIPTION is plain text (HTML shows as tags in Apple and Thunderbird);
+  the event's page goes in URL.
+- No METHOD (a subscription is a snapshot); NAME and X-WR-CALNAME distinct
+  per feed; REFRESH-INTERVAL;VALUE=DURATION and X-PUBLISHED-TTL written out
+  (icalendar writes neither validly itself).
+- Lines end in CRLF, at most 75 octets, folded by icalendar (never inside a
+  UTF-8 character). Subset feeds (estate, focus area, one event) hold the
+  main feed's VEVENTs byte for byte.
 
 Hosting: serve `*.ics` as `text/calendar; charset=utf-8` and do not gzip
 them (several calendar clients cannot read compressed feeds).
