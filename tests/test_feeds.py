@@ -30,7 +30,7 @@ from rumforliv.ical import feeds
 from rumforliv.site import languages
 from rumforliv.wording.catalogues import translate
 
-from conftest import ROOT, TinySite
+from conftest import HOMEWORK, ROOT, TinySite
 
 UTC = dt.UTC
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -937,3 +937,33 @@ def test_a_corrupt_cache_file_is_ignored_and_replaced(site):
     site.build()
     assert ics_files(site, languages=True) == expected
     assert len(cache_keys(site)) == 1 + 5  # the event, and in the five other languages' feeds
+
+
+# --- The site's time zone -----------------------------------------------------------
+
+
+def test_the_feeds_zone_is_the_timezone_setting(site):
+    """Another plan in Helsinki: its VTIMEZONE (yearly rules checked against zoneinfo) and every time in it."""
+    site.write({"content/kalender/lektiecafe.md": HOMEWORK}).build(TIMEZONE="Europe/Helsinki")
+    data = site.output.joinpath("kalender.ics").read_bytes()
+    calendar = parse(data)
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert zone["TZID"] == "Europe/Helsinki" and calendar["X-WR-TIMEZONE"] == "Europe/Helsinki"
+    offsets = {part.name: part.decoded("TZOFFSETTO") for part in zone.subcomponents}
+    assert offsets == {"STANDARD": dt.timedelta(hours=2), "DAYLIGHT": dt.timedelta(hours=3)}
+    assert b"DTSTART;TZID=Europe/Helsinki:20130107T150000" in data
+    helsinki = ZoneInfo("Europe/Helsinki")
+    starts = [e.start for e in recurring_ical_events.of(calendar).between(dt.date(2013, 3, 25), dt.date(2013, 4, 2))]
+    assert [s.astimezone(UTC).hour for s in starts] == [13, 13, 13, 12]  # 15:00 in Helsinki, before and after 31 March
+    assert all(s.astimezone(helsinki).hour == 15 for s in starts)
+
+
+def test_a_zone_the_feeds_cannot_describe_stops_the_build_in_danish(site):
+    """New York changes on the second Sunday of March: not the one yearly rule Outlook reads well."""
+    from rumforliv.build.run import BuildFailed
+
+    site.write({"content/kalender/lektiecafe.md": HOMEWORK})
+    for zone in ("America/New_York", "Europe/Kobenhavn"):
+        with pytest.raises(BuildFailed) as failed:
+            site.build(TIMEZONE=zone)
+        assert f'pelicanconf.py:1: TIMEZONE: "{zone}" kan ikke bruges' in str(failed.value)

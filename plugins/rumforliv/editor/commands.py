@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rumforliv.calendar.recurrence import TZ, build_schedule
+from rumforliv.calendar.recurrence import build_schedule, site_zone
 from rumforliv.content import schema
 from rumforliv.wording.text import slugify
 
@@ -183,7 +183,7 @@ def new_news(
 ) -> Path:
     """Write content/nyheder/<date>-<slug>.md from a template; return its path."""
     title = option_value(schema.parse_text, title, "Titel", settings)
-    now = (now or dt.datetime.now(TZ)).replace(second=0, microsecond=0)
+    now = (now or dt.datetime.now(site_zone(settings))).replace(second=0, microsecond=0)
     slug = title_slug(title, settings)
     estates = pick_estates(estate, settings)
     lines = [

@@ -50,12 +50,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from rumforliv.build import memo
 from rumforliv.build.memo import source_digest
 from rumforliv.build.parallel import Write
 from rumforliv.build.trust import code_fingerprint
-from rumforliv.calendar.recurrence import CHECK_HORIZON_YEARS, TZ, UTC, day_of, moved_start
+from rumforliv.calendar.recurrence import CHECK_HORIZON_YEARS, UTC, day_of, moved_start
 from rumforliv.wording.catalogues import translate
 from rumforliv.wording.text import slugify
 
@@ -64,7 +65,6 @@ if TYPE_CHECKING:
 # icalendar is imported where it is used (30 ms): the build's own process only hands the feeds to a child
 # of their own (parallel.early), and a rebuild that changed no event serialises nothing.
 
-TZID = "Europe/Copenhagen"
 REFRESH = dt.timedelta(hours=12)  # a hint: Google refreshes every 8-24 h anyway
 # One-off events that ended longer ago than this are left out of the shared
 # feeds (size: Google rejects feeds over ~1 MB). Series are always kept.
@@ -182,27 +182,78 @@ def parse_stamp(text: str) -> dt.datetime:
 # --- Components --------------------------------------------------------------
 
 
-def timezone_component() -> Timezone:
-    """Europe/Copenhagen as two yearly rules: what Outlook reads correctly (no RDATE)."""
+@dataclass(frozen=True)
+class ZoneRule:
+    """One yearly change of a zone's offset, on the last Sunday of a month (as in the EU since 1996)."""
+
+    month: int
+    hour: int  # local wall-clock hour before the change
+    offset_from: dt.timedelta
+    offset_to: dt.timedelta
+    name: str  # the zone's abbreviation after the change ("CEST")
+
+
+RULE_YEARS = range(2013, 2038)  # the years whose changes the rules must match
+
+
+def last_sunday(year: int, month: int) -> dt.date:
+    last = (dt.date(year, month % 12 + 1, 1) if month < 12 else dt.date(year + 1, 1, 1)) - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.weekday() + 1) % 7)
+
+
+def changes(zone: ZoneInfo, year: int) -> list[ZoneRule]:
+    """The offset changes of `zone` in `year`, found hour by hour in UTC."""
+    found, moment = [], dt.datetime(year, 1, 1, tzinfo=UTC)
+    before = moment.astimezone(zone).utcoffset()
+    while moment.year == year:
+        moment += dt.timedelta(hours=1)
+        local = moment.astimezone(zone)
+        if local.utcoffset() != before:
+            wall = (moment + before).replace(tzinfo=None)
+            found.append(ZoneRule(wall.month, wall.hour, before, local.utcoffset(), local.tzname()))
+            if wall.date() != last_sunday(year, wall.month):
+                raise ValueError(f"{zone.key} changes on {wall.date()}, not a month's last Sunday")
+            before = local.utcoffset()
+    return found
+
+
+@functools.cache
+def zone_rules(tzid: str) -> tuple[ZoneRule, ...]:
+    """The zone's yearly rules, checked against the time zone database for every year of RULE_YEARS: a
+    feed's VTIMEZONE is these rules (Outlook reads no other kind well), so they must say what zoneinfo says."""
+    zone = ZoneInfo(tzid)
+    rules = tuple(changes(zone, RULE_YEARS[0]))
+    for year in RULE_YEARS:
+        if tuple(changes(zone, year)) != rules:
+            raise ValueError(f"{tzid} does not change its offset by the same rule every year")
+    return rules
+
+
+def timezone_component(tzid: str) -> Timezone:
+    """The site's zone (TIMEZONE) as yearly rules: what Outlook reads correctly (no RDATE)."""
     from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 
     zone = Timezone()
-    zone.add("tzid", TZID)
-    zone.add("x-lic-location", TZID)
-    standard = TimezoneStandard()
-    standard.add("dtstart", dt.datetime(1970, 10, 25, 3, 0))
-    standard.add("tzoffsetfrom", dt.timedelta(hours=2))
-    standard.add("tzoffsetto", dt.timedelta(hours=1))
-    standard.add("tzname", "CET")
-    standard.add("rrule", {"FREQ": "YEARLY", "BYMONTH": 10, "BYDAY": "-1SU"})
-    daylight = TimezoneDaylight()
-    daylight.add("dtstart", dt.datetime(1970, 3, 29, 2, 0))
-    daylight.add("tzoffsetfrom", dt.timedelta(hours=1))
-    daylight.add("tzoffsetto", dt.timedelta(hours=2))
-    daylight.add("tzname", "CEST")
-    daylight.add("rrule", {"FREQ": "YEARLY", "BYMONTH": 3, "BYDAY": "-1SU"})
-    zone.add_component(standard)
-    zone.add_component(daylight)
+    zone.add("tzid", tzid)
+    zone.add("x-lic-location", tzid)
+    rules = zone_rules(tzid)
+    if not rules:  # no summer time: one STANDARD, always
+        standard = TimezoneStandard()
+        offset = dt.datetime(RULE_YEARS[0], 1, 1, tzinfo=ZoneInfo(tzid))
+        standard.add("dtstart", dt.datetime(1970, 1, 1))
+        standard.add("tzoffsetfrom", offset.utcoffset())
+        standard.add("tzoffsetto", offset.utcoffset())
+        standard.add("tzname", offset.tzname())
+        zone.add_component(standard)
+        return zone
+    for rule in sorted(rules, key=lambda rule: rule.offset_to > rule.offset_from):  # STANDARD first
+        part = TimezoneDaylight() if rule.offset_to > rule.offset_from else TimezoneStandard()
+        part.add("dtstart", dt.datetime.combine(last_sunday(1970, rule.month), dt.time(rule.hour)))
+        part.add("tzoffsetfrom", rule.offset_from)
+        part.add("tzoffsetto", rule.offset_to)
+        part.add("tzname", rule.name)
+        part.add("rrule", {"FREQ": "YEARLY", "BYMONTH": rule.month, "BYDAY": "-1SU"})
+        zone.add_component(part)
     return zone
 
 
@@ -332,7 +383,8 @@ def one_off_components(event, shared: Event) -> list[Event]:
 
 
 def sort_value(value) -> dt.datetime:
-    return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time(), TZ)
+    """Slots of one schedule in order (all dates, or all times: a date counts from midnight UTC)."""
+    return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time(), UTC)
 
 
 # --- Calendars ---------------------------------------------------------------
@@ -353,7 +405,7 @@ def calendar_head(name: str, settings: dict) -> Calendar:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", TZID)
+    calendar.add("x-wr-timezone", settings["TIMEZONE"])
     # icalendar would write these without VALUE=DURATION / as "12:00:00".
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT12H")
@@ -363,7 +415,7 @@ def calendar_head(name: str, settings: dict) -> Calendar:
 def assemble(name: str, components, settings: dict) -> Calendar:
     """A feed as an icalendar object, for inspection; `feed_ical` writes the same bytes faster."""
     calendar = calendar_head(name, settings)
-    calendar.add_component(timezone_component())
+    calendar.add_component(timezone_component(settings["TIMEZONE"]))
     for component in components:
         calendar.add_component(component)
     return calendar
@@ -438,15 +490,15 @@ def under_uid(components: list, old: str, new: str) -> list:
 
 
 @functools.cache
-def timezone_ical() -> bytes:
+def timezone_ical(tzid: str) -> bytes:
     """The VTIMEZONE never changes (no content in it), so it is folded once."""
-    return ical(timezone_component())
+    return ical(timezone_component(tzid))
 
 
 def feed_ical(name: str, events: list[bytes], settings: dict) -> bytes:
     """A whole feed from serialised events (from `event_ical`), in the given order."""
-    before, after = head_around_name(settings["CALENDAR_PRODID"])
-    return before + name_lines(name) + after + timezone_ical() + b"".join(events) + END
+    before, after = head_around_name(settings["CALENDAR_PRODID"], settings["TIMEZONE"])
+    return before + name_lines(name) + after + timezone_ical(settings["TIMEZONE"]) + b"".join(events) + END
 
 
 def name_lines(name: str) -> bytes:
@@ -463,13 +515,13 @@ def name_lines(name: str) -> bytes:
 
 
 @functools.cache
-def head_around_name(prodid: str) -> tuple[bytes, bytes]:
+def head_around_name(prodid: str, tzid: str) -> tuple[bytes, bytes]:
     """The head's bytes before and after its name lines (without END:VCALENDAR), serialised once.
 
     icalendar writes the two name lines together (Calendar.canonical_order);
     if it ever did not, the split fails loudly rather than writing a wrong head.
     """
-    head = ical(calendar_head("-", {"CALENDAR_PRODID": prodid}))
+    head = ical(calendar_head("-", {"CALENDAR_PRODID": prodid, "TIMEZONE": tzid}))
     before, after = head.split(name_lines("-"))
     assert after.endswith(END)
     return before, after[: -len(END)]
