@@ -548,7 +548,8 @@ def test_a_schedule_expanded_by_the_last_build_gives_the_same_occurrences():
     """The timings kept between builds stand for the schedule they came from, and no other."""
     from test_recurrence import SETTINGS, FakeEvent, values
 
-    from rumforliv.calendar.recurrence import Expansions, build_schedule, expand
+    from rumforliv.build.expansions import Expansions
+    from rumforliv.calendar.recurrence import build_schedule, expand
 
     weekly = values(Start="2013-01-08 10:00", Repeat="FREQ=WEEKLY;BYDAY=TU")
     first, last = dt.date(2013, 1, 1), dt.date(2013, 12, 31)
@@ -565,29 +566,35 @@ def test_a_schedule_expanded_by_the_last_build_gives_the_same_occurrences():
 
 
 def test_an_expanded_occurrence_counts_by_its_event_and_its_place_in_the_expansion(tmp_path):
-    """An expansion stamps each occurrence with its key and place, which fix its times; the memo digests
-    the stamp, the same whether the timings were worked out now or kept from the last build."""
+    """An expansion stamps each occurrence (beside it, not on it) with its key and place, which fix its
+    times; the memo digests the stamp, the same whether the timings were worked out now or kept."""
     from test_recurrence import SETTINGS, FakeEvent, values
 
-    from rumforliv.calendar.recurrence import Expansions, build_schedule, expand
+    from rumforliv.build.expansions import Expansions
+    from rumforliv.calendar.recurrence import build_schedule, expand
 
     first, last = dt.date(2013, 1, 1), dt.date(2013, 12, 31)
     event = FakeEvent(build_schedule(values(Start="2013-01-08 10:00", Repeat="FREQ=WEEKLY;BYDAY=TU"), SETTINGS))
 
-    def digests(occurrences):  # a fresh memo each time: digests are remembered by id
+    def digests(occurrences, known):  # a fresh memo each time: digests are remembered by id
         page_memo = memo.PageMemo(tmp_path / "cache", tmp_path / "output", tmp_path / "staging", "build")
+        page_memo.stamps = known.stamps
         page_memo.remember(event, b"the event's header")
         return [page_memo.digest(occ) for occ in occurrences]
 
     earlier = Expansions()
     fresh = expand([event], first, last, earlier)
-    assert len(set(digests(fresh))) == len(fresh) == 52
-    assert digests(expand([event], first, last, Expansions(earlier.used))) == digests(fresh)
-    half_year = expand([event], first, dt.date(2013, 6, 30), Expansions(earlier.used))
-    assert half_year == fresh[: len(half_year)] and digests(half_year)[0] != digests(fresh)[0]  # another expansion
-    unstamped = dataclasses.replace(fresh[0], stamp=None)  # made outside an expansion: counted by its times
+    assert len(set(digests(fresh, earlier))) == len(fresh) == 52
+    again = Expansions(earlier.used)
+    assert digests(expand([event], first, last, again), again) == digests(fresh, earlier)
+    shorter = Expansions(earlier.used)
+    half_year = expand([event], first, dt.date(2013, 6, 30), shorter)
+    assert half_year == fresh[: len(half_year)] and digests(half_year, shorter)[0] != digests(fresh, earlier)[0]
+    unstamped = dataclasses.replace(fresh[0])  # made outside an expansion: counted by its times
     later = dataclasses.replace(unstamped, start=unstamped.start + dt.timedelta(hours=1))
-    assert digests([unstamped]) != digests([later]) and digests([unstamped]) != digests(fresh[:1])
+    assert digests([unstamped], earlier) != digests([later], earlier)
+    assert digests([unstamped], earlier) != digests(fresh[:1], earlier)
+    assert not any(f.metadata for f in dataclasses.fields(unstamped))  # the calendar model knows nothing of it
 
 
 def test_a_listing_is_kept_page_by_page(tmp_path, reuse):

@@ -32,6 +32,7 @@ from jinja2 import meta
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
+from rumforliv.calendar.recurrence import Occurrence
 from rumforliv.content.schema import CHECKED_SETTING
 
 READ_BY_FILTERS = {"page_lang", "page_dir", "page_versions"}  # i18n's filters read these from the context
@@ -150,9 +151,17 @@ def source_bytes(content) -> bytes:
     return data if data is not None else Path(content.source_path).read_bytes()
 
 
-def header_flags(fields) -> tuple[bool, ...]:
+# What the fields of the calendar model mean for a page's key. Listings show an occurrence's event by
+# its header fields, never its body: a changed description renders only the event's own page again.
+HEADER_ONLY = {Occurrence: {"event"}}
+# Fields an expansion's stamp stands for (build.expansions): which expansion, which place in it.
+STAMPED = {Occurrence: {"start", "end", "original_start", "cancelled", "moved"}}
+
+
+def header_flags(kind: type, fields) -> tuple[bool, ...]:
     """For each dataclass field: whether only the header of the content in it counts."""
-    return tuple(f.metadata.get("shows") == "header" for f in fields)
+    header_only = HEADER_ONLY.get(kind, ())
+    return tuple(f.name in header_only for f in fields)
 
 
 class Unmemoizable(Exception):
@@ -175,6 +184,7 @@ class PageMemo:
         self._names: dict[str, set[str] | None] = {}  # template name -> names it reads
         self._parsed: dict[str, tuple] = {}  # template name -> (names it reads itself, templates it names)
         self._fields: dict[type, tuple] = {}  # dataclass -> its compared fields (compared_fields)
+        self.stamps: dict[int, tuple] = {}  # the expansions' stamps of this build's occurrences (build.expansions)
 
     def __getstate__(self):
         """Pickled empty: Pelican's content cache stores what a category's settings reach, and a later
@@ -294,20 +304,21 @@ class PageMemo:
 
     def dataclass_digest(self, value, depth: int) -> bytes:
         """Field by field; simple fields go into one hash as they are. Content in a field marked
-        `metadata={"shows": "header"}` counts by its header fields alone; fields marked `{"stamped": True}`
-        by the value's `stamp` when it has one (an occurrence: which expansion, which place in it)."""
+        in HEADER_ONLY counts by its header fields alone; fields in STAMPED by the value's stamp where an
+        expansion gave it one (an occurrence: which expansion, which place in it)."""
         values, header_only, unstamped = self.compared_fields(type(value))
-        if unstamped is not None and value.stamp is not None:
-            return self.stamped_digest(value, *unstamped, depth)
+        stamp = self.stamps.get(id(value)) if unstamped is not None else None
+        if stamp is not None and stamp[0] is value:
+            return self.stamped_digest(value, stamp[1:], *unstamped, depth)
         parts = [type(value).__name__]
         for item, header in zip(values(value), header_only):
             parts.append(item if isinstance(item, SIMPLE) else self.field_digest(item, header, depth))
         return hashlib.sha256(repr(parts).encode()).digest()
 
-    def stamped_digest(self, value, others: Callable, header_only: tuple[bool, ...], depth: int) -> bytes:
+    def stamped_digest(self, value, stamp: tuple, others: Callable, header_only: tuple[bool, ...], depth: int) -> bytes:
         """The digest of the expansion with the other fields' (an occurrence's event), made once for all
         its occurrences, followed by the value's place in it: no hash per occurrence."""
-        expansion, place = value.stamp
+        expansion, place = stamp
         shared = others(value)
         key = ("stamp", id(expansion), *map(id, shared))
         head = self._digests.get(key)
@@ -332,11 +343,13 @@ class PageMemo:
         fields = self._fields.get(kind)
         if fields is None:
             compared = [f for f in dataclasses.fields(kind) if f.compare]
-            others = [f for f in compared if not f.metadata.get("stamped", False)]
+            others = [f for f in compared if f.name not in STAMPED.get(kind, ())]
             fields = self._fields[kind] = (
                 attributes([f.name for f in compared]),
-                header_flags(compared),
-                (attributes([f.name for f in others]), header_flags(others)) if len(others) < len(compared) else None,
+                header_flags(kind, compared),
+                (attributes([f.name for f in others]), header_flags(kind, others))
+                if len(others) < len(compared)
+                else None,
             )
         return fields
 

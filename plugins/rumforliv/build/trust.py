@@ -19,7 +19,7 @@ from jinja2 import FileSystemBytecodeCache
 
 from rumforliv.build.memo import PASSED
 
-EXPANSIONS = "occurrences.pickle"  # each schedule's expanded dates (site.events)
+EXPANSIONS = "occurrences.pickle"  # each schedule's expanded dates (build.expansions)
 PELICAN_CACHES = ("Generator", "Generator-Readers")  # Pelican names its cache files <Generator class><suffix>
 TEMPLATES = "templates"  # in the cache folder: the theme's templates compiled by Jinja
 CODE = Path(__file__).resolve().parents[1]  # the rumforliv package

@@ -9,9 +9,8 @@ dates. dateutil expands the rule.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -30,18 +29,12 @@ DAY = dt.timedelta(days=1)
 class Occurrence:
     """One time an event takes place (or was meant to)."""
 
-    # The Event content object this belongs to. Listings show its header fields, never its body:
-    # memo.py keys their pages by the header alone, so a changed description re-renders only the event's page.
-    event: object = field(metadata={"shows": "header"})
-    start: dt.datetime | dt.date = field(metadata={"stamped": True})
-    end: dt.datetime | dt.date = field(metadata={"stamped": True})  # exclusive for all-day events
-    original_start: dt.datetime | dt.date = field(metadata={"stamped": True})  # the rule's slot; RECURRENCE-ID
-    cancelled: bool = field(default=False, metadata={"stamped": True})
-    moved: bool = field(default=False, metadata={"stamped": True})
-    # Given by an expansion (`Expansions`): its key's digest (one bytes object per expansion) and this
-    # occurrence's place in it (4 bytes), which fix every stamped field. memo.py digests that instead of
-    # the times: a rebuild digests tens of thousands.
-    stamp: tuple[bytes, bytes] | None = field(default=None, compare=False, repr=False)
+    event: object  # the Event content object this belongs to
+    start: dt.datetime | dt.date
+    end: dt.datetime | dt.date  # exclusive for all-day events
+    original_start: dt.datetime | dt.date  # the rule's slot; RECURRENCE-ID
+    cancelled: bool = False
+    moved: bool = False
 
     @property
     def all_day(self) -> bool:
@@ -358,8 +351,9 @@ def format_value(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, dt.datetime) else str(value)
 
 
-def expand(events, first: dt.date, last: dt.date, known: Expansions | None = None) -> Timeline:
-    """All occurrences of all events on days first..last, in time order (taken from `known` where it can)."""
+def expand(events, first: dt.date, last: dt.date, known=None) -> Timeline:
+    """All occurrences of all events on days first..last, in time order; `known.occurrences(event, first,
+    last)` gives them where given (the build's expansions kept between builds, build.expansions)."""
     found = [
         occ
         for event in events
@@ -388,29 +382,3 @@ def on_days(occurrences: list[Occurrence], first: dt.date, last: dt.date) -> lis
         days = occurrences.first_days
         occurrences = occurrences[bisect_left(days, first - occurrences.longest) : bisect_right(days, last)]
     return [occ for occ in occurrences if occ.day <= last and occ.last_day >= first]
-
-
-class Expansions:
-    """Each schedule's occurrences over a window, kept from one build to the next: stepping dateutil
-    through tens of thousands of weekly dates is most of reading the calendar. Keyed by the
-    schedule's repr (every field, time zones included) and the window; the timings are plain data."""
-
-    def __init__(self, earlier: dict | None = None):
-        self.earlier = earlier or {}
-        self.used: dict[str, tuple] = {}  # this build's: what the next one may take
-
-    def occurrences(self, event, first: dt.date, last: dt.date) -> list[Occurrence]:
-        key = f"{event.schedule!r} {first} {last}"
-        timings = self.earlier.get(key)
-        if timings is None:
-            found = event.schedule.occurrences(event, first, last)
-            timings = tuple((o.start, o.end, o.original_start, o.cancelled, o.moved) for o in found)
-        self.used[key] = timings
-        stamp = hashlib.sha256(key.encode()).digest()
-        return [
-            Occurrence(event, *timing, stamp=(stamp, place.to_bytes(4, "big"))) for place, timing in enumerate(timings)
-        ]
-
-    @property
-    def changed(self) -> bool:
-        return self.used.keys() != self.earlier.keys()

@@ -13,7 +13,6 @@ import datetime as dt
 import functools
 import logging
 import os
-import pickle
 import string
 from pathlib import Path
 
@@ -21,10 +20,10 @@ from pelican.contents import Content
 from pelican.generators import CachingGenerator
 from pelican.utils import process_translations
 
-from rumforliv.build import parallel
-from rumforliv.build.memo import write_whole
+from rumforliv.build import memo, parallel
+from rumforliv.build.expansions import Expansions, load_expansions, save_expansions
 from rumforliv.build.trust import EXPANSIONS
-from rumforliv.calendar.recurrence import Expansions, expand
+from rumforliv.calendar.recurrence import expand
 
 logger = logging.getLogger(__name__)
 
@@ -84,19 +83,6 @@ class Event(Content):
 def fields_named(pattern: str) -> frozenset[str]:
     """'{lang}/kalender/{slug}/' -> {'lang', 'slug'}"""
     return frozenset(name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None)
-
-
-def load_expansions(path: Path) -> dict:
-    try:
-        with path.open("rb") as stream:
-            stored = pickle.load(stream)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return {}
-    return stored if isinstance(stored, dict) else {}
-
-
-def save_expansions(path: Path, used: dict) -> None:
-    write_whole(path, pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def calendar_window(settings: dict, events) -> tuple[dt.date, dt.date]:
@@ -174,6 +160,9 @@ class EventsGenerator(CachingGenerator):
         store = Path(self.settings["CACHE_PATH"]) / EXPANSIONS if self.settings.get("CACHE_CONTENT") else None
         known = Expansions(load_expansions(store) if store and self.settings.get("LOAD_CONTENT_CACHE") else None)
         occurrences = expand(self.events, *self.window, known)
+        page_memo = self.settings.get(memo.SETTING)
+        if page_memo is not None:
+            page_memo.stamps = known.stamps
         if store and known.changed:
             self.save_beside(save_expansions, store, known.used)
         return occurrences
