@@ -24,6 +24,7 @@ import recurring_ical_events
 from dateutil import rrule as dtrule
 from pelican import signals
 
+from rumforliv.build import store
 from rumforliv.calendar.recurrence import build_schedule
 from rumforliv.content import schema
 from rumforliv.ical import feeds
@@ -926,8 +927,8 @@ def test_after_a_title_change_only_that_event_is_serialised_again(site):
 def test_an_unreadable_cache_file_is_no_cache(tmp_path, junk):
     path = tmp_path / feeds.CACHE_FILE
     path.write_bytes(junk)
-    assert feeds.load_cache(path) == {}
-    assert feeds.load_cache(tmp_path / "missing") == {}
+    assert store.load(path) == {}
+    assert store.load(tmp_path / "missing") == {}
 
 
 def test_a_corrupt_cache_file_is_ignored_and_replaced(site):

@@ -43,9 +43,7 @@ import datetime as dt
 import functools
 import hashlib
 import importlib.metadata
-import io
 import json
-import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +53,7 @@ from zoneinfo import ZoneInfo
 from rumforliv.build import memo
 from rumforliv.build.memo import source_digest
 from rumforliv.build.parallel import Write
+from rumforliv.build.store import KeptBytes
 from rumforliv.build.trust import code_fingerprint
 from rumforliv.calendar.recurrence import CHECK_HORIZON_YEARS, UTC, day_of, moved_start
 from rumforliv.wording.catalogues import translate
@@ -605,8 +604,8 @@ def feed_files(context, settings) -> list[Write]:
 # The language feeds (languages.py) reuse this build's bytes, and with
 # CACHE_CONTENT a rebuild reuses the last build's: folding is most of a feed's cost.
 
-CACHE_FILE = "ical-events.pickle"  # in CACHE_PATH: {"format": n, "entries": {key: bytes}}
-CACHE_FORMAT = 1
+CACHE_FILE = "ical-events.pickle"  # in CACHE_PATH: a store of bytes (build.store)
+CACHE_FORMAT = 1  # in every key: raise it when the serialisation changes in a way the code digest would miss
 SERIALISER = "ical_serialiser"  # the context key under which one build's feeds share a Serialiser
 
 
@@ -648,41 +647,13 @@ def serialisation_key(shown, original, revision: Revision, settings: dict, under
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
-class PlainUnpickler(pickle.Unpickler):
-    """Loads only dicts, strings, bytes and numbers: the cache file holds nothing else."""
-
-    def find_class(self, module, name):
-        raise pickle.UnpicklingError(f"{module}.{name} in {CACHE_FILE}")
-
-
-def load_cache(path: Path) -> dict[str, bytes]:
-    """The stored entries; a missing, corrupt or foreign file is simply no cache."""
-    try:
-        stored = PlainUnpickler(io.BytesIO(path.read_bytes())).load()
-        entries = stored["entries"] if stored.get("format") == CACHE_FORMAT else {}
-    except Exception:  # any unreadable cache means starting cold
-        return {}
-    if not isinstance(entries, dict):
-        return {}
-    return {key: data for key, data in entries.items() if isinstance(key, str) and isinstance(data, bytes)}
-
-
-def cache_bytes(entries: dict[str, bytes]) -> bytes:
-    """Sorted: the same entries give the same file."""
-    return pickle.dumps({"format": CACHE_FORMAT, "entries": dict(sorted(entries.items()))}, protocol=4)
-
-
 class Serialiser:
-    """`event_ical` with a memory: each version once per build, and across builds by key."""
+    """`event_ical` with a memory: each version once per build, and across builds by key (build.store)."""
 
     def __init__(self, settings: dict):
         self.settings = settings
-        use = settings.get("CACHE_CONTENT")
-        self.path = Path(settings["CACHE_PATH"]) / CACHE_FILE if use else None
-        load = self.path is not None and settings.get("LOAD_CONTENT_CACHE", True)
-        self.stored = load_cache(self.path) if load else {}
-        self.on_disk = set(self.stored)
-        self.used: dict[str, bytes] = {}  # only these are saved: the cache never outgrows the content
+        path = Path(settings["CACHE_PATH"]) / CACHE_FILE if settings.get("CACHE_CONTENT") else None
+        self.kept = KeptBytes(path, settings.get("LOAD_CONTENT_CACHE", True))
         self.built: dict[int, tuple] = {}  # id(shown) -> (shown, revision, bytes), within this build
         self.parts: dict[int, tuple] = {}  # id(event) -> (event, revision, components, lines), within this build
         self.hits = self.misses = 0
@@ -694,14 +665,14 @@ class Serialiser:
         if known is not None and known[0] is shown and known[1] == revision:
             return known[2]
         key = serialisation_key(shown, original, revision, self.settings, under)
-        data = self.used.get(key, self.stored.get(key))
+        data = self.kept.get(key)
         if data is None:
             self.misses += 1
             components, lines = self.components(shown, revision)
             data = serialised(under_uid(components, shown.uid, under) if under else components, lines)
+            self.kept.put(key, data)
         else:
             self.hits += 1
-        self.used[key] = data
         if under is None:
             self.built[id(shown)] = (shown, revision, data)
         return data
@@ -714,11 +685,8 @@ class Serialiser:
         return known[2], known[3]
 
     def save(self) -> Write | None:
-        """This build's entries for the cache file, only when they differ from the file's (cheap to call again)."""
-        if self.path is None or set(self.used) == self.on_disk:
-            return None
-        self.on_disk = set(self.used)
-        return Write(str(self.path.resolve()), cache_bytes(self.used), in_output=False)
+        """This build's entries for the cache file, only when they differ from the file's."""
+        return self.kept.saved()
 
 
 def serialiser_for(context: dict, settings: dict) -> Serialiser:
