@@ -35,8 +35,7 @@ FONTS = [
     ("NotoSans-Bold.ttf", "noto-sans-latin-700.woff2", LATIN),
     ("NotoNaskhArabic-Regular.ttf", "noto-naskh-arabic-400.woff2", ARABIC),
     ("NotoNaskhArabic-Bold.ttf", "noto-naskh-arabic-700.woff2", ARABIC),
-    ("NotoNastaliqUrdu-Regular.ttf", "noto-nastaliq-urdu-400.woff2", ARABIC),
-    ("NotoNastaliqUrdu-Bold.ttf", "noto-nastaliq-urdu-700.woff2", ARABIC),
+    ("NotoNastaliqUrdu-Regular.ttf", "noto-nastaliq-urdu-400.woff2", ARABIC),  # one weight: pages stay light
 ]
 
 

@@ -373,8 +373,23 @@ def test_subscribe_page_offers_webcal_https_and_google_for_every_feed(built):
         google = f"https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2Frumforliv.dk%2F{path.replace('/', '%2F')}"
         assert f'href="{google}"' in html
         assert unquote(google.split("cid=")[1]) == f"webcal://rumforliv.dk/{path}"
-    for heading in ("iPhone og iPad", "Android og Google Kalender", "Outlook"):
+    for heading in ("Tilføj til min kalender", "Android og Google Kalender", "Outlook"):
         assert f">{heading}</h2>" in html
+    for path in ("kalender/maalgruppe/boern.ics", "kalender/maalgruppe/seniorer.ics"):  # the audiences too
+        assert f'href="webcal://rumforliv.dk/{path}"' in html
+
+
+def test_subscribe_buttons_come_before_the_qr_code(built):
+    """The phone in hand: the first thing after the heading is the button that subscribes; the QR
+    code is for someone reading the page on a computer."""
+    for page in ("abonner/index.html", "ar/abonner/index.html"):
+        html = built.read(page).split('id="indhold"')[1]
+        first_link = re.search(r'<a [^>]*href="([^"]+)"', html).group(1)
+        assert first_link.startswith("webcal://"), page
+        assert html.index("webcal://") < html.index("<svg")
+    event = built.read("kalender/klub/index.html").split('id="indhold"')[1]
+    assert re.search(r'<a [^>]*href="([^"]+)"', event).group(1) == "webcal://rumforliv.dk/kalender/klub.ics"
+    assert "https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2Frumforliv.dk%2Fkalender%2Fklub.ics" in event
 
 
 def test_subscribe_page_qr_code_is_the_main_feed(built):
@@ -490,7 +505,9 @@ def test_the_month_day_by_day_holds_every_day_with_activities_in_order(busy):
 def test_a_quiet_month_has_no_day_by_day_page(busy):
     march = busy.read("kalender/2013/03/index.html")
     assert "+" not in cell(march, dt.date(2013, 3, 7))  # the club alone
-    pages = sorted(p.parent.relative_to(busy.output).as_posix() for p in busy.output.glob("kalender/*/*/*/index.html"))
+    pages = sorted(
+        p.parent.relative_to(busy.output).as_posix() for p in busy.output.glob("kalender/[0-9]*/*/*/index.html")
+    )
     assert pages == ["kalender/2013/03/dage"]
     assert not list(busy.output.glob("kalender/[0-9]*/[0-9]*/[0-9]*/"))  # no folder for a day
 

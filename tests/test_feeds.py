@@ -234,10 +234,47 @@ def test_every_feed_of_the_contract_is_written_and_drafts_are_in_none(built):
                 "yoga",
             )
         ),
+        # one audience's activities, everywhere and in each estate
+        *(f"kalender/maalgruppe/{a}.ics" for a in AUDIENCE_SLUGS),
+        *(f"kalender/afdeling/{e}/{a}.ics" for e in ("akacieparken", "lukretiavej") for a in AUDIENCE_SLUGS),
     }
     for data in files.values():
         assert b"kladde" not in data
     assert vevents(parse(files["kalender/kategori/image-og-kommunikation.ics"])) == []
+
+
+AUDIENCE_SLUGS = ("boern", "unge", "familier", "voksne", "seniorer", "alle")
+
+
+def test_audience_feeds_hold_that_audiences_activities_and_those_for_everyone(built):
+    """The homework café is "for børn, unge": it is in the children's feed, and in Lukretiavej's only
+    if it is held there. An activity for everyone ("alle", or no audience) is in every audience's."""
+    files = ics_files(built)
+    uids = lambda name: {str(c["UID"]).split("@")[0] for c in vevents(parse(files[name]))}  # noqa: E731
+    events = {str(c["UID"]).split("@")[0]: c for c in vevents(parse(files["kalender.ics"]))}
+    unge = uids("kalender/maalgruppe/unge.ics")
+    assert "klub" in unge
+    seniorer = uids("kalender/maalgruppe/seniorer.ics")
+    assert "klub" not in seniorer and seniorer  # the club is for young people only
+    assert unge <= set(events) and seniorer <= set(events)
+    both = uids("kalender/afdeling/lukretiavej/unge.ics")
+    assert both == unge & uids("kalender/afdeling/lukretiavej.ics")
+
+
+def test_no_feed_name_holds_a_comma_or_semicolon(built):
+    """NAME and X-WR-CALNAME are TEXT: vobject cuts a name at an escaped comma, ical.js shows the backslash."""
+    files = ics_files(built, languages=True)
+    names = {}
+    for path, data in files.items():
+        calendar = parse(data)
+        names[path] = (str(calendar["NAME"]), str(calendar["X-WR-CALNAME"]))
+        assert b"NAME:" in data and b"\\," not in data.split(b"BEGIN:VTIMEZONE")[0], path
+    for path, (name, calname) in names.items():
+        assert name == calname and not set(",;") & set(name), (path, name)
+    assert names["kalender/kategori/beboernetvaerk-inddragelse-og-demokrati.ics"][0] == (
+        "Rum for Liv · Beboernetværk – inddragelse og demokrati"
+    )
+    assert len(set(names.values())) == len(names)  # distinct in every calendar app
 
 
 def test_subset_feeds_hold_the_right_events_with_the_main_feeds_exact_bytes(built):

@@ -143,18 +143,28 @@ def test_pages_link_to_their_translations_with_hreflang(translated_site):
     assert '<a href="/ar/kalender/lektiecafe/" hreflang="ar">العربية</a>' in danish
 
 
-def test_missing_translation_links_to_the_danish_page_and_says_so_in_that_language(translated_site):
+def test_missing_translation_stays_in_the_language_and_says_so_there(translated_site):
+    """From the Arabic page, Somali leads to the Somali page of the same activity: the site in Somali,
+    a note in Somali that the text is only in Danish, then the Danish text marked as Danish."""
     arabic = translated_site.read("ar/kalender/lektiecafe/index.html")
-    somali = re.search(r'<li lang="so" dir="ltr">(.*?)</li>', arabic, re.S).group(1)
-    assert 'href="/kalender/lektiecafe/" hreflang="da"' in somali
-    assert i18n.translate("so", i18n.NO_TRANSLATION) in somali
-    assert i18n.translate("so", i18n.NO_TRANSLATION) != i18n.NO_TRANSLATION
+    somali_link = re.search(r'<li lang="so" dir="ltr">(.*?)</li>', arabic, re.S).group(1)
+    assert 'href="/so/kalender/lektiecafe/" hreflang="so"' in somali_link
+    somali = translated_site.read("so/kalender/lektiecafe/index.html")
+    note = i18n.translate("so", i18n.NO_TRANSLATION)
+    assert note != i18n.NO_TRANSLATION
+    assert '<html lang="so"' in somali
+    assert somali.index(note) < somali.index("<h1")  # the note first, then the Danish text
+    assert '<h1 lang="da" dir="ltr">Lektiecafé for børn og unge</h1>' in somali
+    assert 'rel="alternate" hreflang="so"' not in somali  # not a translation: no hreflang for it
+    assert note not in translated_site.read("ar/kalender/lektiecafe/index.html").split("</header>")[1]
 
 
-def test_untranslated_page_sends_each_language_to_its_front_page(translated_site):
+def test_untranslated_page_links_each_language_to_its_own_version(translated_site):
     club = translated_site.read("kalender/klub/index.html")
-    assert '<a href="/ur/" hreflang="ur">اردو</a>' in club
+    assert '<a href="/ur/kalender/klub/" hreflang="ur">اردو</a>' in club
     assert 'rel="alternate" hreflang="ur"' not in club
+    urdu = translated_site.read("ur/kalender/klub/index.html")
+    assert '<html lang="ur" dir="rtl">' in urdu and i18n.translate("ur", i18n.NO_TRANSLATION) in urdu
 
 
 def test_front_page_calendar_and_subscribe_page_exist_in_every_language(translated_site):
@@ -164,7 +174,7 @@ def test_front_page_calendar_and_subscribe_page_exist_in_every_language(translat
             assert f'<html lang="{lang}"' in page
     arabic_calendar = translated_site.read("ar/kalender/index.html")
     assert 'href="/ar/kalender/lektiecafe/"' in arabic_calendar  # the translation where there is one
-    assert 'href="/kalender/klub/"' in arabic_calendar  # else the Danish page
+    assert 'href="/ar/kalender/klub/"' in arabic_calendar  # else the Danish text on an Arabic page
     assert "/ar/kalender.ics" in translated_site.read("ar/abonner/index.html")
 
 

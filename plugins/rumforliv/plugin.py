@@ -16,7 +16,7 @@ from rumforliv.content import schema
 from rumforliv.content.markup import prerender
 from rumforliv.ical import feeds
 from rumforliv.newsletter.issues import NewsletterGenerator
-from rumforliv.site import calendar_pages, i18n, languages, sitemap
+from rumforliv.site import calendar_pages, cards, i18n, languages, sitemap
 from rumforliv.site import front as site
 from rumforliv.site.events import EventsGenerator
 from rumforliv.site.front import SiteGenerator
@@ -85,6 +85,7 @@ def prepare_templates(generator):
     env = getattr(generator, "env", None)
     if env is not None and "jinja2.ext.InternationalizationExtension" in env.extensions:
         i18n.install(env)
+        env.globals["share_card"] = cards.share_card
 
 
 def add_reader(readers):
@@ -98,6 +99,7 @@ def add_generators(pelican):
         NewsletterGenerator,
         languages.LanguagesGenerator,
         GuideGenerator,
+        cards.ShareCardsGenerator,
         PendingPages,
     ]  # last: renders what the others queued
 

@@ -390,8 +390,33 @@ def sort_value(value) -> dt.datetime:
 
 
 def feed_name(settings: dict, subset: str | None = None) -> str:
-    """'Rum for Liv' or 'Rum for Liv · Lukretiavej': distinct in every calendar app."""
-    return f"{settings['SITENAME']} · {subset}" if subset else settings["SITENAME"]
+    """'Rum for Liv' or 'Rum for Liv · Lukretiavej': distinct in every calendar app.
+
+    NAME and X-WR-CALNAME are TEXT: vobject cuts an escaped comma's name there and ical.js shows the
+    backslash, so a comma or semicolon ("Beboernetværk, inddragelse og demokrati") becomes a dash."""
+    return calendar_name(f"{settings['SITENAME']} · {subset}" if subset else settings["SITENAME"])
+
+
+TEXT_SEPARATORS = re.compile(r"\s*[,;]\s*")
+
+
+def calendar_name(name: str) -> str:
+    return TEXT_SEPARATORS.sub(" – ", name).strip(" –")
+
+
+def for_audience(audience: str):
+    """Activities for everyone ("alle", or no audience given) count for every audience."""
+
+    def matches(event) -> bool:
+        audiences = getattr(event, "audiences", None) or ()
+        return audience in audiences or "alle" in audiences or not audiences
+
+    return matches
+
+
+AUDIENCE_FEEDS = (
+    "kalender/maalgruppe"  # /kalender/maalgruppe/<audience>.ics; by estate /kalender/afdeling/<estate>/<audience>.ics
+)
 
 
 def calendar_head(name: str, settings: dict) -> Calendar:
@@ -562,6 +587,14 @@ def feeds(events, settings) -> dict[str, tuple[str, list]]:
     for category in settings["CATEGORIES"]:
         chosen = [e for e in shared if getattr(e, "category", None) and e.category.name == category]
         result[f"kalender/kategori/{slugify(category, settings)}.ics"] = (feed_name(settings, category), chosen)
+    for audience in settings["AUDIENCES"]:
+        matches, slug = for_audience(audience), slugify(audience, settings)
+        chosen = [e for e in shared if matches(e)]
+        result[f"{AUDIENCE_FEEDS}/{slug}.ics"] = (feed_name(settings, f"for {audience}"), chosen)
+        for estate in settings["ESTATES"]:
+            here = [e for e in chosen if estate in e.estates]
+            path = f"kalender/afdeling/{slugify(estate, settings)}/{slug}.ics"
+            result[path] = (feed_name(settings, f"{estate} for {audience}"), here)
     for event in events:
         result[event_feed_path(event)] = (feed_name(settings, event.title), [event])
     return result

@@ -22,6 +22,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from rumforliv.calendar.recurrence import on_days
+from rumforliv.ical import feeds
 from rumforliv.site.i18n import lang_of
 from rumforliv.wording.text import slugify
 from rumforliv.wording.words import moved_from, span
@@ -104,21 +105,24 @@ class Month:
 
 @dataclass
 class Filter:
-    """One static filter page: /kalender/afdeling/akacieparken/ and the like."""
+    """One static filter page: /kalender/afdeling/akacieparken/, /kalender/afdeling/lukretiavej/boern/ ..."""
 
     kind: str  # "afdeling", "kategori", "for"
     name: str
     slug: str
     matches: object = field(compare=False)  # event -> bool
+    audience: str = ""  # an estate's page for one audience: "børn"
 
     @property
     def url(self) -> str:
         return f"kalender/{self.kind}/{self.slug}/"
 
     @property
-    def feed(self) -> str | None:
-        """Estates and focus areas have their own .ics; audiences do not."""
-        return f"kalender/{self.kind}/{self.slug}.ics" if self.kind in ("afdeling", "kategori") else None
+    def feed(self) -> str:
+        """Every filter page has its feed (the contract's URLs: audiences under kalender/maalgruppe/)."""
+        if self.kind == "for":
+            return f"{feeds.AUDIENCE_FEEDS}/{self.slug}.ics"
+        return f"kalender/{self.kind}/{self.slug}.ics"
 
 
 # --- Occurrences by day ------------------------------------------------------
@@ -288,9 +292,7 @@ FILTERS = {"occurrence_item": occurrence_item, "event_part": event_part}
 # --- Filters -----------------------------------------------------------------
 
 
-def for_audience(audience: str):
-    """Activities for everyone ("alle", or no audience given) count for every audience."""
-    return lambda event: audience in event.audiences or "alle" in event.audiences or not event.audiences
+for_audience = feeds.for_audience  # the feeds and the filter pages choose alike
 
 
 def filters(settings: dict) -> dict[str, list[Filter]]:
@@ -299,11 +301,27 @@ def filters(settings: dict) -> dict[str, list[Filter]]:
     def make(kind, names, matcher):
         return [Filter(kind, name, slugify(name, settings), matcher(name)) for name in names]
 
+    estates = make("afdeling", settings["ESTATES"], lambda name: lambda e: name in e.estates)
     return {
-        "afdeling": make("afdeling", settings["ESTATES"], lambda name: lambda e: name in e.estates),
+        "afdeling": estates,
         "kategori": make("kategori", settings["CATEGORIES"], lambda name: lambda e: str(e.category) == name),
         "for": make("for", settings["AUDIENCES"], for_audience),
+        "afdeling_for": [
+            Filter(
+                "afdeling",
+                estate.name,
+                f"{estate.slug}/{slugify(audience, settings)}",
+                both(estate.matches, for_audience(audience)),
+                audience,
+            )
+            for estate in estates
+            for audience in settings["AUDIENCES"]
+        ],
     }
+
+
+def both(first, second):
+    return lambda event: first(event) and second(event)
 
 
 # --- An activity's page ------------------------------------------------------
@@ -350,6 +368,7 @@ def site_base(settings: dict) -> str:
 class Feed:
     name: str
     https: str
+    kind: str = ""  # "for": named "For børn" on /abonner/
 
     @property
     def webcal(self) -> str:
@@ -360,12 +379,22 @@ class Feed:
         return "https://calendar.google.com/calendar/r?cid=" + quote(self.webcal, safe="")
 
 
+@pass_context
+def subscription(context, path: str) -> Feed:
+    """`{{ "kalender/lektiecafe.ics"|subscription }}`: the feed's webcal and Google links."""
+    return Feed("", f"{site_base(context)}/{path}")
+
+
+FILTERS["subscription"] = subscription
+
+
 def subscriptions(settings: dict) -> list[Feed]:
     base = site_base(settings)
     groups = filters(settings)
-    feeds = [Feed("Alle aktiviteter", f"{base}/kalender.ics")]
-    feeds += [Feed(f.name, f"{base}/{f.feed}") for f in groups["afdeling"] + groups["kategori"]]
-    return feeds
+    chosen = [Feed("Alle aktiviteter", f"{base}/kalender.ics")]
+    chosen += [Feed(f.name, f"{base}/{f.feed}") for f in groups["afdeling"] + groups["kategori"]]
+    chosen += [Feed(f.name, f"{base}/{f.feed}", kind="for") for f in groups["for"]]
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -384,15 +413,20 @@ class QRCode:
 # --- Writing -----------------------------------------------------------------
 
 
-def write_all(generator, writer):
-    """Write every calendar page from the one expansion in the context."""
+def write_all(generator, writer, lang: str | None = None, occurrences=None, events=None):
+    """Write every calendar page from the one expansion in the context: the Danish pages, or with `lang`
+    the same pages under /<lang>/ (`occurrences` in that language; `events`: the Danish ones that have
+    no translation into it, whose pages show the Danish text there)."""
     context, settings = generator.context, generator.settings
     today = settings["TODAY"]
-    occurrences = context["occurrences"]
+    occurrences = context["occurrences"] if occurrences is None else occurrences
+    prefix = f"{lang}/" if lang else ""
     groups = filters(settings)
     all_months = months(context["calendar_window"])
 
     def write(save_as, template, url, **values):
+        if lang:
+            save_as, url, values = prefix + save_as, prefix + url, {**values, "page_lang": lang}
         writer.write_file(save_as, generator.get_template(template), context, url=url, relative_urls=False, **values)
 
     common = {"filter_groups": groups, "months": [m for m in all_months if m.first >= today.replace(day=1)]}
@@ -409,16 +443,25 @@ def write_all(generator, writer):
                 chosen=chosen,
                 **common,
             )
-    write_months(write, occurrences, all_months)
-    write_events(write, context, today)
-    base = site_base(settings)
-    feeds = subscriptions(settings)
-    write("abonner/index.html", "abonner", "abonner/", feeds=feeds, qr=QRCode(feeds[0].webcal), site_base=base)
+    write_months(write, occurrences, all_months, lang or settings["DEFAULT_LANG"])
+    if lang:
+        write_event_pages(writer, generator, context, today, events or [], lang)
+    else:
+        write_events(write, context, today)
+        chosen = subscriptions(settings)
+        write(
+            "abonner/index.html",
+            "abonner",
+            "abonner/",
+            feeds=chosen,
+            qr=QRCode(chosen[0].webcal),
+            site_base=site_base(settings),
+        )
 
 
-def write_months(write, occurrences, all_months: list[Month]) -> None:
+def write_months(write, occurrences, all_months: list[Month], lang: str = "da") -> None:
     index = by_day(occurrences)
-    names = weekday_names()
+    names = weekday_names(lang)
     for number, month in enumerate(all_months):
         grid = month_grid(index, month)
         write(
@@ -452,17 +495,35 @@ def write_events(write, context: dict, today: dt.date) -> None:
     groups = None
     for event in context["events"] + context["event_translations"] + context["draft_events"]:
         groups = groups or filters(event.settings)  # the same for every event: made once, not per page
-        location = getattr(event, "location", "")
-        write(
-            event.save_as,
-            event.template,
-            event.url,
-            event=event,
-            coming=coming_dates(event, context, today)[:EVENT_DATES],
-            map_url=map_url(location),
-            feed=None if event.status == "draft" else event.url.rstrip("/") + ".ics",  # drafts have no feed
-            links=event_links(event, groups),
+        write(event.save_as, event.template, event.url, **event_values(event, context, today, groups))
+
+
+def write_event_pages(writer, generator, context: dict, today: dt.date, events, lang: str) -> None:
+    """Danish activities without a translation into `lang`, at /<lang>/kalender/<slug>/: the page's own
+    words in `lang`, the activity's text in Danish (base.html says so)."""
+    groups = filters(generator.settings)
+    for event in events:
+        writer.write_file(
+            f"{lang}/{event.save_as}",
+            generator.get_template(event.template),
+            context,
+            url=f"{lang}/{event.url}",
+            relative_urls=False,
+            page_lang=lang,
+            **event_values(event, context, today, groups),
         )
+
+
+def event_values(event, context: dict, today: dt.date, groups: dict) -> dict:
+    """What an activity's page shows beyond the event itself."""
+    location = getattr(event, "location", "")
+    return {
+        "event": event,
+        "coming": coming_dates(event, context, today)[:EVENT_DATES],
+        "map_url": map_url(location),
+        "feed": None if event.status == "draft" else event.url.rstrip("/") + ".ics",  # drafts have no feed
+        "links": event_links(event, groups),
+    }
 
 
 def event_links(event, groups: dict[str, list[Filter]]) -> dict[str, list[Filter]]:
@@ -472,4 +533,4 @@ def event_links(event, groups: dict[str, list[Filter]]) -> dict[str, list[Filter
         "kategori": {str(getattr(event, "category", ""))},
         "for": set(event.audiences),
     }
-    return {kind: [f for f in group if f.name in own[kind]] for kind, group in groups.items()}
+    return {kind: [f for f in groups[kind] if f.name in names] for kind, names in own.items()}

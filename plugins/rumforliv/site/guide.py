@@ -74,11 +74,17 @@ class GuideGenerator(Generator):
     def generate_output(self, writer):
         if self.guide is None:
             return
-        writer.write_file(
-            self.settings.get("GUIDE_SAVE_AS", "hjaelp/index.html"),
-            self.get_template("guide"),
-            self.context,
-            guide=self.guide,
-            url=self.settings.get("GUIDE_URL", "hjaelp/"),
-            relative_urls=False,
-        )
+        save_as = self.settings.get("GUIDE_SAVE_AS", "hjaelp/index.html")
+        url = self.settings.get("GUIDE_URL", "hjaelp/")
+        for lang in self.settings["LANGUAGES"]:  # the guide is Danish: other languages say so above it
+            prefix = "" if lang == self.settings["DEFAULT_LANG"] else f"{lang}/"
+            writer.write_file(
+                prefix + save_as,
+                self.get_template("guide"),
+                self.context,
+                guide=self.guide,
+                url=prefix + url,
+                page_lang=lang,
+                content_lang=self.settings["DEFAULT_LANG"],
+                relative_urls=False,
+            )

@@ -19,6 +19,7 @@ import contextlib
 import contextvars
 import functools
 import inspect
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,7 +153,12 @@ def install(env) -> None:
         translate=translate,
     )
     env.filters.update(
-        lang_attrs=lang_attrs, translated=translated, language_name=language_name, bdi=bdi, danish_mark=danish_mark
+        lang_attrs=lang_attrs,
+        links_in_language=links_in_language,
+        translated=translated,
+        language_name=language_name,
+        bdi=bdi,
+        danish_mark=danish_mark,
     )
 
 
@@ -176,8 +182,23 @@ class Version:
 NO_TRANSLATION = N_("Denne side findes kun på dansk.")
 
 
-def content_versions(item) -> dict[str, str]:
-    """{lang: url} of a news item, page or event and its published translations."""
+def content_versions(item, settings: dict) -> dict[str, str]:
+    """{lang: url} of a news item, page or event in every language: its translation where there is one,
+    else the Danish text under that language's prefix (languages.py writes it there, with a note)."""
+    if getattr(item, "status", "published") == "draft" or not getattr(item, "url", ""):
+        return own_versions(item)
+    default = settings["DEFAULT_LANG"]
+    found = own_versions(item)
+    danish = found.get(default)
+    if danish is None:
+        return found
+    return {
+        lang: found.get(lang) or (danish if lang == default else f"{lang}/{danish}") for lang in settings["LANGUAGES"]
+    }
+
+
+def own_versions(item) -> dict[str, str]:
+    """{lang: url} of an item and its published translations."""
     found = {item.lang: item.url}
     for other in getattr(item, "translations", []):
         if getattr(other, "status", "published") != "draft":
@@ -185,13 +206,25 @@ def content_versions(item) -> dict[str, str]:
     return found
 
 
+# Files that exist once, whatever the page's language (a page's links to them stay as they are).
+SHARED_FILES = re.compile(r"\.(ics|pdf|xml|png|jpe?g|svg|css|woff2|txt|json)$")
+
+
+def is_page_url(url: str) -> bool:
+    """A page of the site (written in every language), not a file, an anchor or another site."""
+    return not (":" in url or url.startswith(("#", "theme/", "/")) or SHARED_FILES.search(url.split("#")[0]))
+
+
 def listing_versions(url: str, settings: dict) -> dict[str, str]:
-    """{lang: url} of a listing written in every language (front page, calendar)."""
+    """{lang: url} of a page written in every language (every page but drafts: see languages.py)."""
     default = settings["DEFAULT_LANG"]
     base = strip_lang(url, settings)
-    if base not in settings.get("LOCALIZED_LISTINGS", ()):
+    if not is_page_url(base) or base.startswith(DRAFTS):
         return {}
     return {lang: base if lang == default else f"{lang}/{base}" for lang in settings["LANGUAGES"]}
+
+
+DRAFTS = "kladder/"  # previews: written in their own language only
 
 
 def strip_lang(url: str, settings: dict) -> str:
@@ -207,6 +240,7 @@ def language_versions(context) -> list[Version]:
     default = context.get("DEFAULT_LANG", "da")
     danish = versions.get(default, "")
     result = []
+    real = context.get("page_translated") or versions  # the others show the Danish text (a note says so)
     for lang in context.get("LANGUAGES", [default]):
         translated = lang in versions
         if translated:
@@ -222,7 +256,7 @@ def language_versions(context) -> list[Version]:
                 dir="rtl" if lang in context.get("RTL_LANGUAGES", ()) else "ltr",
                 url=url,
                 target_lang=target,
-                translated=translated,
+                translated=lang in real,
                 current=lang == current,
                 # From a Danish page the link goes to that language's front page: nothing to excuse.
                 note="" if translated or current == default else translate(lang, NO_TRANSLATION),
@@ -270,11 +304,32 @@ def danish_mark(context, item) -> Markup:
 
 @pass_context
 def localized_url(context, url: str) -> str:
-    """A listing's URL in the page's language ('kalender/' -> 'ar/kalender/')."""
-    lang = lang_of(context)
-    if lang == context.get("DEFAULT_LANG", "da") or url not in context.get("LOCALIZED_LISTINGS", ()):
+    """A page's URL in the page's language ('kalender/2013/03/' -> 'ar/kalender/2013/03/'): every page
+    exists in every language, so no link leaves it. Files (.ics, .pdf), drafts and URLs that name a
+    language already stay as they are."""
+    return url_in(url, lang_of(context), context.get("DEFAULT_LANG", "da"), context.get("LANGUAGES", ()))
+
+
+def url_in(url: str, lang: str, default: str, languages) -> str:
+    if lang == default or not is_page_url(url) or url.startswith(DRAFTS):
         return url
-    return f"{lang}/{url}"
+    head = url.partition("/")[0]
+    return url if head in languages else f"{lang}/{url}"
+
+
+# A link an editor wrote in Markdown to a page of the site ("/kalender/"), as the markup renders it.
+SITE_LINK = re.compile(r'href="/([^"]*)"')
+
+
+@pass_context
+def links_in_language(context, html) -> Markup:
+    """`{{ event.content|links_in_language }}`: content HTML (already safe) whose links to pages of
+    the site lead to their versions in the page's language, as every other link on the page does."""
+    lang, default = lang_of(context), context.get("DEFAULT_LANG", "da")
+    if lang == default or not html:
+        return Markup(html or "")
+    languages = context.get("LANGUAGES", ())
+    return Markup(SITE_LINK.sub(lambda m: f'href="/{url_in(m.group(1), lang, default, languages)}"', str(html)))
 
 
 # --- The main menu ---------------------------------------------------------------------
@@ -361,10 +416,15 @@ class LanguageWriter(Writer):
         lang = kwargs.get("page_lang") or (item.lang if item else self.settings["DEFAULT_LANG"])
         kwargs["page_lang"] = lang
         kwargs.setdefault("page_dir", direction(lang, self.settings))
+        kwargs.setdefault("content_lang", item.lang if item else lang)  # Danish text on an /ar/ page: noted
+        if item is not None and "page_translated" not in kwargs:  # hreflang: real translations only
+            kwargs["page_translated"] = list(own_versions(item))
         if "page_versions" not in kwargs:
             page_url = url if url is not None else name
             kwargs["page_versions"] = (
-                content_versions(item) if item else (listing_versions(page_url, self.settings) or {lang: page_url})
+                content_versions(item, self.settings)
+                if item
+                else (listing_versions(page_url, self.settings) or {lang: page_url})
             )
         if paginated is not None or {"articles", "dates"} & kwargs.keys():  # Pelican would paginate these
             self.write_listing(
@@ -481,10 +541,6 @@ def page_names(key: str, paginator: Paginator, number: int) -> tuple[dict, dict]
 # --- Signal handlers (connected in plugin.py) ----------------------------------------------
 
 
-# Pages written once per language (their Danish URL; the others add "<lang>/"): see languages.py.
-LOCALIZED_LISTINGS = ["", "kalender/", "abonner/"]
-
-
 def on_initialized(pelican):
     settings = pelican.settings
     _fixed_texts.clear()
@@ -492,7 +548,6 @@ def on_initialized(pelican):
     if settings.get("CACHE_CONTENT"):
         keep = functools.partial(memo.kept_in, Path(settings["CACHE_PATH"]) / COMPILED)
     catalogues.use(settings.get("TRANSLATIONS_PATH"), keep)  # a new build reads the catalogues afresh
-    settings.setdefault("LOCALIZED_LISTINGS", list(LOCALIZED_LISTINGS))
 
 
 def writer_class(pelican):

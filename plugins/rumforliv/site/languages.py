@@ -80,12 +80,16 @@ FEED_NAME = N_("%(site)s – aktiviteter")
 
 
 class LanguagesGenerator(Generator):
-    """Writes the front page, the calendar, /abonner/ and the feed once per language beyond Danish."""
+    """Writes every page once per language beyond Danish: listings in that language, and each Danish item
+    without a translation into it with its Danish text (base.html says so in the page's language)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Queued after SiteGenerator's Danish feeds (made first), and run with them: these reuse their bytes.
         parallel.early(self.context, feed_files, self.context, self.settings, self.languages())
+        from rumforliv.newsletter.issues import sentence  # late, as in editions(): the issue pages' filter
+
+        self.env.filters["sentence"] = sentence
 
     def generate_context(self):
         context, settings = self.context, self.settings
@@ -104,21 +108,26 @@ class LanguagesGenerator(Generator):
         return [lang for lang in self.settings["LANGUAGES"] if lang != self.settings["DEFAULT_LANG"]]
 
     def generate_output(self, writer):
-        # The front page and the calendar show only the coming weeks: those are localized, not the whole window.
-        soon = calendar_pages.coming(self.context["occurrences"], self.settings["TODAY"])
+        context = self.context
+        soon = calendar_pages.coming(context["occurrences"], self.settings["TODAY"])
         for lang in self.languages():
-            occurrences = localized_occurrences(soon, lang)
-            self.write_front_page(writer, lang, occurrences)
-            self.write_calendar(writer, lang, occurrences)
+            self.write_front_page(writer, lang, localized_occurrences(soon, lang))
+            whole = localized_occurrences(context["occurrences"], lang)
+            calendar_pages.write_all(self, writer, lang, whole, events=untranslated(context.get("events", []), lang))
             self.write_subscribe(writer, lang)
+            self.write_news(writer, lang)
+            self.write(writer, lang, "", "404", save_as=f"{lang}/404.html", url=f"{lang}/404.html")
+        # The newsletter's pages wait for its printing (issues.py): the other languages' wait with them.
+        parallel.after_pages(writer, lambda: self.write_newsletter_pages(writer))
 
-    def write(self, writer, lang, url, template, **values):
+    def write(self, writer, lang, path, template, save_as=None, **values):
+        """The page at Danish `path` ('kalender/'), under /<lang>/."""
+        values.setdefault("url", f"{lang}/{path}")
         writer.write_file(
-            f"{lang}/{url}index.html",
+            save_as or f"{lang}/{path}index.html",
             self.get_template(template),
             self.context,
             page_lang=lang,
-            url=f"{lang}/{url}",
             relative_urls=False,
             **values,
         )
@@ -138,20 +147,37 @@ class LanguagesGenerator(Generator):
             latest_news=[localize(article, lang) for article in news],
         )
 
-    def write_calendar(self, writer, lang, occurrences):
-        groups = calendar_pages.filters(self.settings)
-        today = self.settings["TODAY"]
-        months = [m for m in calendar_pages.months(self.context["calendar_window"]) if m.first >= today.replace(day=1)]
-        self.write(
-            writer,
-            lang,
-            "kalender/",
-            "calendar",
-            weeks=calendar_pages.weeks(occurrences, today),
-            chosen=None,
-            filter_groups=groups,
-            months=months,
+    def write_news(self, writer, lang):
+        """The news list in `lang` (each item translated where it is), and the Danish items and pages that
+        have no translation into it, under /<lang>/ with the Danish text."""
+        context = self.context
+        articles = context.get("articles", [])
+        shown = [localize(article, lang) for article in articles]
+        writer.write_file(
+            f"{lang}/{self.settings['INDEX_SAVE_AS']}",
+            self.get_template("index"),
+            context,
+            articles=shown,
+            dates=shown,
+            template_name="index",
+            page_name=f"{lang}/nyheder/index",
+            url=f"{lang}/{self.settings['INDEX_URL']}",
+            page_lang=lang,
+            relative_urls=False,
         )
+        for article in untranslated(articles, lang):
+            self.write(writer, lang, article.url, article.template, article=article, category=article.category)
+        for page in untranslated(context.get("pages", []) + context.get("hidden_pages", []), lang):
+            self.write(writer, lang, page.url, page.template, page=page)
+
+    def write_newsletter_pages(self, writer):
+        """The archive in every language; an issue with no edition in a language shows the Danish one there."""
+        issues = self.context.get("newsletter_issues") or []
+        danish = [issue for issue in issues if issue.lang == self.settings["DEFAULT_LANG"]]
+        for lang in self.languages():
+            self.write(writer, lang, "nyhedsbrev/", "newsletter_archive", issues=newest_first(danish))
+            for issue in untranslated(danish, lang):
+                self.write(writer, lang, issue.url, "newsletter_page", issue=issue)
 
     def write_subscribe(self, writer, lang):
         base = calendar_pages.site_base(self.settings)
@@ -166,6 +192,16 @@ class LanguagesGenerator(Generator):
             qr=calendar_pages.QRCode(own.webcal),
             site_base=base,
         )
+
+
+def untranslated(items, lang: str) -> list:
+    """The published Danish items that have no translation into `lang` (their Danish text is shown there)."""
+    return [item for item in items if getattr(item, "url", "") and localize(item, lang) is item]
+
+
+def newest_first(issues) -> list:
+    """The newsletter archive's order: the latest issue first."""
+    return sorted(issues, key=lambda issue: (issue.date, issue.id), reverse=True)
 
 
 class InLanguage:

@@ -31,7 +31,8 @@ def page_urls(output: Path, kept=()) -> list[str]:
 
 
 def public(name: str) -> bool:
-    return name.endswith(".html") and name not in LEFT_OUT and DRAFT_FOLDER not in name.split("/")[:2]
+    parts = name.split("/")  # "404.html" and each language's "ar/404.html"
+    return name.endswith(".html") and parts[-1] not in LEFT_OUT and DRAFT_FOLDER not in parts[:2]
 
 
 def site_root(settings) -> str:
