@@ -65,6 +65,13 @@ SCHOOL_HOLIDAYS = [
     ("juleferien", "2013-12-21", "2014-01-05"),
 ]
 
+# Stairwell posters (/opslag/): every build prints this month's and the next month's per estate.
+POSTER_MONTHS = 2
+# The week's short texts (/sms/): one per audience named here, for the coming weeks.
+SMS_AUDIENCES = ["unge", "børn", "familier"]
+SMS_WEEKS = 2
+SMS_MAX_SEGMENTS = 3
+
 # --- Pelican ---------------------------------------------------------------
 
 HERE = os.path.dirname(os.path.abspath(__file__))

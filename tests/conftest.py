@@ -69,6 +69,7 @@ class TinySite:
             "THEME": str(ROOT / "theme"),
             "NEWSLETTER_PATH": str(self.root / "newsletter"),
             "CACHE_PATH": str(self.root / "cache"),
+            "POSTER_MONTHS": 0,  # posters take a second to print: only the tests of posters ask for them
             **extra,
         }
 

@@ -14,6 +14,7 @@ from rumforliv.build.parallel import WORKERS, PendingPages, spread
 from rumforliv.content import schema
 from rumforliv.content.markup import prerender
 from rumforliv.newsletter.issues import NewsletterGenerator
+from rumforliv.posters.generator import PosterGenerator
 from rumforliv.site import calendar_pages, i18n, languages, sitemap
 from rumforliv.site import front as site
 from rumforliv.site.events import EventsGenerator
@@ -74,6 +75,7 @@ def add_generators(pelican):
         EventsGenerator,
         SiteGenerator,
         NewsletterGenerator,
+        PosterGenerator,
         languages.LanguagesGenerator,
         GuideGenerator,
         PendingPages,
