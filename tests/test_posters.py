@@ -8,7 +8,9 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from conftest import HOMEWORK, TinySite
+from rumforliv.editor.commands import EditorError, build_posters, pick_month
+
+from conftest import HOMEWORK, ROOT, TinySite
 
 A4 = (595.28, 841.89)
 A3 = (841.89, 1190.55)
@@ -126,13 +128,23 @@ def test_the_site_links_the_posters(posters):
     page = (posters / "opslag" / "index.html").read_text(encoding="utf-8")
     assert 'href="/opslag/2013-03-akacieparken.pdf"' in page
     assert 'href="/opslag/2013-04-akacieparken.pdf"' in page
+    assert 'href="/opslag/"' in (posters / "kalender" / "index.html").read_text(encoding="utf-8")
 
 
-def test_a3_on_request(site):
+def test_invoke_opslag_makes_a_month_in_a3(site):
     site.write({"content/kalender/sommerfest.md": ONE_OFF})
-    output = site.build(POSTER_REQUEST={"month": "2013-03", "estates": ["Akacieparken"], "size": "A3"})
-    reader = PdfReader(output / "opslag" / "2013-03-akacieparken-a3.pdf")
+    made = build_posters(ROOT / "pelicanconf.py", "2013-3", "akacie", a3=True, say=lambda _: None, **site.overrides())
+    assert [path.name for path in made] == ["2013-03-akacieparken-a3.pdf"]
+    reader = PdfReader(made[0])
     box = reader.pages[0].mediabox
     assert len(reader.pages) == 1
     assert float(box.width) == pytest.approx(A3[0], abs=0.5) and float(box.height) == pytest.approx(A3[1], abs=0.5)
     assert min(size for size, _, _ in words(reader)) >= 16 * 1.41
+
+
+def test_a_month_the_command_cannot_read_is_refused_in_danish(site):
+    with pytest.raises(EditorError) as refused:
+        pick_month("juni", site.settings())
+    assert str(refused.value) == '--maaned "juni" forstås ikke. Skriv år og måned, fx --maaned 2013-06.'
+    assert pick_month("2013-6", site.settings()) == "2013-06"
+    assert pick_month(None, site.settings()) == "2013-03"  # the build's today
