@@ -21,6 +21,7 @@ from rumforliv.site.events import EventsGenerator
 from rumforliv.site.front import SiteGenerator
 from rumforliv.site.guide import GuideGenerator
 from rumforliv.site.reader import StrictReader
+from rumforliv.sms.digests import DigestGenerator
 from rumforliv.wording.text import FILTERS
 from rumforliv.wording.words import FILTERS as WORD_FILTERS
 
@@ -76,6 +77,7 @@ def add_generators(pelican):
         SiteGenerator,
         NewsletterGenerator,
         PosterGenerator,
+        DigestGenerator,
         languages.LanguagesGenerator,
         GuideGenerator,
         PendingPages,
