@@ -71,6 +71,10 @@ POSTER_MONTHS = 2
 SMS_AUDIENCES = ["unge", "børn", "familier"]
 SMS_WEEKS = 2
 SMS_MAX_SEGMENTS = 3
+# The success report (invoke rapport): the plan's goals for communication each year (section 5.4.3),
+# and the households its readership is measured against (394 in Akacieparken, 72 on Lukretiavej).
+HOUSEHOLDS = 466
+REPORT_GOALS = {"materials": 10, "coverage": 5, "readers": 0.5}
 
 # --- Pelican ---------------------------------------------------------------
 

@@ -175,6 +175,22 @@ def opslag(c, maaned=None, afdeling=None, a3=False, detaljer=False):
 
 
 @task(
+    aliases=["report"],
+    help={
+        "aar": 'Året, fx "2014".',
+        "log": "Webserverens adgangslog (Common Log Format), til at tælle læsere.",
+        **DETAILS,
+    },
+)
+def rapport(c, aar, log=None, detaljer=False):
+    """Lav årets rapport om succeskriterierne (HTML og PDF) til følgegruppen og bestyrelserne."""
+    from rumforliv.editor.commands import build_report
+
+    for path in editor_task(lambda: build_report(PREVIEW, aar, log, verbose=detaljer)):
+        print(shown(path))
+
+
+@task(
     aliases=["publish"],
     help={"til": "Udgiv et andet sted end PUBLISH_TARGET i publishconf.py.", **DETAILS},
 )

@@ -15,6 +15,7 @@ from rumforliv.content import schema
 from rumforliv.content.markup import prerender
 from rumforliv.newsletter.issues import NewsletterGenerator
 from rumforliv.posters.generator import PosterGenerator
+from rumforliv.report.success import ReportGenerator
 from rumforliv.site import calendar_pages, i18n, languages, sitemap
 from rumforliv.site import front as site
 from rumforliv.site.events import EventsGenerator
@@ -78,6 +79,7 @@ def add_generators(pelican):
         NewsletterGenerator,
         PosterGenerator,
         DigestGenerator,
+        ReportGenerator,
         languages.LanguagesGenerator,
         GuideGenerator,
         PendingPages,

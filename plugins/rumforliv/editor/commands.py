@@ -757,3 +757,25 @@ def build_posters(
     built = build_site(settings_file, verbose=verbose, say=say, POSTER_REQUEST=request, **overrides)
     suffix = "-a3" if a3 else ""
     return sorted(built.output.glob(f"opslag/{request['month']}-*{suffix}.pdf"))
+
+
+# --- The success report -----------------------------------------------------------
+
+
+def build_report(
+    settings_file: str | Path,
+    year: str | int,
+    log: str | Path | None = None,
+    verbose: bool = False,
+    say: Callable[[str], None] = print,
+    **overrides,
+) -> list[Path]:
+    """The year's success report (HTML and PDF), built with the site, whose content it counts."""
+    if not re.fullmatch(r"\d{4}", str(year).strip()):
+        raise EditorError(f'--aar "{year}" forstås ikke. Skriv et årstal, fx --aar 2014.')
+    if log is not None and not Path(log).is_file():
+        raise EditorError(f'Adgangsloggen "{log}" findes ikke. Skriv stien til webserverens log, fx --log access.log.')
+    request = {"year": int(year), "log": str(Path(log).resolve()) if log else None}
+    say(f"Laver rapporten for {request['year']} …")
+    built = build_site(settings_file, verbose=verbose, say=say, REPORT_REQUEST=request, **overrides)
+    return [built.output / "rapport" / str(request["year"]) / "index.html", built.output / "rapport" / f"{year}.pdf"]
