@@ -85,6 +85,8 @@ def test_each_issue_has_a_short_address_that_forwards(content):
     page = (output / "n" / "2013-2" / "index.html").read_text(encoding="utf-8")
     assert '<meta http-equiv="refresh" content="0; url=/nyhedsbrev/2013-2/">' in page
     assert (output / "nyhedsbrev" / "2013-2" / "index.html").is_file()
+    sitemap = (output / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/nyhedsbrev/2013-2/" in sitemap and "/n/2013-2/" not in sitemap  # search engines get the page itself
 
 
 def test_a_year_or_log_the_command_cannot_use_is_refused_in_danish(content, tmp_path):

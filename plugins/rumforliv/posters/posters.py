@@ -263,9 +263,9 @@ class PosterPress:
 
     def key(self, html: str, size: str) -> str:
         """What the PDF depends on: its HTML, the CSS, the fonts, the size and WeasyPrint's version."""
-        import weasyprint
+        from importlib.metadata import version  # not `import weasyprint`: 0.5 s a rebuild that prints nothing
 
-        digest = hashlib.sha256(f"{CACHE_FORMAT}\0{size}\0{weasyprint.__version__}\0{html}".encode())
+        digest = hashlib.sha256(f"{CACHE_FORMAT}\0{size}\0{version('weasyprint')}\0{html}".encode())
         digest.update(self.stylesheet.read_bytes())
         for font in sorted(self.fonts.glob("*.ttf")):
             digest.update(font.name.encode() + str(font.stat().st_size).encode())
