@@ -41,6 +41,18 @@ CALLED_OFF = """
 """
 
 
+BINGO = """
+    Title: Banko
+    Start: 2013-03-27 19:00
+    Status: cancelled
+    Location: Beboerhuset, Carl Th. Dreyersvej 248, 2500 Valby
+    Estate: Akacieparken
+    Category: Beboernetværk, inddragelse og demokrati
+
+    Banko med præmier.
+"""
+
+
 def words(reader: PdfReader) -> list[tuple[float, str, str]]:
     """(size in points, font name, text) of every piece of text on the first page."""
     found = []
@@ -72,7 +84,13 @@ def qr_in(path, tmp_path) -> list[str]:
 def posters(tmp_path_factory):
     """Built once for the module's tests (a poster takes WeasyPrint a second)."""
     site = TinySite(tmp_path_factory.mktemp("posters"))
-    site.write({"content/kalender/sommerfest.md": ONE_OFF, "content/kalender/loppe.md": CALLED_OFF})
+    site.write(
+        {
+            "content/kalender/sommerfest.md": ONE_OFF,
+            "content/kalender/loppe.md": CALLED_OFF,
+            "content/kalender/banko.md": BINGO,
+        }
+    )
     return site.build(POSTER_MONTHS=2)
 
 
@@ -103,6 +121,7 @@ def test_the_months_dates_with_cancelled_and_moved_ones_marked(posters):
     text = " ".join(pdf_text(posters / "opslag" / "2013-03-akacieparken.pdf").split())
     assert "Torsdag d. 14. marts kl. 17–19.30" in text and "Sommerfest i gården" in text
     assert "AFLYST Torsdag d. 21. marts kl. 10–13" in text
+    assert "AFLYST Onsdag d. 27. marts kl. 19–21 Banko" in text  # the whole event called off
     assert "Flyttet fra torsdag d. 28. marts" in text and "Fredag d. 29. marts kl. 11–14" in text
     april = pdf_text(posters / "opslag" / "2013-04-akacieparken.pdf")
     assert "Torsdag d. 4. april" in april and "Sommerfest" not in april

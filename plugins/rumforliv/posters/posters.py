@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,7 +137,7 @@ def make_poster(
     occurrences = [
         occ
         for occ in occurrences_between(context, first, last)
-        if estate in occ.event.estates and not occ.event.cancelled
+        if estate in occ.event.estates  # a called-off event stays, marked: last month's poster may have shown it
     ]
     summarised = summarise or len(occurrences) > POSTER_ROWS
     lines = summary_lines(occurrences, settings, first, last) if summarised else dated_lines(occurrences, settings)
@@ -168,6 +169,7 @@ def summary_lines(occurrences, settings: dict, first: dt.date, last: dt.date) ->
             weekly.setdefault(occ.event, []).append(occ)
         else:
             lines.extend(dated_lines([occ], settings))
+    ordered = sorted(weekly.items(), key=lambda item: week_order(*item))
     regular = [
         PosterLine(
             when=first_upper(month_words(event, occs, settings, first, last)),
@@ -175,12 +177,18 @@ def summary_lines(occurrences, settings: dict, first: dt.date, last: dt.date) ->
             place=place_of(event),
             pictogram=pictogram_of(event, settings),
             cancelled=all(occ.cancelled for occ in occs),
-            changes=changes_of(occs),
+            changes=[] if all(occ.cancelled for occ in occs) else changes_of(occs),
         )
-        for event, occs in weekly.items()
+        for event, occs in ordered
     ]
-    regular.sort(key=lambda line: weekday_order(weekly, line))
     return regular + lines
+
+
+def week_order(event, occurrences):
+    """Monday's activities first, then by the time of day."""
+    start = event.schedule.start
+    clock = start.time() if isinstance(start, dt.datetime) else dt.time()
+    return min(occ.original_start.weekday() for occ in occurrences), clock, event.title
 
 
 def month_words(event, occurrences, settings: dict, first: dt.date, last: dt.date) -> str:
@@ -201,11 +209,6 @@ def month_words(event, occurrences, settings: dict, first: dt.date, last: dt.dat
     skipped = exceptions(schedule, settings, first, last)
     text = " ".join(word for word in words if word)
     return f"{text}, {skipped}" if skipped else text
-
-
-def weekday_order(weekly: dict, line: PosterLine):
-    occs = next(occs for event, occs in weekly.items() if event.title == line.title)
-    return min(occ.original_start.weekday() for occ in occs), str(occs[0].start), line.title
 
 
 def changes_of(occurrences) -> list[str]:
@@ -255,7 +258,9 @@ class PosterPress:
 
     def __init__(self, settings: dict):
         theme = Path(settings["THEME"])
-        self.stylesheet = theme / "print" / "opslag.css"
+        self.stylesheet = (
+            theme / "print" / "opslag" / "opslag.css"
+        )  # in a folder: the newsletter takes every print/*.css
         self.fonts = theme / "fonts"
         self.content = Path(settings["PATH"]).resolve()
         self.cache = Path(settings.get("CACHE_PATH", "cache")) / "posters"
@@ -272,8 +277,6 @@ class PosterPress:
         return digest.hexdigest()[:32]
 
     def pages(self, data: bytes) -> int:
-        import io
-
         from pypdf import PdfReader
 
         return len(PdfReader(io.BytesIO(data)).pages)
@@ -291,7 +294,7 @@ class PosterPress:
         return data
 
     def render(self, html: str, size: str, key: str) -> bytes:
-        from pypdf import PdfReader
+        from pypdf import PdfReader  # late, as WeasyPrint: a rebuild takes its posters from the cache
 
         weasyprint, fonts, sheet, fetcher = self.weasy()
         catcher = NotdefCatcher()
@@ -309,9 +312,7 @@ class PosterPress:
                 "Nogle tegn findes ikke i skrifttyperne i theme/fonts og ville blive trykt som tomme firkanter.\n"
                 + "\n".join(catcher.messages)
             )
-        import io
-
-        check_fonts(PdfReader(io.BytesIO(data)))
+        check_fonts(PdfReader(io.BytesIO(data)))  # only the theme's fonts: a system font differs between machines
         return data
 
     def weasy(self):

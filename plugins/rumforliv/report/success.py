@@ -181,7 +181,7 @@ class ReportGenerator(Generator):
         )
         html = self.get_template("rapport/print").render({**self.context, **values})
         press = PosterPress(self.settings)
-        press.stylesheet = Path(self.settings["THEME"]) / "print" / "rapport.css"
+        press.stylesheet = Path(self.settings["THEME"]) / "print" / "rapport" / "rapport.css"
         target = Path(self.output_path) / "rapport" / f"{year}.pdf"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(press.pdf(html))
