@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,8 +143,11 @@ def chart_svg(figures: Figures) -> Markup:
         figure.tight_layout()
         out = io.StringIO()
         figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
-    svg = out.getvalue()
-    return Markup(svg[svg.index("<svg") :])
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", out.getvalue(), flags=re.S)  # RDF that HTML does not allow
+    label = f"Besøg pr. nyhedsbrev: {', '.join(f'{r.id} {r.visits}' for r in figures.reach)}"
+    svg = svg[svg.index("<svg") :].replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    svg = re.sub(r'(<svg[^>]*?) width="[^"]*" height="[^"]*"', r'\1 width="100%"', svg, count=1)  # as wide as the page
+    return Markup(svg)
 
 
 class ReportGenerator(Generator):
