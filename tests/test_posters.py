@@ -137,6 +137,21 @@ def test_a_full_month_says_the_weekly_activities_in_words(site):
     assert "Onsdag d. 6. marts" not in text
 
 
+def test_a_month_too_full_even_in_words_keeps_one_page_and_points_to_the_website(site):
+    one_offs = {
+        f"content/kalender/fest-{day}.md": ONE_OFF.replace("Sommerfest i gården", f"Fest nummer {day}").replace(
+            "2013-03-14", f"2013-03-{day:02d}"
+        )
+        for day in range(1, 21)
+    }
+    output = site.write(one_offs).build(POSTER_MONTHS=1)
+    reader = PdfReader(output / "opslag" / "2013-03-akacieparken.pdf")
+    text = " ".join(pdf_text(output / "opslag" / "2013-03-akacieparken.pdf").split())
+    assert len(reader.pages) == 1
+    assert "Fest nummer 1 " in text and "Fest nummer 20" not in text
+    assert "Flere aktiviteter: scan koden eller se hjemmesiden." in text
+
+
 def test_one_line_in_each_other_language(posters):
     text = pdf_text(posters / "opslag" / "2013-03-akacieparken.pdf")
     for line in ("This month's activities", "Bu ayın etkinlikleri", "Hawlaha bishan", "أنشطة هذا الشهر"):

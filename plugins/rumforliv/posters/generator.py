@@ -46,20 +46,21 @@ class PosterGenerator(Generator):
         """One page: if the dates do not fit, the weekly activities in words; if that does not fit either,
         the last lines give way to a pointer to the website (the QR code has them all)."""
         try:
-            data = press.pdf(self.poster_html(poster), poster.size)
-            if press.pages(data) > 1 and not poster.summarised:
+            printed = press.pdf(self.poster_html(poster), poster.size)
+            if printed.pages > 1 and not poster.summarised:
                 poster.lines = make_poster(
                     self.context, self.settings, poster.estate, poster.month, summarise=True
                 ).lines
                 poster.summarised = True
-                data = press.pdf(self.poster_html(poster), poster.size)
-            while press.pages(data) > 1 and len(poster.lines) > 1:
-                poster.lines.pop()
+                printed = press.pdf(self.poster_html(poster), poster.size)
+            while printed.pages > 1 and len(poster.lines) > 1:
+                keep = min(len(poster.lines) - 1, len(poster.lines) // printed.pages)  # a page's share, then one less
+                del poster.lines[max(1, keep) :]
                 poster.more = True
-                data = press.pdf(self.poster_html(poster), poster.size)
+                printed = press.pdf(self.poster_html(poster), poster.size)
         except NewsletterError as error:
             raise schema.ContentError([schema.Problem(poster.save_as, 1, "", str(error))]) from None
-        return data
+        return printed.data
 
     def generate_output(self, writer):
         if not self.posters and not self.requested:

@@ -253,6 +253,12 @@ def invitations(estate: str, url: str, settings: dict) -> list[Invitation]:
 # --- Printing -------------------------------------------------------------------
 
 
+@dataclass
+class Printed:
+    data: bytes
+    pages: int
+
+
 class PosterPress:
     """Prints posters; WeasyPrint and the fonts are loaded on the first poster that is not in the cache."""
 
@@ -276,24 +282,21 @@ class PosterPress:
             digest.update(font.name.encode() + str(font.stat().st_size).encode())
         return digest.hexdigest()[:32]
 
-    def pages(self, data: bytes) -> int:
-        from pypdf import PdfReader
-
-        return len(PdfReader(io.BytesIO(data)).pages)
-
-    def pdf(self, html: str, size: str = "A4") -> bytes:
+    def pdf(self, html: str, size: str = "A4") -> Printed:
+        """The PDF and its page count, from the cache when the same HTML was printed before (the count is in
+        the file's name, so a rebuild need not parse the PDF)."""
         key = self.key(html, size)
-        kept = self.cache / f"{key}.pdf"
-        if kept.is_file():
-            return kept.read_bytes()
-        data = self.render(html, size, key)
+        for kept in sorted(self.cache.glob(f"{key}-*p.pdf")):
+            return Printed(kept.read_bytes(), int(kept.stem.rsplit("-", 1)[1][:-1]))
+        printed = self.render(html, size, key)
         self.cache.mkdir(parents=True, exist_ok=True)
+        kept = self.cache / f"{key}-{printed.pages}p.pdf"
         scratch = kept.with_suffix(".new")
-        scratch.write_bytes(data)
+        scratch.write_bytes(printed.data)
         scratch.replace(kept)
-        return data
+        return printed
 
-    def render(self, html: str, size: str, key: str) -> bytes:
+    def render(self, html: str, size: str, key: str) -> Printed:
         from pypdf import PdfReader  # late, as WeasyPrint: a rebuild takes its posters from the cache
 
         weasyprint, fonts, sheet, fetcher = self.weasy()
@@ -313,7 +316,7 @@ class PosterPress:
                 + "\n".join(catcher.messages)
             )
         check_fonts(PdfReader(io.BytesIO(data)))  # only the theme's fonts: a system font differs between machines
-        return data
+        return Printed(data, len(document.pages))
 
     def weasy(self):
         if self._weasy is None:

@@ -188,4 +188,4 @@ class ReportGenerator(Generator):
         press.stylesheet = Path(self.settings["THEME"]) / "print" / "rapport" / "rapport.css"
         target = Path(self.output_path) / "rapport" / f"{year}.pdf"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(press.pdf(html))
+        target.write_bytes(press.pdf(html).data)
