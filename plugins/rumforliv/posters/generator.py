@@ -53,14 +53,26 @@ class PosterGenerator(Generator):
                 ).lines
                 poster.summarised = True
                 printed = press.pdf(self.poster_html(poster), poster.size)
-            while printed.pages > 1 and len(poster.lines) > 1:
-                keep = min(len(poster.lines) - 1, len(poster.lines) // printed.pages)  # a page's share, then one less
-                del poster.lines[max(1, keep) :]
-                poster.more = True
-                printed = press.pdf(self.poster_html(poster), poster.size)
+            if printed.pages > 1:
+                printed = self.most_that_fit(press, poster)
         except NewsletterError as error:
             raise schema.ContentError([schema.Problem(poster.save_as, 1, "", str(error))]) from None
         return printed.data
+
+    def most_that_fit(self, press: PosterPress, poster: Poster):
+        """As many lines as fit on the page (found by halving: a few layouts, not one per line), and a line
+        saying the website has the rest."""
+        lines, poster.more = poster.lines, True
+        fits, too_many = 0, len(lines)
+        while too_many - fits > 1:
+            middle = (fits + too_many) // 2
+            poster.lines = lines[:middle]
+            if press.pdf(self.poster_html(poster), poster.size).pages == 1:
+                fits = middle
+            else:
+                too_many = middle
+        poster.lines = lines[: max(fits, 1)]
+        return press.pdf(self.poster_html(poster), poster.size)  # from the cache: laid out above
 
     def generate_output(self, writer):
         if not self.posters and not self.requested:
