@@ -65,6 +65,17 @@ SCHOOL_HOLIDAYS = [
     ("juleferien", "2013-12-21", "2014-01-05"),
 ]
 
+# Stairwell posters (/opslag/): every build prints this month's and the next month's per estate.
+POSTER_MONTHS = 2
+# The week's short texts (/sms/): one per audience named here, for the coming weeks.
+SMS_AUDIENCES = ["unge", "børn", "familier"]
+SMS_WEEKS = 2
+SMS_MAX_SEGMENTS = 3
+# The success report (invoke rapport): the plan's goals for communication each year (section 5.4.3),
+# and the households its readership is measured against (394 in Akacieparken, 72 on Lukretiavej).
+HOUSEHOLDS = 466
+REPORT_GOALS = {"materials": 10, "coverage": 5, "readers": 0.5}
+
 # --- Pelican ---------------------------------------------------------------
 
 HERE = os.path.dirname(os.path.abspath(__file__))

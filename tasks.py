@@ -150,6 +150,39 @@ def nyhedsbrev(c, udgave=None, detaljer=False):
 
 
 @task(
+    aliases=["posters"],
+    help={
+        "maaned": 'Måneden, fx "2013-06" (standard: denne måned).',
+        "afdeling": "Kun denne afdeling (standard: alle).",
+        "a3": "Lav opslaget i A3 i stedet for A4.",
+        **DETAILS,
+    },
+)
+def opslag(c, maaned=None, afdeling=None, a3=False, detaljer=False):
+    """Lav månedens opslag til opgangene (én A4-side pr. afdeling)."""
+    from rumforliv.editor.commands import build_posters
+
+    for path in editor_task(lambda: build_posters(PREVIEW, maaned, afdeling, a3, verbose=detaljer)):
+        print(shown(path))
+
+
+@task(
+    aliases=["report"],
+    help={
+        "aar": 'Året, fx "2014".',
+        "log": "Webserverens adgangslog (Common Log Format), til at tælle læsere.",
+        **DETAILS,
+    },
+)
+def rapport(c, aar, log=None, detaljer=False):
+    """Lav årets rapport om succeskriterierne (HTML og PDF) til følgegruppen og bestyrelserne."""
+    from rumforliv.editor.commands import build_report
+
+    for path in editor_task(lambda: build_report(PREVIEW, aar, log, verbose=detaljer)):
+        print(shown(path))
+
+
+@task(
     aliases=["publish"],
     help={"til": "Udgiv et andet sted end PUBLISH_TARGET i publishconf.py.", **DETAILS},
 )

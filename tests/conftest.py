@@ -69,6 +69,8 @@ class TinySite:
             "THEME": str(ROOT / "theme"),
             "NEWSLETTER_PATH": str(self.root / "newsletter"),
             "CACHE_PATH": str(self.root / "cache"),
+            "POSTER_MONTHS": 0,  # posters take a second to print: only the tests of posters ask for them
+            "SMS_WEEKS": 0,  # likewise the week's texts, only in their tests
             **extra,
         }
 

@@ -16,7 +16,20 @@ from conftest import ROOT
 PACKAGE = ROOT / "plugins" / "rumforliv"
 
 # Lowest first. A module may import from its own layer and those below it.
-LAYERS = ["calendar", "content", "wording", "build", "ical", "newsletter", "site", "editor", "plugin"]
+LAYERS = [
+    "calendar",
+    "content",
+    "wording",
+    "build",
+    "ical",
+    "newsletter",
+    "posters",
+    "sms",
+    "report",
+    "site",
+    "editor",
+    "plugin",
+]
 
 
 def module_name(path: Path) -> str:

@@ -347,7 +347,7 @@ CASES = [
         news("Estate: Akacieparken", "Estate: Akacieparken\nFarve: rød"),
         [
             f"{N}:5: Farve: Ukendt felt i en nyhed. Tilladte felter: Title, Date, Category, Estate, Tags, "
-            f"Summary, Image, Image-Alt, Print, Status, Lang, Slug."
+            f"Summary, Image, Image-Alt, Print, Coverage, Status, Lang, Slug."
         ],
         id="unknown-key",
     ),

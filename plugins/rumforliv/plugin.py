@@ -16,12 +16,15 @@ from rumforliv.content import schema
 from rumforliv.content.markup import prerender
 from rumforliv.ical import feeds
 from rumforliv.newsletter.issues import NewsletterGenerator
+from rumforliv.posters.generator import PosterGenerator
+from rumforliv.report.success import ReportGenerator
 from rumforliv.site import calendar_pages, cards, i18n, languages, sitemap
 from rumforliv.site import front as site
 from rumforliv.site.events import EventsGenerator
 from rumforliv.site.front import SiteGenerator
 from rumforliv.site.guide import GuideGenerator
 from rumforliv.site.reader import StrictReader
+from rumforliv.sms.digests import DigestGenerator
 from rumforliv.wording.text import FILTERS
 from rumforliv.wording.words import FILTERS as WORD_FILTERS
 
@@ -97,6 +100,9 @@ def add_generators(pelican):
         EventsGenerator,
         SiteGenerator,
         NewsletterGenerator,
+        PosterGenerator,
+        DigestGenerator,
+        ReportGenerator,
         languages.LanguagesGenerator,
         GuideGenerator,
         cards.ShareCardsGenerator,

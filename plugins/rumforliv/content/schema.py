@@ -344,6 +344,14 @@ def parse_yes_no(value, settings):
     raise FieldError(f'Skriv "yes" eller "no", ikke "{value.strip()}".')  # ja/nej are accepted too
 
 
+def parse_link(value, settings):
+    """A web address to somewhere else (the story in local media): only http(s), so it opens in a browser."""
+    link = value.strip()
+    if not re.fullmatch(r"https?://[^\s/]+\.[^\s]+", link):
+        raise FieldError(f'Skriv hele adressen, fx "https://valbybladet.dk/...", ikke "{link}".')
+    return link
+
+
 def parse_slug(value, settings):
     slug = value.strip()
     if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
@@ -532,6 +540,7 @@ SCHEMAS: dict[str, dict[str, tuple[Callable, bool]]] = {
         "image": (parse_text, False),
         "image-alt": (parse_text, False),
         "print": (parse_yes_no, False),
+        "coverage": (parse_link, False),
         "status": (status("published", "draft"), False),
         "lang": (parse_lang, False),
         "slug": (parse_slug, False),
@@ -598,6 +607,7 @@ KEY_SYNONYMS = {
     "billedtekst": "image-alt",
     "alt": "image-alt",
     "tryk": "print",
+    "omtale": "coverage",
     "sprog": "lang",
     "language": "lang",
     "adresse": "slug",

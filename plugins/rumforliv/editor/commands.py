@@ -720,3 +720,64 @@ def build_newsletter(
     built = build_site(settings_file, verbose=verbose, say=say, **overrides)
     pdfs = sorted(built.output.glob(f"**/nyhedsbrev/{name}*.pdf"))
     return NewsletterReport(name, pdfs, time.monotonic() - began)
+
+
+# --- Stairwell posters ---------------------------------------------------------
+
+
+def pick_month(value: str | None, settings: dict) -> str:
+    """'2013-06' as typed after --maaned; default the month of the build's today."""
+    if not value:
+        return load_today(settings).strftime("%Y-%m")
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", value.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise EditorError(f'--maaned "{value}" forstås ikke. Skriv år og måned, fx --maaned 2013-06.')
+    return f"{match.group(1)}-{int(match.group(2)):02d}"
+
+
+def load_today(settings: dict) -> dt.date:
+    import os
+
+    value = os.environ.get("SITE_TODAY") or settings.get("SITE_TODAY")
+    return dt.date.fromisoformat(str(value)) if value else dt.date.today()
+
+
+def build_posters(
+    settings_file: str | Path,
+    month: str | None = None,
+    estates: str | None = None,
+    a3: bool = False,
+    verbose: bool = False,
+    say: Callable[[str], None] = print,
+    **overrides,
+) -> list[Path]:
+    """The posters of one month (and estates), built with the site, whose calendar they print."""
+    settings = load_quietly(settings_file, **overrides)
+    request = {"month": pick_month(month, settings), "estates": pick_estates(estates, settings)}
+    request["size"] = "A3" if a3 else "A4"
+    say(f"Laver opslag for {request['month']} …")
+    built = build_site(settings_file, verbose=verbose, say=say, POSTER_REQUEST=request, **overrides)
+    suffix = "-a3" if a3 else ""
+    return sorted(built.output.glob(f"opslag/{request['month']}-*{suffix}.pdf"))
+
+
+# --- The success report -----------------------------------------------------------
+
+
+def build_report(
+    settings_file: str | Path,
+    year: str | int,
+    log: str | Path | None = None,
+    verbose: bool = False,
+    say: Callable[[str], None] = print,
+    **overrides,
+) -> list[Path]:
+    """The year's success report (HTML and PDF), built with the site, whose content it counts."""
+    if not re.fullmatch(r"\d{4}", str(year).strip()):
+        raise EditorError(f'--aar "{year}" forstås ikke. Skriv et årstal, fx --aar 2014.')
+    if log is not None and not Path(log).is_file():
+        raise EditorError(f'Adgangsloggen "{log}" findes ikke. Skriv stien til webserverens log, fx --log access.log.')
+    request = {"year": int(year), "log": str(Path(log).resolve()) if log else None}
+    say(f"Laver rapporten for {request['year']} …")
+    built = build_site(settings_file, verbose=verbose, say=say, REPORT_REQUEST=request, **overrides)
+    return [built.output / "rapport" / str(request["year"]) / "index.html", built.output / "rapport" / f"{year}.pdf"]

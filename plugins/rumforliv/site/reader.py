@@ -67,6 +67,8 @@ def to_metadata(checked: schema.Checked, content: str, relative: Path, settings:
         meta["date"] = date if isinstance(date, dt.datetime) else dt.datetime.combine(date, dt.time())
         meta["tags"] = [Tag(tag, settings) for tag in values.get("tags", [])]
         meta["print"] = values.get("print", True)
+        if "coverage" in values:
+            meta["coverage"] = values["coverage"]
         if "image-alt" in values:
             meta["image_alt"] = values["image-alt"]
     elif checked.kind == "event":

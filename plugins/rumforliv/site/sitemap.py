@@ -15,6 +15,7 @@ from rumforliv.build import memo
 # Written, but not pages a search engine should offer.
 LEFT_OUT = ("404.html",)
 DRAFT_FOLDER = "kladder"  # drafts, previewed locally only
+UNLISTED = ("n", "sms", "rapport")  # short addresses that forward, staff's texts, the boards' report
 
 
 def page_url(relative: Path | str) -> str:
@@ -31,8 +32,13 @@ def page_urls(output: Path, kept=()) -> list[str]:
 
 
 def public(name: str) -> bool:
-    parts = name.split("/")  # "404.html" and each language's "ar/404.html"
-    return name.endswith(".html") and parts[-1] not in LEFT_OUT and DRAFT_FOLDER not in parts[:2]
+    folders = name.split("/")  # "404.html" and each language's "ar/404.html"
+    return (
+        name.endswith(".html")
+        and folders[-1] not in LEFT_OUT
+        and DRAFT_FOLDER not in folders[:2]
+        and folders[0] not in UNLISTED
+    )
 
 
 def site_root(settings) -> str:

@@ -1,0 +1,1 @@
+"""Stairwell posters (opslag): one A4 page per estate and month."""
