@@ -451,9 +451,11 @@ def preview_latency(work: Path, runs: int) -> None:
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
     port = free_port()
-    env = {**os.environ, "SITE_TODAY": PLAN_TODAY}
+    env = {**os.environ, "SITE_TODAY": PLAN_TODAY, "PYTHONIOENCODING": "utf-8"}
     command = [sys.executable, "-m", "rumforliv.editor.preview", "run", str(root), str(port)]
-    process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        command, cwd=root, env=env, stdout=subprocess.PIPE, encoding="utf-8", start_new_session=True
+    )
     try:
         while "Se siden" not in process.stdout.readline():
             pass

@@ -75,9 +75,9 @@ def preview(tmp_path):
     process = subprocess.Popen(
         command,
         cwd=root,
-        env={**os.environ, "SITE_TODAY": TODAY},
+        env={**os.environ, "SITE_TODAY": TODAY, "PYTHONIOENCODING": "utf-8"},
         stdout=subprocess.PIPE,
-        text=True,
+        encoding="utf-8",  # not the locale's: a build in this process may have set it to C
         start_new_session=True,
     )
     yield root, port, process
@@ -126,9 +126,9 @@ def test_a_port_in_use_is_told_in_danish(tmp_path):
         result = subprocess.run(
             [sys.executable, "-m", "rumforliv.editor.preview", "run", str(root), str(port)],
             cwd=root,
-            env={**os.environ, "SITE_TODAY": TODAY},
+            env={**os.environ, "SITE_TODAY": TODAY, "PYTHONIOENCODING": "utf-8"},
             capture_output=True,
-            text=True,
+            encoding="utf-8",
             timeout=180,
         )
     assert result.returncode == 1
