@@ -75,14 +75,17 @@ def vis(c, port=8000, detaljer=False):
             print(stop.message, file=sys.stderr)
 
 
-@task(aliases=["check"])
-def tjek(c):
+@task(aliases=["check"], help={"ret": "Ret de usynlige tegn, hvis betydning er entydig, og sig hvad der blev ændret."})
+def tjek(c, ret=False):
     """Tjek alle filer og vis hver fejl som fil:linje: felt: besked."""
-    from rumforliv.editor.commands import check_all
+    from rumforliv.editor.commands import check_all, repair
 
+    if ret:
+        for line in repair(settings()):
+            print(line)
     report = check_all(settings())
-    for problem in report.problems:
-        print(problem)
+    for line in report.lines():
+        print(line)
     if not report.ok:
         raise Exit(report.summary(), code=1)
     print(report.summary())

@@ -11,7 +11,7 @@ from pelican import signals
 
 from rumforliv.build import memo
 from rumforliv.build.parallel import WORKERS, PendingPages, spread
-from rumforliv.content import schema
+from rumforliv.content import gate, schema
 from rumforliv.content.markup import prerender
 from rumforliv.newsletter.issues import NewsletterGenerator
 from rumforliv.site import calendar_pages, i18n, languages, sitemap
@@ -50,7 +50,7 @@ def on_initialized(pelican):
         Path(settings["CACHE_PATH"]) if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE") else None
     )
     passed = schema.CheckedTree(memo.load_passed(cache) if cache else (), prepare=prerender)
-    problems = schema.check_tree(settings, passed, functools.partial(spread, workers=settings.get(WORKERS, 1)))
+    problems = gate.check_tree(settings, passed, functools.partial(spread, workers=settings.get(WORKERS, 1)))
     if cache and passed.passed != passed.passed_before:
         memo.save_passed(cache, passed.passed)  # also when another file failed: these passed
     if problems:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -19,10 +20,11 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 
 from rumforliv.calendar.recurrence import TZ, build_schedule
-from rumforliv.content import schema
+from rumforliv.content import gate, schema
 from rumforliv.wording.text import slugify
 
 WEEKDAYS = {
@@ -161,7 +163,18 @@ def title_slug(title: str, settings: dict) -> str:
     slug = slugify(title, settings).strip("-")
     if not slug:
         raise EditorError(f'Titlen "{title}" skal indeholde mindst ét bogstav eller tal.')
-    return slug
+    return shortened(slug)
+
+
+FILE_NAME_WORDS = 60  # characters of a slug in a new file's name (and a new event's Slug)
+
+
+def shortened(slug: str, limit: int = FILE_NAME_WORDS) -> str:
+    """A long title's slug cut after a whole word, so file names and addresses stay short."""
+    if len(slug) <= limit:
+        return slug
+    cut = slug[: limit + 1].rsplit("-", 1)[0]
+    return cut if len(cut) >= limit // 2 else slug[:limit].rstrip("-")
 
 
 def write_new(path: Path, text: str, settings: dict, kind: str) -> Path:
@@ -182,7 +195,7 @@ def new_news(
     settings: dict, title: str, estate: str | None = None, category: str | None = None, now: dt.datetime | None = None
 ) -> Path:
     """Write content/nyheder/<date>-<slug>.md from a template; return its path."""
-    title = option_value(schema.parse_text, title, "Titel", settings)
+    title = option_value(schema.parse_title, title, "Titel", settings)
     now = (now or dt.datetime.now(TZ)).replace(second=0, microsecond=0)
     slug = title_slug(title, settings)
     estates = pick_estates(estate, settings)
@@ -212,7 +225,7 @@ def new_event(
     category: str | None = None,
 ) -> Path:
     """Write content/kalender/<slug>.md from a template; return its path."""
-    title = option_value(schema.parse_text, title, "Titel", settings)
+    title = option_value(schema.parse_title, title, "Titel", settings)
     begins = option_value(schema.parse_datetime, start, "--start", settings)
     lines = [f"Title: {title}", f"Start: {format_moment(begins)}"]
     if end:
@@ -377,40 +390,77 @@ def last_line_of(lines: list[str], index: int) -> int:
 class CheckReport:
     problems: list[schema.Problem]
     counts: Counter
+    warnings: list[schema.Problem] = dataclass_field(default_factory=list)
+    files: dict[str, Path] = dataclass_field(default_factory=dict)  # each file's shown name -> its path
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
     def summary(self) -> str:
+        also = f" ({plural(len(self.warnings), 'advarsel', 'advarsler')})" if self.warnings else ""
         if self.ok:
-            return f"Alt er i orden: {count_words(self.counts)}."
+            return f"Alt er i orden: {count_words(self.counts)}.{also}"
         files = len({p.path for p in self.problems})
         return (
-            f"{plural(len(self.problems), 'fejl', 'fejl')} i {plural(files, 'fil', 'filer')}. "
+            f"{plural(len(self.problems), 'fejl', 'fejl')} i {plural(files, 'fil', 'filer')}{also}. "
             "Ret dem og kør 'invoke tjek' igen."
         )
+
+    def lines(self) -> list[str]:
+        """Errors and warnings, by file and line, as `tjek` prints them."""
+        every = sorted(self.problems + self.warnings, key=lambda p: (p.path, p.line))
+        return [str(problem) for problem in every]
 
 
 def check_all(settings: dict) -> CheckReport:
     """Every problem in every content file, and how many files of each kind.
 
-    Also what the build checks across files: newsletter folders, and that an
-    activity's translations keep its dates (so `tjek` passing means the build will).
+    Also what the build checks across files (gate.py: addresses, unread files, fonts,
+    newsletter seasons), and that an activity's translations keep its dates (so
+    `tjek` passing means the build will), and the warnings the build prints.
     """
-    problems, counts, events = [], Counter(), []
+    problems, counts, events, sources, shown = [], Counter(), [], {}, {}
     for path, base, kind in schema.content_files(settings):
         relative = path.relative_to(base) if path.is_relative_to(base) else path
         kind = kind or schema.kind_of(relative)
         counts[kind] += 1
-        checked, found = schema.check_file(path, settings, base, kind)
+        data = sources[os.path.abspath(path)] = path.read_bytes()
+        shown[str(path.relative_to(base.parent)) if path.is_relative_to(base.parent) else str(path)] = path
+        checked, found = schema.check_data(data, path, settings, base, kind)
         problems.extend(found)
         if kind == "event" and checked is not None and not found:
             events.append((path, checked))
     problems.extend(schema.issue_folder_problems(settings))
     problems.extend(translation_problems(events, settings))
+    entries = gate.entries(settings, sources)
+    problems.extend(gate.errors(settings, entries))
     counts.pop("section", None)
-    return CheckReport(problems, counts)
+    return CheckReport(problems, counts, gate.warnings(settings, entries), shown)
+
+
+def repair(settings: dict) -> list[str]:
+    """`tjek --ret`: write the fixes whose meaning is unambiguous (a no-break space in a date, smart
+    quotes around a key), each on its own line only; return what was changed, for the editor."""
+    report = check_all(settings)
+    done = []
+    by_file: dict[Path, list[schema.Problem]] = {}
+    for problem in report.problems:
+        if problem.fix and problem.path in report.files:
+            by_file.setdefault(report.files[problem.path], []).append(problem)
+    for path, fixes in by_file.items():
+        data = path.read_bytes()
+        lines = data.decode("utf-8").split("\n")
+        for problem in fixes:
+            old, new = problem.fix
+            index = problem.line - 1
+            current = lines[index].rstrip("\r").lstrip("\ufeff")
+            if current != old:
+                continue
+            lines[index] = lines[index].replace(old, new, 1)
+            done.append(f'{problem.path}:{problem.line}: rettet: "{old}" -> "{new}"')
+        path.write_bytes("\n".join(lines).encode("utf-8"))
+    return done
 
 
 def translation_problems(events, settings: dict) -> list[schema.Problem]:
@@ -546,7 +596,10 @@ def build_site(
 
     began = time.monotonic()
     settings = load_quietly(settings_file, **overrides)
-    counts = check_all(settings).counts
+    checked = check_all(settings)
+    for warning in checked.warnings:  # what builds but an editor should know; the build goes on
+        say(str(warning))
+    counts = checked.counts
     with quiet_pelican(verbose), progress_lines(say):
         try:
             target = build(settings_file, output, **overrides)
