@@ -11,7 +11,10 @@ from pathlib import Path
 
 from invoke import Exit, task
 
+from rumforliv.editor.cli import install as danish_errors
+
 ROOT = Path(__file__).resolve().parent
+danish_errors()  # invoke's own errors ("No idea what 'i' is!") in Danish
 
 PREVIEW = ROOT / "pelicanconf.py"
 PUBLISH = ROOT / "publishconf.py"
@@ -144,6 +147,16 @@ def aflys(c, aktivitet, dato):
         print(f"Aflyst: {dato} i {shown(path)}")
     if not changed:
         print(f"{dato} var allerede aflyst.")
+
+
+@task(aliases=["new-newsletter"])
+def nyt_nyhedsbrev(c):
+    """Lav mappen til næste nyhedsbrev (nummer, sæson og dato) ud fra en skabelon og vis dens filer."""
+    from rumforliv.editor.commands import new_issue
+
+    folder = editor_task(lambda: new_issue(settings()))
+    for path in sorted(folder.glob("*.md")):
+        print(shown(path))
 
 
 @task(

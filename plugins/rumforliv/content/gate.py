@@ -27,16 +27,24 @@ PLACEHOLDERS = (
     "Skriv her, hvad aktiviteten går ud på, og hvem den er for.",
     "Skriv stedet her",
     "Skriv lederen her.",
+    "Skriv afsnittet her.",
 )
 
-SEASONS = {3: "forår", 4: "forår", 5: "forår", 6: "sommer", 7: "sommer", 8: "sommer", 9: "efterår", 10: "efterår"}
+# The month each season of the newsletter begins, and its name (the plan prints four issues a year).
+SEASON_STARTS = ((3, "forår"), (6, "sommer"), (9, "efterår"), (12, "vinter"))
+
+
+def season_start(date: dt.date) -> dt.date:
+    """The first day of the season `date` lies in; January and February belong to the winter before."""
+    month = max((start for start, _ in SEASON_STARTS if start <= date.month), default=12)
+    year = date.year if month <= date.month else date.year - 1
+    return dt.date(year, month, 1)
 
 
 def season(date: dt.date) -> tuple[int, str]:
-    """(year, season) an issue dated `date` belongs to; December-February is the winter of the year it begins."""
-    if date.month in SEASONS:
-        return date.year, SEASONS[date.month]
-    return (date.year if date.month >= 11 else date.year - 1), "vinter"
+    """(year, season) an issue dated `date` belongs to: 2013-12-01 and 2014-02-01 are both (2013, "vinter")."""
+    start = season_start(date)
+    return start.year, dict(SEASON_STARTS)[start.month]
 
 
 @dataclass

@@ -284,7 +284,7 @@ def check_start_day(begins, rule: str) -> None:
 def find_event(settings: dict, name: str) -> Path:
     """content/kalender/<name>.md, or the (Danish) event whose slug or title matches."""
     folder = content_dir(settings, "EVENT_PATHS")
-    wanted = slugify(name.removesuffix(".md"), settings)
+    wanted = slugify(Path(name.strip()).name.removesuffix(".md"), settings)  # also "content/kalender/x.md"
     direct = folder / f"{wanted}.md"
     if direct.is_file():
         return direct
@@ -294,6 +294,13 @@ def find_event(settings: dict, name: str) -> Path:
         names = {slugify(fields[k].value, settings) for k in ("slug", "title") if k in fields}
         if wanted in names:
             return path
+    starting = [p.stem for p in default_first if "." not in p.stem and p.stem.startswith(wanted) and wanted]
+    if len(starting) == 1:
+        return folder / f"{starting[0]}.md"
+    if starting:
+        raise EditorError(
+            f'Flere aktiviteter begynder med "{name}": {", ".join(starting)}. Skriv hele navnet, fx "{starting[0]}".'
+        )
     known = sorted(p.stem for p in folder.rglob("*.md"))
     close = schema.suggest(wanted, known)
     raise EditorError(
@@ -755,6 +762,43 @@ def pick_issue(settings: dict, issue: str | None) -> str:
     if issue not in names:
         raise EditorError(f'Der er intet nyhedsbrev "{issue}". Der er: {", ".join(names)}.')
     return issue
+
+
+def new_issue(settings: dict, today: dt.date | None = None) -> Path:
+    """Start the next issue's folder: index.md with number, season and date, and the last issue's
+    sections (same file names and titles) with placeholder text that `tjek` refuses until replaced."""
+    root = Path(settings.get("NEWSLETTER_PATH", "newsletter"))
+    names = issue_names(settings)
+    if names:
+        last = root / names[-1]
+        previous = schema.check_file(last / "index.md", settings, root, "issue")[0]
+        if previous is None or "date" not in previous.values:
+            raise EditorError(f"Ret først {root.name}/{names[-1]}/index.md (kør invoke tjek).")
+        start = gate.season_start(previous.values["date"])
+        begins = gate.season_start(start + dt.timedelta(days=100))  # the season after
+    else:
+        last, today = None, today or dt.date.today()
+        begins = gate.season_start(today)
+        begins = begins if begins >= today else gate.season_start(begins + dt.timedelta(days=100))
+    number = 1 + sum(1 for name in names if name.split("-")[0] == str(begins.year))
+    folder = root / f"{begins.year}-{number}"
+    if folder.exists():
+        raise EditorError(f"Mappen {root.name}/{folder.name} findes allerede. Ret den i stedet.")
+    ends = gate.season_start(begins + dt.timedelta(days=100)) - dt.timedelta(days=1)
+    year, name = gate.season(begins)
+    files = {
+        "index.md": f"Title: Nyhedsbrev · {name.capitalize()} {year}\nDate: {begins}\nCovers: {begins} .. {ends}\n\n"
+        "Skriv lederen her.\n"
+    }
+    for section in sorted(last.glob("*.md")) if last else []:
+        if section.name != "index.md" and section.name.count(".") == 1:  # translations are made anew
+            title = header(section).get("title")
+            if title:
+                files[section.name] = f"Title: {title.value}\n\nSkriv afsnittet her.\n"
+    folder.mkdir(parents=True)
+    for file_name, text in files.items():
+        (folder / file_name).write_text(text, encoding="utf-8", newline="\n")
+    return folder
 
 
 def build_newsletter(
