@@ -112,3 +112,20 @@ def breaking(text: str) -> list[tuple[int, str]]:
                 found.append((number, char))
                 break
     return found
+
+
+REPLACED_BY = {
+    " ": "skiftet ud med et almindeligt mellemrum",
+    "-": "skiftet ud med en almindelig bindestreg",
+    "": "slettet",
+}
+
+
+def changes(old: str, new: str) -> str:
+    """What a fix did, in words: 'tegnet: krumt anførselstegn (U+201C) er slettet' (the lines look alike)."""
+    words = []
+    for char in dict.fromkeys(old):
+        if char in NAMES and char not in new:
+            done = "skiftet ud med kolon" if char == "\t" and new.count(":") > old.count(":") else None
+            words.append(f"{described(char)} er {done or REPLACED_BY[PLAIN.get(char, '')]}")
+    return "; ".join(words) if words else "linjen er rettet"

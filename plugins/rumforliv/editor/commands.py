@@ -24,7 +24,7 @@ from dataclasses import field as dataclass_field
 from pathlib import Path
 
 from rumforliv.calendar.recurrence import TZ, build_schedule
-from rumforliv.content import gate, schema
+from rumforliv.content import characters, gate, schema
 from rumforliv.wording.text import slugify
 
 WEEKDAYS = {
@@ -448,24 +448,32 @@ def check_all(settings: dict) -> CheckReport:
 
 def repair(settings: dict) -> list[str]:
     """`tjek --ret`: write the fixes whose meaning is unambiguous (a no-break space in a date, smart
-    quotes around a key), each on its own line only; return what was changed, for the editor."""
-    report = check_all(settings)
+    quotes around a key), each on its own line only; return what was changed, for the editor.
+    A line with two such mistakes is fixed in two passes (the second fix is found on the fixed line)."""
+    done: list[str] = []
+    for _ in range(3):
+        changed = repair_once(check_all(settings))
+        done += changed
+        if not changed:
+            break
+    return done
+
+
+def repair_once(report: CheckReport) -> list[str]:
     done = []
     by_file: dict[Path, list[schema.Problem]] = {}
     for problem in report.problems:
         if problem.fix and problem.path in report.files:
             by_file.setdefault(report.files[problem.path], []).append(problem)
     for path, fixes in by_file.items():
-        data = path.read_bytes()
-        lines = data.decode("utf-8").split("\n")
+        lines = path.read_bytes().decode("utf-8").split("\n")  # keeps each line's "\r"
         for problem in fixes:
             old, new = problem.fix
             index = problem.line - 1
-            current = lines[index].rstrip("\r").lstrip("\ufeff")
-            if current != old:
-                continue
+            if lines[index].rstrip("\r").lstrip("\ufeff") != old:
+                continue  # another fix changed this line: found again in the next pass
             lines[index] = lines[index].replace(old, new, 1)
-            done.append(f'{problem.path}:{problem.line}: rettet: "{old}" -> "{new}"')
+            done.append(f"{problem.path}:{problem.line}: {problem.key}: Rettet: {characters.changes(old, new)}.")
         path.write_bytes("\n".join(lines).encode("utf-8"))
     return done
 
