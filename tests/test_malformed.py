@@ -809,12 +809,20 @@ def test_word_line_separator_is_named_in_the_news_item_not_the_newsletter(site):
 
 
 def test_a_character_no_font_has_is_named_with_file_and_line(site):
-    site.write({"content/nyheder/x.md": news("120 børn slog", "120 børn \U0001f389 slog")})
+    site.write(
+        {
+            "content/nyheder/x.md": news("120 børn slog", "120 børn \U0001f389 slog"),
+            "newsletter/2013-1/index.md": ISSUE.replace("Kære beboere.", "Kære beboere \ue000."),
+        }
+    )
     expected = [
         'content/nyheder/x.md:6: Tegnet "\U0001f389" (U+1F389) findes ikke i skrifttyperne og ville blive trykt '
-        "som en tom firkant. Slet det, eller skriv det med almindelige bogstaver."
+        "som en tom firkant. Slet det, eller skriv det med almindelige bogstaver.",
+        'newsletter/2013-1/index.md:5: Tegnet "\ue000" (U+E000) findes ikke i skrifttyperne og ville blive trykt '
+        "som en tom firkant. Slet det, eller skriv det med almindelige bogstaver.",
     ]
     assert tjek(site) == expected
+    assert sorted(build_failure(site)) == expected
 
 
 def test_placeholder_text_of_the_templates_is_an_error(site):
