@@ -875,6 +875,12 @@ def test_warnings_are_printed_and_stop_nothing(site, capsys):
     assert report.output == site.output
     printed = capsys.readouterr().out.splitlines()
     assert [line for line in expected if line not in printed] == []
+    assert "<pre><code>Skrevet af bestyrelsen." in site.read("kladder/nyheder/fastelavn-i-akacieparken/index.html")
+
+
+def test_a_lists_indented_paragraph_is_no_code_block(site):
+    site.write({"content/nyheder/x.md": NEWS + "\n- Tag madpakke med.\n\n    Og drikkedunk.\n- Kom til tiden.\n"})
+    assert tjek(site) == []
 
 
 def test_two_issues_of_one_season_are_an_error(site):

@@ -165,8 +165,9 @@ def code_block_warnings(entry: Entry) -> list[Problem]:
     for number, text in body_lines(entry):
         if text.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
-        in_list = bool(LIST_ITEM.match(text)) or (in_list and bool(text.strip()))
         indented = INDENTED.match(text)
+        if text.strip() and not indented:  # a list's later paragraphs are indented too: not code
+            in_list = bool(LIST_ITEM.match(text))
         if indented and not fenced and not previous.strip() and not in_list:
             what = characters.described("\t") if indented.group(1) == "\t" else "mellemrum"
             result.append(
