@@ -560,6 +560,7 @@ def test_newsletter_names_the_issues_there_are(site):
     )
     settings = site.settings()
     assert editor.pick_issue(settings, None) == "2013-10"  # the newest, counting 10 after 2
+    assert editor.pick_issue(settings, "newsletter/2013-2/") == "2013-2"  # the folder typed as a path
     with pytest.raises(EditorError) as refused:
         editor.pick_issue(settings, "2013-4")
     assert str(refused.value) == 'Der er intet nyhedsbrev "2013-4". Der er: 2013-1, 2013-2, 2013-10.'

@@ -622,6 +622,19 @@ CASES = [
         ],
         id="word-line-separator",
     ),
+    # --- a file in the wrong folder
+    pytest.param(
+        E,
+        NEWS,
+        [f"{E}:1: Filen ligner en nyhed, men ligger i en anden mappe. Flyt den til content/nyheder/."],
+        id="news-among-the-events",
+    ),
+    pytest.param(
+        N,
+        EVENT,
+        [f"{N}:1: Filen ligner en aktivitet, men ligger i en anden mappe. Flyt den til content/kalender/."],
+        id="event-among-the-news",
+    ),
     # --- several mistakes in one file: all are reported, in line order
     pytest.param(
         N,

@@ -743,6 +743,9 @@ class Checked:
 
 def check_source(source: Source, kind: str, settings: dict, base: Path | None = None):
     """Type every field of `source`; return (Checked, problems)."""
+    moved = wrong_folder(source, kind, settings)
+    if moved:
+        return Checked(source.path, kind, {}, {}, source.body, source.body_line), [moved]
     problems = list(source.problems)
     schema = SCHEMAS[kind]
     values, lines, meant = {}, {}, set()
@@ -805,6 +808,28 @@ def text_problems(path: str, text: str) -> list[Problem]:
         )
         for line, char in characters.breaking(text)
     ]
+
+
+FOLDER_SETTINGS = {"news": "ARTICLE_PATHS", "event": "EVENT_PATHS"}
+
+
+def wrong_folder(source: Source, kind: str, settings: dict) -> Problem | None:
+    """A news item saved among the events (or the other way round): one message saying where it belongs,
+    instead of every field the wrong kind lacks."""
+    other = {"news": "event", "event": "news"}.get(kind)
+    if other is None:
+        return None
+    keys = set(source.fields)
+    fits = lambda k: keys <= set(SCHEMAS[k]) and all(f in keys for f, (_, req) in SCHEMAS[k].items() if req)  # noqa: E731
+    if fits(other) and not fits(kind):
+        folder = settings[FOLDER_SETTINGS[other]][0]
+        return Problem(
+            source.path,
+            1,
+            "",
+            f"Filen ligner {KIND_NAMES[other]}, men ligger i en anden mappe. Flyt den til content/{folder}/.",
+        )
+    return None
 
 
 def check_file(path: Path, settings: dict, base: Path | None = None, kind: str | None = None):

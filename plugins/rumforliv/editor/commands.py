@@ -767,6 +767,7 @@ def pick_issue(settings: dict, issue: str | None) -> str:
         raise EditorError("Der er ingen nyhedsbreve endnu. Lav en mappe som newsletter/2013-1/ med en index.md.")
     if issue is None:
         return names[-1]
+    issue = Path(issue.strip().removesuffix("index.md").rstrip("/")).name  # also "newsletter/2013-2/"
     if issue not in names:
         raise EditorError(f'Der er intet nyhedsbrev "{issue}". Der er: {", ".join(names)}.')
     return issue
