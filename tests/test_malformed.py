@@ -789,6 +789,21 @@ def test_two_files_at_one_address_name_both_and_stop_before_pelican(site):
     assert sorted(build_failure(site)) == expected
 
 
+def test_a_page_at_one_of_the_sites_own_addresses(site):
+    site.write(
+        {
+            "content/sider/a.md": "Title: Nyhedsbrev\n\nTekst.\n",
+            "content/sider/b.md": "Title: Side\nSlug: kalender\n\nTekst.\n",
+        }
+    )
+    expected = [
+        'content/sider/a.md:1: Title: Adressen /nyhedsbrev/ bruges af hjemmesiden selv. Skriv en anden adresse, fx "Slug: om-nyhedsbrev".',
+        'content/sider/b.md:2: Slug: Adressen /kalender/ bruges af hjemmesiden selv. Skriv en anden adresse, fx "Slug: om-kalender".',
+    ]
+    assert tjek(site) == expected
+    assert sorted(build_failure(site)) == expected
+
+
 def test_a_translation_with_the_same_slug_is_no_duplicate(site):
     site.write(
         {

@@ -240,13 +240,32 @@ def address(entry: Entry, settings: dict) -> str | None:
     return f"/{prefix}{place}/"
 
 
+# The site's own addresses (content-format's public URLs): a page given one would overwrite it.
+RESERVED = {"404", "abonner", "admin", "billeder", "feeds", "hjaelp", "kalender", "kladder", "n", "nyheder"}
+RESERVED |= {"nyhedsbrev", "opslag", "sms", "theme"}
+
+
+def reserved(entry: Entry, settings: dict) -> bool:
+    if entry.kind != "page":
+        return False
+    slug = value(entry, "slug") or slugify(value(entry, "title"), settings)
+    return slug in RESERVED | set(settings.get("LANGUAGES", [])) | set(settings.get("STATIC_PATHS", []))
+
+
 def duplicate_problems(found: list[Entry], settings: dict) -> list[Problem]:
-    """Two files writing one page: Pelican would stop with a technical error."""
+    """Two files writing one page, or a page at one of the site's own addresses: Pelican would stop
+    with a technical error."""
     first: dict[str, Entry] = {}
     problems = []
     for entry in found:
         where = address(entry, settings)
         if where is None:
+            continue
+        if reserved(entry, settings):
+            key = "Slug" if "slug" in entry.source.fields else "Title"
+            slug = where.strip("/").split("/")[-1]
+            message = f'Adressen {where} bruges af hjemmesiden selv. Skriv en anden adresse, fx "Slug: om-{slug}".'
+            problems.append(Problem(entry.shown, line(entry, key.lower()), key, message))
             continue
         if where not in first:
             first[where] = entry
