@@ -137,10 +137,15 @@ def picture_problems(entry: Entry, settings: dict) -> list[Problem]:
     """A picture inside the text (![beskrivelse](billeder/x.jpg)) must exist and be described."""
     base = Path(settings["PATH"])
     problems = []
+    if "image" in entry.source.fields and not picture_kind(value(entry, "image")):
+        fld = entry.source.fields["image"]
+        problems.append(Problem(entry.shown, fld.line, fld.key, not_a_picture(value(entry, "image"))))
     for offset, description, src in files.pictures_in(entry.source.body):
         number = entry.source.body_line + offset
         path = files.picture_path(src)
-        if path is not None and not (base / path).is_file():
+        if path is not None and not picture_kind(path):
+            problems.append(Problem(entry.shown, number, "Billede", not_a_picture(path)))
+        elif path is not None and not (base / path).is_file():
             problems.append(Problem(entry.shown, number, "Billede", schema.missing_image(path, base)))
         elif not description:
             problems.append(
@@ -153,6 +158,15 @@ def picture_problems(entry: Entry, settings: dict) -> list[Problem]:
                 )
             )
     return problems
+
+
+def picture_kind(path: str) -> bool:
+    return Path(path).suffix.lower() in files.PICTURES
+
+
+def not_a_picture(path: str) -> str:
+    kinds = ", ".join(sorted(files.PICTURES))
+    return f'"{path}" er ikke et billede. Brug en billedfil ({kinds}).'
 
 
 INDENTED = re.compile(r"^(\t| {4,})\S")
