@@ -881,7 +881,7 @@ def test_a_word_file_given_as_picture_is_named_where_it_is_used(site):
     site.write({"content/nyheder/x.md": news("Estate: Akacieparken", "Image: referat.docx\nImage-Alt: Referat")})
     (site.content / "referat.docx").write_bytes(b"PK\x03\x04")
     assert tjek(site)[0] == (
-        'content/nyheder/x.md:5: Image: "referat.docx" er ikke et billede. Brug en billedfil '
+        'content/nyheder/x.md:4: Image: "referat.docx" er ikke et billede. Brug en billedfil '
         "(.gif, .jpeg, .jpg, .png, .svg, .webp)."
     )
 
