@@ -103,15 +103,15 @@ def plain_value(text: str) -> str:
     return "".join(PLAIN.get(char, char) if char not in QUOTES else char for char in text).strip()
 
 
+BREAKING_ANYWHERE = re.compile(f"[{BREAKING}\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def breaking(text: str) -> list[tuple[int, str]]:
-    """(line number, character) of each character that should never stand in a content file."""
-    found = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        for char in line:
-            if char in BREAKING or (CONTROL.match(char) and char != "\r"):
-                found.append((number, char))
-                break
-    return found
+    """(line number, character) of the first character on each line that should never stand in a content file."""
+    found: dict[int, str] = {}
+    for match in BREAKING_ANYWHERE.finditer(text):
+        found.setdefault(text.count("\n", 0, match.start()) + 1, match.group())
+    return list(found.items())
 
 
 REPLACED_BY = {

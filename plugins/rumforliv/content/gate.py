@@ -94,8 +94,9 @@ def check_tree(settings: dict, passed: schema.CheckedTree | None = None, spread=
 
 def errors(settings: dict, found: list[Entry]) -> list[Problem]:
     problems = files.unread_files(settings)
+    known = font_characters(str(Path(settings.get("THEME", "theme"))))
     for entry in found:
-        problems += placeholder_problems(entry) + picture_problems(entry, settings) + font_problems(entry, settings)
+        problems += placeholder_problems(entry) + picture_problems(entry, settings) + font_problems(entry, known)
     problems += duplicate_problems(found, settings) + season_problems(found)
     return problems
 
@@ -348,13 +349,15 @@ def unused_picture_warnings(found: list[Entry], settings: dict) -> list[Problem]
 # --- Fonts -------------------------------------------------------------------------
 
 
-def font_problems(entry: Entry, settings: dict) -> list[Problem]:
-    """Characters that no font of the theme has: a newsletter would print them as empty boxes."""
+def font_problems(entry: Entry, known: frozenset[int]) -> list[Problem]:
+    """Characters that no font of the theme (`known`) has: a newsletter would print them as empty boxes."""
     if entry.kind == "page":
         return []  # pages are not printed; the browser finds a font for them
-    known = font_characters(str(Path(settings.get("THEME", "theme"))))
     if not known:
         return []
+    every = set(entry.source.body).union(*(fld.value for fld in entry.source.fields.values()))
+    if all(ord(char) in known or ord(char) < 0x20 for char in every):
+        return []  # nearly every file: no line need be looked at
     problems = []
     lines = [(fld.line, fld.key, fld.value) for fld in entry.source.fields.values()]
     lines += [(number, "", text) for number, text in body_lines(entry)]
