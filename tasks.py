@@ -61,21 +61,13 @@ def byg(c, detaljer=False):
 
 @task(aliases=["serve"], help={"port": "Portnummeret (standard 8000).", **DETAILS})
 def vis(c, port=8000, detaljer=False):
-    """Vis siden på http://localhost:8000 og byg igen, når en fil ændres."""
-    import threading
+    """Vis siden på http://localhost:8000 og byg igen, når en fil gemmes."""
+    from rumforliv.editor import preview
 
-    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
-    from watchfiles import watch
-
-    run_build(PREVIEW, detaljer)
-    server = RootedHTTPServer(str(ROOT / "output"), ("127.0.0.1", int(port)), ComplexHTTPRequestHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"Se siden på http://localhost:{port}/ (stop med Ctrl+C)")
-    for _ in watch(ROOT / "content", ROOT / "theme", ROOT / "newsletter", ROOT / "pelicanconf.py"):
-        try:
-            run_build(PREVIEW, detaljer)
-        except Exit as stop:  # keep serving while the editor fixes the file
-            print(stop.message, file=sys.stderr)
+    try:
+        editor_task(lambda: preview.run(ROOT, int(port), verbose=detaljer))
+    except KeyboardInterrupt:
+        print("\nForhåndsvisningen er stoppet.")
 
 
 @task(aliases=["check"], help={"ret": "Ret de usynlige tegn, hvis betydning er entydig, og sig hvad der blev ændret."})

@@ -23,11 +23,14 @@ import os
 import re
 import resource
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import generate  # bench/generate.py: this script's own folder is the first on sys.path
@@ -381,6 +384,7 @@ def main_benchmark(args) -> None:
     line("peak memory of plain Pelican", f"{mb(plain):.0f} MB")
     print_weight(tree.root / "output", f"synthetic content x{main_factor:g}")
     print_weight(build_plan_site(work), "the plan's own content/ (what residents get)")
+    preview_latency(work, args.runs)
 
     if growth:
         print(f"\nGrowth (cold builds, median of {args.growth_runs}; ms per news item or event should stay flat):")
@@ -402,6 +406,82 @@ def main_benchmark(args) -> None:
             )
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
+
+
+PREVIEW_FILES = ("content", "newsletter", "theme", "translations", "docs", "pelicanconf.py")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def changed_within(url: str, marker: str, limit: float = 60) -> float:
+    """Seconds until the page at `url` shows `marker`."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        try:
+            if marker in urllib.request.urlopen(url, timeout=5).read().decode("utf-8"):
+                return time.monotonic() - started
+        except OSError:
+            pass  # between two builds
+        time.sleep(0.02)
+    return float("inf")
+
+
+def newsletters_printed(process: subprocess.Popen, started: float) -> float | None:
+    """Seconds from `started` until the preview says the newsletters are printed; None if none had to be."""
+    text = process.stdout.readline()
+    while text and not text.startswith("Bygget"):
+        text = process.stdout.readline()
+    if "trykkes i baggrunden" not in text:
+        return None
+    while text and "er trykt" not in text and "kunne ikke" not in text:
+        text = process.stdout.readline()
+    return time.monotonic() - started
+
+
+def preview_latency(work: Path, runs: int) -> None:
+    """`invoke vis` on a copy of the plan's own content: seconds from a save to the changed page served,
+    and until the newsletters it appears in are printed again."""
+    root = work / "preview"
+    root.mkdir(parents=True, exist_ok=True)
+    for name in PREVIEW_FILES:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    port = free_port()
+    env = {**os.environ, "SITE_TODAY": PLAN_TODAY}
+    command = [sys.executable, "-m", "rumforliv.editor.preview", "run", str(root), str(port)]
+    process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        while "Se siden" not in process.stdout.readline():
+            pass
+        edits = {
+            "news item": (
+                root / "content/nyheder/2013-01-07-rum-for-liv-er-begyndt.md",
+                "nyheder/2013/rum-for-liv-er-begyndt/",
+            ),
+            "activity": (root / "content/kalender/lektiecafe-boern.md", "kalender/lektiecafe-boern/"),
+        }
+        for label, (path, page) in edits.items():
+            served, printed = [], []
+            for run in range(runs):
+                marker = f"Rettet i forhåndsvisningen {label} {run}"
+                path.write_text(path.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
+                served.append(changed_within(f"http://127.0.0.1:{port}/{page}", marker))
+                started = time.monotonic() - served[-1]
+                printed.append(newsletters_printed(process, started))
+            after = [p for p in printed if p is not None]
+            line(
+                f"preview: {label} saved -> page served",
+                f"{statistics.median(served):.2f} s",
+                f"target < 1 s: {verdict(statistics.median(served) < 1)} · "
+                + (f"newsletters printed after {statistics.median(after):.1f} s" if after else "no newsletter changed"),
+            )
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait()
 
 
 def build_plan_site(work: Path) -> Path:

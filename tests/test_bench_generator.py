@@ -103,7 +103,8 @@ def test_fast_slot_queries_agree_with_dateutil_on_generated_rules(tmp_path):
 
     from dateutil import rrule as dtrule
 
-    from rumforliv.calendar.recurrence import TZ, build_schedule
+    from rumforliv.calendar.recurrence import DEFAULT_TZ as TZ
+    from rumforliv.calendar.recurrence import build_schedule
 
     generate.generate(tmp_path, FACTOR)
     settings = settings_for(tmp_path)

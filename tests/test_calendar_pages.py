@@ -432,9 +432,9 @@ def busy(tmp_path_factory):
     renders = []
     original = calendar_pages.render_item
 
-    def counted(context, occ, variant, lang):
+    def counted(context, occ, variant, lang, when=None):
         renders.append(calendar_pages.occurrence_key(occ, variant, lang))
-        return original(context, occ, variant, lang)
+        return original(context, occ, variant, lang, when)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(calendar_pages, "render_item", counted)

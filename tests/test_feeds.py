@@ -1,6 +1,6 @@
 """iCal feeds: parsed back, expanded by two independent implementations, checked byte by byte.
 
-Every check follows /work/shared/notes/calendar-feeds.md.
+Each check is one of the rules in the docstring of rumforliv.ical.feeds.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from rumforliv.ical import feeds
 from rumforliv.site import languages
 from rumforliv.wording.catalogues import translate
 
-from conftest import ROOT, TinySite
+from conftest import HOMEWORK, ROOT, TinySite
 
 UTC = dt.UTC
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -458,8 +458,8 @@ def by_recurring_ical_events(data: bytes) -> list[tuple]:
 
 def by_ical_js(path: Path) -> list[tuple]:
     node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed (scripts/setup.sh installs it)")
+    if node is None or not (ROOT / "node_modules" / "ical.js").is_dir():
+        pytest.skip("Node's ical.js is not installed (scripts/setup.sh installs node and runs npm ci)")
     result = subprocess.run(
         [node, str(ROOT / "tests/ical/expand.mjs"), str(path), FIRST.isoformat(), AFTER.isoformat()],
         capture_output=True,
@@ -749,9 +749,10 @@ def test_only_lines_that_need_it_are_folded_and_exactly_as_icalendar_folds(octet
     assert (b"\r\n " in feeds.ical(event).split(b"DESCRIPTION")[0]) == (octets > 74)
 
 
-def test_fold_cuts_every_line_where_icalendar_does():
+def test_content_lines_are_cut_where_icalendar_cuts_them():
     """Lines of many lengths, with multi-byte characters and escapes (which icalendar keeps with
     what they escape) landing on the cuts; seeded, so every run checks the same lines."""
+    from icalendar.parser import Contentline
     from icalendar.parser.string import _foldline
 
     chance = random.Random(5545)
@@ -760,7 +761,7 @@ def test_fold_cuts_every_line_where_icalendar_does():
     escapes_moved = 0
     for line in lines:
         expected = _foldline(line)
-        assert feeds.fold(line.encode()) == expected.encode(), line
+        assert feeds.content_line(Contentline(line)) == expected.encode() + b"\r\n", line
         parts = expected.split("\r\n ")
         escapes_moved += sum(b[0] in "\\^" and len(a.encode()) < 74 for a, b in zip(parts, parts[1:]))
     assert escapes_moved > 50  # the rule for escapes was really tested
@@ -832,7 +833,9 @@ def test_an_untranslated_event_in_a_language_feed_is_the_danish_event_under_its_
         "Klubaften",
         "Job centre in flat 252",
     }
-    assert folded_uid(english_data) and not folded_uid(danish_data)  # the long slug took the slow way
+    assert folded_uid(english_data) and not folded_uid(
+        danish_data
+    )  # the long slug's UID is folded, as icalendar folds it
     expand = by_recurring_ical_events
     assert [o for o in expand(english_data) if o[0] == "klub.en"] == [
         ("klub.en", *o[1:]) for o in expand(danish_data) if o[0] == "klub"
@@ -840,8 +843,9 @@ def test_an_untranslated_event_in_a_language_feed_is_the_danish_event_under_its_
 
 
 @pytest.mark.parametrize("length", [10, 45, 46, 48, 49, 60])
-def test_swapping_uid_lines_equals_serialising_again_or_declines(length):
-    """CLUB's split-off move has the longest UID: 'UID:<slug>.en+20130422@rumforliv.dk' is length + 29 octets."""
+def test_an_event_under_another_uid_equals_serialising_it_again(length):
+    """CLUB's split-off move has the longest UID: 'UID:<slug>.en+20130422@rumforliv.dk' is length + 29 octets,
+    folded from 75 octets on; the other lines are the Danish event's, made once."""
     settings = {
         "DEFAULT_EVENT_MINUTES": 120,
         "ESTATES": ["Lukretiavej"],
@@ -856,13 +860,14 @@ def test_swapping_uid_lines_equals_serialising_again_or_declines(length):
     event = fake_event(text, settings, slug)
     revision = feeds.Revision(3, dt.datetime(2013, 3, 4, tzinfo=UTC))
     new = f"{slug}.en@{HOST}"
-    danish = feeds.event_ical(event, settings, revision)
     expected = feeds.event_ical(SimpleNamespace(**{**vars(event), "uid": new}), settings, revision)
-    swapped = feeds.with_uid(danish, event.uid, new)
+    components, lines = feeds.event_components(event, settings, revision), {}
+    danish = feeds.serialised(components, lines)
+    assert feeds.serialised(feeds.under_uid(components, event.uid, new), lines) == expected
     assert folded_uid(expected) == (length > 45)  # where icalendar folds (75 octets and more)
-    assert swapped == (None if length > 45 else expected)
-    assert feeds.with_uid(danish, f"andet@{HOST}", new) is None  # UIDs of another event: decline
-    assert feeds.with_uid(b"", event.uid, new) == b""  # an event with nothing left to show
+    assert danish == feeds.event_ical(event, settings, revision)  # the Danish lines are untouched
+    with pytest.raises(ValueError):
+        feeds.under_uid(components, f"andet@{HOST}", new)  # UIDs of another event
 
 
 # --- The serialisation cache across builds -----------------------------------------
@@ -884,7 +889,9 @@ def test_a_second_build_with_the_cache_writes_the_same_bytes_and_serialises_noth
         site.build(**HERE)
     serialiser = found["context"][feeds.SERIALISER]
     assert ics_files(site, languages=True) == first
-    assert serialiser.misses == 0 and serialiser.hits == len(cache_keys(site)) == 8 + 1  # no draft; the translation
+    # 8 events (no draft) and the translation; the 7 recent ones in each of the 5 other languages' feeds but
+    # the one translated there (under that language's UIDs)
+    assert serialiser.misses == 0 and serialiser.hits == len(cache_keys(site)) == 8 + 1 + 7 * 5 - 1
     uncached = write_events(TinySite(tmp_path / "uncached"), files)
     uncached.build(CACHE_CONTENT=False)
     assert ics_files(uncached, languages=True) == first
@@ -897,9 +904,9 @@ def test_after_a_title_change_only_that_event_is_serialised_again(site):
     with captured_context() as found:
         write_events(site, {"klub.md": CLUB.replace("Title: Klubaften", "Title: Klubaften for unge")}).build(**HERE)
     serialiser = found["context"][feeds.SERIALISER]
-    assert (serialiser.misses, serialiser.hits) == (1, len(before) - 1)
+    assert (serialiser.misses, serialiser.hits) == (6, len(before) - 6)  # the Danish event, and in five languages
     after = cache_keys(site)
-    assert len(before - after) == len(after - before) == 1  # the old entry is dropped, not kept
+    assert len(before - after) == len(after - before) == 6  # the old entries are dropped, not kept
     for name in ("kalender.ics", "kalender/klub.ics", "en/kalender.ics"):
         titles = {str(e["SUMMARY"]) for e in vevents(parse(site.output.joinpath(name).read_bytes()))}
         assert "Klubaften for unge" in titles and "Klubaften" not in titles
@@ -929,4 +936,34 @@ def test_a_corrupt_cache_file_is_ignored_and_replaced(site):
     site.root.joinpath("cache", feeds.CACHE_FILE).write_bytes(b"\x80\x04not a pickle")
     site.build()
     assert ics_files(site, languages=True) == expected
-    assert len(cache_keys(site)) == 1
+    assert len(cache_keys(site)) == 1 + 5  # the event, and in the five other languages' feeds
+
+
+# --- The site's time zone -----------------------------------------------------------
+
+
+def test_the_feeds_zone_is_the_timezone_setting(site):
+    """Another plan in Helsinki: its VTIMEZONE (yearly rules checked against zoneinfo) and every time in it."""
+    site.write({"content/kalender/lektiecafe.md": HOMEWORK}).build(TIMEZONE="Europe/Helsinki")
+    data = site.output.joinpath("kalender.ics").read_bytes()
+    calendar = parse(data)
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert zone["TZID"] == "Europe/Helsinki" and calendar["X-WR-TIMEZONE"] == "Europe/Helsinki"
+    offsets = {part.name: part.decoded("TZOFFSETTO") for part in zone.subcomponents}
+    assert offsets == {"STANDARD": dt.timedelta(hours=2), "DAYLIGHT": dt.timedelta(hours=3)}
+    assert b"DTSTART;TZID=Europe/Helsinki:20130107T150000" in data
+    helsinki = ZoneInfo("Europe/Helsinki")
+    starts = [e.start for e in recurring_ical_events.of(calendar).between(dt.date(2013, 3, 25), dt.date(2013, 4, 2))]
+    assert [s.astimezone(UTC).hour for s in starts] == [13, 13, 13, 12]  # 15:00 in Helsinki, before and after 31 March
+    assert all(s.astimezone(helsinki).hour == 15 for s in starts)
+
+
+def test_a_zone_the_feeds_cannot_describe_stops_the_build_in_danish(site):
+    """New York changes on the second Sunday of March: not the one yearly rule Outlook reads well."""
+    from rumforliv.build.run import BuildFailed
+
+    site.write({"content/kalender/lektiecafe.md": HOMEWORK})
+    for zone in ("America/New_York", "Europe/Kobenhavn"):
+        with pytest.raises(BuildFailed) as failed:
+            site.build(TIMEZONE=zone)
+        assert f'pelicanconf.py:1: TIMEZONE: "{zone}" kan ikke bruges' in str(failed.value)

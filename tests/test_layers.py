@@ -6,6 +6,7 @@ import ast
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,41 @@ def test_no_code_edits_sys_path():
         if path != Path(__file__).resolve() and SYS_PATH_EDIT.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_the_repository_names_no_path_outside_itself():
+    """What the code follows is written down in it (feeds' rules in rumforliv.ical.feeds), not pointed at."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    outside = re.compile(r"/work/|\.\./shared|shared/notes|shared/seed")
+    offenders = [
+        name
+        for name in tracked
+        if name.endswith((".py", ".md", ".toml", ".cfg", ".sh", ".yml", ".yaml", ".html", ".mjs", ".js"))
+        and Path(name) != Path(__file__).resolve().relative_to(ROOT)
+        and outside.search((ROOT / name).read_text(encoding="utf-8", errors="replace"))
+    ]
+    assert offenders == []
+
+
+def test_pip_builds_the_plugin_as_a_package(tmp_path):
+    """`pip install .` installs every layer of the plugin (a wheel built here, without the network)."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("rumforliv-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        packages = sorted({name.rsplit("/", 1)[0] for name in archive.namelist() if name.endswith("/__init__.py")})
+    assert packages == ["rumforliv"] + [f"rumforliv/{layer}" for layer in sorted(LAYERS) if layer != "plugin"]

@@ -30,7 +30,7 @@ from rumforliv.content import schema
 from rumforliv.site import events, i18n
 from rumforliv.wording import catalogues
 
-from conftest import NEWS, ROOT, TinySite
+from conftest import HOMEWORK, NEWS, ROOT, TinySite
 
 FILES = {
     **REPRODUCIBLE_FILES,  # news, events, the front page's text and a newsletter issue
@@ -386,17 +386,18 @@ def test_a_failure_while_the_feeds_are_written_beside_the_pages_fails_the_build(
     """The feeds are written by a child of their own while the pages are queued and written."""
     from rumforliv.ical import feeds
 
-    parent, original = os.getpid(), feeds.write_all
+    parent, original = os.getpid(), feeds.feed_files
 
-    def write_all(*args):
+    def feed_files(*args):
         assert os.getpid() != parent
-        original(*args)
+        made = original(*args)
         if failure == "logged":
             logging.getLogger("pelican.writers").error("Fejl i kalenderen")
         else:
             raise ValueError("Kalenderen gik i stykker")
+        return made
 
-    monkeypatch.setattr(feeds, "write_all", write_all)
+    monkeypatch.setattr(feeds, "feed_files", feed_files)
     with pytest.raises(Exception) as raised:
         build_into(site, "output", RENDER_WORKERS=2)
     assert ("Fejl i kalenderen" if failure == "logged" else "Kalenderen gik i stykker") in str(raised.value)
@@ -409,16 +410,16 @@ def test_pages_failing_while_the_feeds_are_written_leave_no_folder_behind(site, 
     from rumforliv.ical import feeds
     from rumforliv.site import calendar_pages
 
-    original = feeds.write_all
+    original = feeds.feed_files
 
-    def slow_write_all(*args):
-        time.sleep(0.3)  # still writing when the pages fail
-        original(*args)
+    def slow_feed_files(*args):
+        time.sleep(0.3)  # still working when the pages fail
+        return original(*args)
 
     def broken_pages(*args):
         raise ValueError("Siderne gik i stykker")
 
-    monkeypatch.setattr(feeds, "write_all", slow_write_all)
+    monkeypatch.setattr(feeds, "feed_files", slow_feed_files)
     monkeypatch.setattr(calendar_pages, "write_all", broken_pages)
     with pytest.raises(ValueError, match="Siderne gik i stykker"):
         build_into(site, "output", RENDER_WORKERS=2)
@@ -646,3 +647,32 @@ def test_an_events_relative_source_path_is_pelicans(root, source):
     event = Event.__new__(Event)  # only the two attributes the path needs
     event.settings, event.source_path = {"PATH": root}, source
     assert event.get_relative_source_path() == Content.get_relative_source_path(event)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_nothing_is_written_while_the_contexts_are_built(site, workers):
+    """Pelican's rule: every generator's context first, then the output. The feeds are made beside the
+    context (on a second core, or here without fork), but written only in the output phase."""
+    from pelican import signals
+
+    from rumforliv.build import parallel
+
+    site.write({"content/kalender/lektiecafe.md": HOMEWORK})
+    revisions = site.content / "kalender" / "revisioner.json"
+    seen = {}
+
+    def after_contexts(generators):
+        context = generators[0].context
+        for child in context.get(parallel.EARLY_CHILDREN, []):
+            child.wait()  # whatever the feeds' child would write is written by now
+        staging = Path(generators[0].output_path)
+        seen["files"] = sorted(str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file())
+        seen["revisions"] = revisions.exists()
+
+    signals.all_generators_finalized.connect(after_contexts)
+    try:
+        output = build_into(site, "output", RENDER_WORKERS=workers)
+    finally:
+        signals.all_generators_finalized.disconnect(after_contexts)
+    assert seen == {"files": [], "revisions": False}
+    assert (output / "kalender.ics").is_file() and revisions.is_file()  # written, in the output phase

@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from rumforliv.calendar.recurrence import TZ, build_schedule, event_problems, expand, until_utc
+from rumforliv.calendar.recurrence import DEFAULT_TZ as TZ
+from rumforliv.calendar.recurrence import build_schedule, event_problems, expand, until_utc
 from rumforliv.content import schema
 
 SETTINGS = {

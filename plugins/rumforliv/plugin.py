@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import zoneinfo
 from pathlib import Path
 
 from pelican import signals
@@ -13,6 +14,7 @@ from rumforliv.build import memo
 from rumforliv.build.parallel import WORKERS, PendingPages, spread
 from rumforliv.content import gate, schema
 from rumforliv.content.markup import prerender
+from rumforliv.ical import feeds
 from rumforliv.newsletter.issues import NewsletterGenerator
 from rumforliv.site import calendar_pages, i18n, languages, sitemap
 from rumforliv.site import front as site
@@ -39,10 +41,30 @@ def site_today(settings: dict) -> dt.date:
     return dt.date.today()
 
 
+def check_zone(settings: dict) -> None:
+    """TIMEZONE must name a zone whose summer time the feeds can describe as yearly rules."""
+    zone = settings.get("TIMEZONE") or ""
+    try:
+        feeds.zone_rules(zone)
+    except (ValueError, KeyError, zoneinfo.ZoneInfoNotFoundError):
+        raise schema.ContentError(
+            [
+                schema.Problem(
+                    "pelicanconf.py",
+                    1,
+                    "TIMEZONE",
+                    f'"{zone}" kan ikke bruges: kalender-feeds kan kun beskrive en tidszone, der skifter til og fra '
+                    'sommertid den sidste søndag i en måned (som i EU), eller aldrig. Skriv fx "Europe/Copenhagen".',
+                )
+            ]
+        ) from None
+
+
 def on_initialized(pelican):
     """Check all content before anything is built: a broken file stops the build."""
     settings = pelican.settings
     settings["TODAY"] = site_today(settings)
+    check_zone(settings)
     settings.setdefault("JINJA_FILTERS", {}).update(FILTERS)
     settings["JINJA_FILTERS"].update(WORD_FILTERS)
     settings["JINJA_FILTERS"].update(calendar_pages.FILTERS)

@@ -383,6 +383,14 @@ class PageMemo:
         self.written[name] = entry
         return True
 
+    def keep_previous(self, name: str) -> bool:
+        """Leave the last build's file for `name` as it is, whatever it was made from: the preview's
+        newsletter PDFs, printed again in the background (editor/preview.py). False where there is none."""
+        if not (self.previous / name).is_file():
+            return False
+        self.kept.add(name)
+        return True
+
     @property
     def reused(self) -> int:
         return len(self.kept)

@@ -2,9 +2,12 @@
 
 Rendering the pages of the whole plan period, and serialising its feeds, is
 most of a cold build, and no page depends on another. The feeds need only
-the events: as soon as those are read, a forked child writes them (`early`,
+the events: as soon as those are read, a forked child makes them (`early`,
 `start_early`) while this process expands the events and the generators
-queue their pages. Then a second forked child and this process take chunks
+queue their pages. The child writes nothing: it hands back the files
+(`Write`), and this process writes them once the pages are written
+(`finish_early`), as Pelican wants nothing written while contexts are built.
+Saving the caches for the next build (`later`) waits for that phase too. Then a second forked child and this process take chunks
 of the pages from a shared counter until none is left; for each page, its
 key says whether the last build's file stays (memo.py, on a rebuild most
 do) or it is rendered, so working out the keys (most of a rebuild's page
@@ -26,6 +29,7 @@ import os
 import pickle
 import traceback
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pelican.generators import Generator
 
@@ -73,15 +77,34 @@ def kept(page: PendingPage, settings: dict) -> bool:
     return page.key is not None and page_memo.reuse(page.name, page.key)
 
 
+@dataclass(frozen=True)
+class Write:
+    """A file that work beside the build made, for this process to write in the output phase."""
+
+    path: str  # relative to the output folder, or absolute where `in_output` is False (content, cache)
+    data: bytes
+    key: str | None = None  # the page memo's key of an output file (memo.py)
+    in_output: bool = True
+
+
 EARLY = "early_jobs"  # in the shared context: jobs queued to run beside the build (`early`)
 EARLY_CHILDREN = "early_children"  # in the shared context: the children running them
+EARLY_WRITES = "early_writes"  # in the shared context: what jobs run here (without fork) made
+LATER = "later_jobs"  # in the shared context: jobs that wait for the output phase (`later`)
 
 
 def early(context: dict, job, *args) -> None:
     """Run `job(*args)` beside the rest of the build (in a forked child, the jobs in the order given),
-    from the next `start_early` on: for output that needs only the content read so far. The feeds are
+    from the next `start_early` on: for output that needs only the content read so far. A job writes
+    nothing: it returns the files it made (a list of `Write`), written by `finish_early`. The feeds are
     queued when their generators are made, and start once the events are read."""
     context.setdefault(EARLY, []).append(functools.partial(job, *args))
+
+
+def later(context: dict, job, *args) -> None:
+    """Run `job(*args)` once the output phase starts (`start_later`), beside the pages: for saving
+    the caches of the next build, which is no output and may write where it likes."""
+    context.setdefault(LATER, []).append(functools.partial(job, *args))
 
 
 def forking(workers: int) -> bool:
@@ -89,20 +112,42 @@ def forking(workers: int) -> bool:
     return workers >= 2 and hasattr(os, "fork")
 
 
-def start_early(context: dict, settings: dict) -> None:
-    """Start the jobs queued so far: in a child of their own, or here without fork."""
-    jobs = context.pop(EARLY, [])
+def run_jobs(jobs: list) -> list[Write]:
+    return [write for job in jobs for write in job() or ()]
+
+
+def start_early(context: dict, settings: dict, queue: str = EARLY) -> None:
+    """Start the jobs queued so far: in a child of their own, or here without fork (the serial twin)."""
+    jobs = context.pop(queue, [])
     if not forking(settings.get(WORKERS, 1)):
-        for job in jobs:
-            job()
+        context.setdefault(EARLY_WRITES, []).extend(run_jobs(jobs))
     elif jobs:
-        child = Child(lambda: child_work(lambda: [job() for job in jobs], settings))
+        child = Child(lambda: child_work(lambda: run_jobs(jobs), settings))
         context.setdefault(EARLY_CHILDREN, []).append(child)
 
 
-def finish_early(context: dict, settings: dict) -> None:
+def start_later(context: dict, settings: dict) -> None:
+    start_early(context, settings, LATER)
+
+
+def finish_early(context: dict, settings: dict, output: str) -> None:
+    """Wait for the work beside the build, and write the files it made (into `output`, the staging folder)."""
+    page_memo = settings.get(memo.SETTING)
+    writes = context.pop(EARLY_WRITES, [])
     for child in context.pop(EARLY_CHILDREN, []):
-        child_result(child.answer(), settings.get(memo.SETTING))
+        answer = child.answer()
+        child_result(answer, page_memo)
+        writes += answer["result"]
+    for write in writes:
+        if write.in_output:
+            target = os.path.join(output, write.path)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as file:
+                file.write(write.data)
+            if write.key and page_memo:
+                page_memo.record(write.path, write.key)
+        else:
+            memo.write_whole(Path(write.path), write.data)
 
 
 def after_pages(writer, job) -> None:
@@ -207,12 +252,12 @@ def child_share(writer, chunks: list[list], counter) -> dict:
 
 
 def child_work(work, settings: dict) -> dict:
-    """In a child: `work()`; then what it logged as an error and wrote (for the page memo)."""
+    """In a child: `work()`; then its result, what it logged as an error and wrote (for the page memo)."""
     errors = ErrorCollector()  # logged again by the parent, where the build counts them
     logging.getLogger().addHandler(errors)
-    work()
+    result = work()
     page_memo = settings.get(memo.SETTING)
-    return {"memo": page_memo.state() if page_memo else None, "errors": errors.messages}
+    return {"memo": page_memo.state() if page_memo else None, "errors": errors.messages, "result": result}
 
 
 def child_result(answer: dict, page_memo) -> None:
@@ -243,9 +288,10 @@ class PendingPages(Generator):
     """The project's last generator: writes what the others queued with the writer."""
 
     def generate_context(self):
-        start_early(self.context, self.settings)  # what waited for the others' context (the caches for next time)
+        start_early(self.context, self.settings)  # what waited for the others' context
 
     def generate_output(self, writer):
+        start_later(self.context, self.settings)  # the caches for next time, beside the pages
         if hasattr(writer, "render_pending"):
             writer.render_pending()
-        finish_early(self.context, self.settings)
+        finish_early(self.context, self.settings, self.output_path)

@@ -1,8 +1,9 @@
 """When events happen: the one place where repeating events are expanded.
 
 The website, the iCal feeds and the newsletter all read `Occurrence`s from
-here, so they can never disagree. Times are aware datetimes in
-Europe/Copenhagen; all-day events use plain dates. dateutil expands the rule.
+here, so they can never disagree. Times are aware datetimes in the site's
+zone (the setting TIMEZONE, Europe/Copenhagen); all-day events use plain
+dates. dateutil expands the rule.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule as dtrule
 
-TZ = ZoneInfo("Europe/Copenhagen")
+DEFAULT_ZONE = "Europe/Copenhagen"  # where the setting TIMEZONE is not given
+DEFAULT_TZ = ZoneInfo(DEFAULT_ZONE)
 UTC = dt.UTC
 # How far a rule without an end is looked at when checking exception dates.
 CHECK_HORIZON_YEARS = 30
@@ -57,20 +59,28 @@ class Occurrence:
 
     @property
     def sort_key(self):
-        return (as_datetime(self.start), self.event.slug)
+        start = self.start
+        if isinstance(start, dt.datetime):
+            return (start, self.event.slug)
+        return (as_datetime(start, self.event.schedule.tz), self.event.slug)
 
 
-def as_datetime(value) -> dt.datetime:
+def site_zone(settings: dict) -> ZoneInfo:
+    """The zone editors write their times in (the setting TIMEZONE)."""
+    return ZoneInfo(settings.get("TIMEZONE") or DEFAULT_ZONE)
+
+
+def as_datetime(value, zone: ZoneInfo) -> dt.datetime:
     """Sortable form: all-day dates count from local midnight."""
     if isinstance(value, dt.datetime):
         return value
-    return dt.datetime.combine(value, dt.time(), TZ)
+    return dt.datetime.combine(value, dt.time(), zone)
 
 
-def localize(value):
+def localize(value, zone: ZoneInfo):
     """Editors write local wall time; attach the zone (dates stay dates)."""
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=TZ) if value.tzinfo is None else value.astimezone(TZ)
+        return value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
     return value
 
 
@@ -85,6 +95,11 @@ class Schedule:
     cancelled_days: tuple[dt.date, ...] = ()
     moves: tuple[tuple[dt.date, dt.datetime | dt.date], ...] = ()
     cancelled: bool = False
+    zone: str = DEFAULT_ZONE  # the setting TIMEZONE: where all-day dates and the rule's wall times are
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.zone)  # zoneinfo keeps one object per key
 
     @property
     def all_day(self) -> bool:
@@ -114,7 +129,8 @@ class Schedule:
     def _bounds(self, first: dt.date, last: dt.date):
         if self.all_day:
             return dt.datetime.combine(first, dt.time()), dt.datetime.combine(last, dt.time(23, 59))
-        return dt.datetime.combine(first, dt.time(), TZ), dt.datetime.combine(last, dt.time(23, 59, 59), TZ)
+        zone = self.tz
+        return dt.datetime.combine(first, dt.time(), zone), dt.datetime.combine(last, dt.time(23, 59, 59), zone)
 
     def slots(self, first: dt.date, last: dt.date) -> list:
         """Starts the rule gives on days first..last (inclusive), before exceptions."""
@@ -124,7 +140,8 @@ class Schedule:
         moments = self._starts.between(*self._bounds(first, last))
         if self.all_day:
             return [moment.date() for moment in moments]
-        return [localize(moment) for moment in moments]
+        zone = self.tz
+        return [localize(moment, zone) for moment in moments]
 
     def has_slot(self, first: dt.date, last: dt.date) -> bool:
         """Whether the rule gives any start on days first..last (without expanding them all)."""
@@ -144,7 +161,7 @@ class Schedule:
         if "UNTIL" not in parts and "COUNT" not in parts:
             return None
         final = self._starts.last()
-        return day_of(localize(final)) if final else None
+        return day_of(localize(final, self.tz)) if final else None
 
     def occurrences(self, event, first: dt.date, last: dt.date) -> list[Occurrence]:
         """Every occurrence touching days first..last, with cancellations and moves."""
@@ -221,10 +238,10 @@ def moved_start(slot, target):
         return dt.datetime.combine(target, slot.timetz())
     if not isinstance(slot, dt.datetime) and isinstance(target, dt.datetime):
         return target.date()
-    return localize(target)
+    return localize(target, slot.tzinfo) if isinstance(slot, dt.datetime) else target
 
 
-def until_utc(value: str, all_day: bool) -> str:
+def until_utc(value: str, all_day: bool, zone: ZoneInfo = DEFAULT_TZ) -> str:
     """Editors write UNTIL=20161231; RFC 5545 wants UTC when DTSTART has a zone."""
     day = dt.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
     if all_day:
@@ -232,18 +249,19 @@ def until_utc(value: str, all_day: bool) -> str:
     if value.endswith("Z"):
         return value
     if "T" in value:
-        local = dt.datetime.strptime(value, "%Y%m%dT%H%M%S").replace(tzinfo=TZ)
+        local = dt.datetime.strptime(value, "%Y%m%dT%H%M%S").replace(tzinfo=zone)
     else:
-        local = dt.datetime.combine(day, dt.time(23, 59, 59), TZ)
+        local = dt.datetime.combine(day, dt.time(23, 59, 59), zone)
     return local.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def build_schedule(values: dict, settings: dict) -> Schedule:
     """A Schedule from checked header values (see schema.SCHEMAS['event'])."""
-    start = localize(values["start"])
+    zone = site_zone(settings)
+    start = localize(values["start"], zone)
     all_day = not isinstance(start, dt.datetime)
     if "end" in values:
-        end = localize(values["end"])
+        end = localize(values["end"], zone)
         if all_day:
             end = end + dt.timedelta(days=1)  # inclusive last day -> exclusive
     elif all_day:
@@ -254,14 +272,15 @@ def build_schedule(values: dict, settings: dict) -> Schedule:
     if "repeat" in values:
         parts = dict(values["repeat"])
         if "UNTIL" in parts:
-            parts["UNTIL"] = until_utc(parts["UNTIL"], all_day)
+            parts["UNTIL"] = until_utc(parts["UNTIL"], all_day, zone)
         rule = tuple(parts.items())
     schedule = Schedule(
         start=start,
         end=end,
         rule=rule,
-        moves=tuple((old, localize(new)) for old, new in values.get("moved", ())),
+        moves=tuple((old, localize(new, zone)) for old, new in values.get("moved", ())),
         cancelled=values.get("status") == "cancelled",
+        zone=zone.key,
     )
     return replace(
         schedule,

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
 
-from rumforliv.calendar.recurrence import TZ, build_schedule
+from rumforliv.calendar.recurrence import build_schedule, site_zone
 from rumforliv.content import characters, gate, schema
 from rumforliv.wording.text import slugify
 
@@ -196,7 +196,7 @@ def new_news(
 ) -> Path:
     """Write content/nyheder/<date>-<slug>.md from a template; return its path."""
     title = option_value(schema.parse_title, title, "Titel", settings)
-    now = (now or dt.datetime.now(TZ)).replace(second=0, microsecond=0)
+    now = (now or dt.datetime.now(site_zone(settings))).replace(second=0, microsecond=0)
     slug = title_slug(title, settings)
     estates = pick_estates(estate, settings)
     lines = [
@@ -564,7 +564,9 @@ class IssueProgress(logging.Handler):
         self.say = say
 
     def emit(self, record):
-        if hasattr(record, "issue"):
+        if hasattr(record, "waiting"):
+            self.say(f"Nyhedsbrev {record.waiting} trykkes senere")
+        elif hasattr(record, "issue"):
             reused = " (uændret, genbrugt)" if getattr(record, "cached", False) else ""
             self.say(
                 f"Nyhedsbrev {record.issue}: {plural(record.pages, 'side', 'sider')} på "

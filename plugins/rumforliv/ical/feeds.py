@@ -1,12 +1,37 @@
-"""iCal feeds: pure functions from events to icalendar objects, one writer.
+"""iCal feeds: pure functions from events to icalendar objects and bytes.
 
-Every rule here comes from /work/shared/notes/calendar-feeds.md (what real
-calendar clients accept). In short: a permanent UID per event, one
-Outlook-friendly VTIMEZONE, rules kept as RRULEs (never expanded), EXDATE for
-silent skips, complete RECURRENCE-ID overrides for cancelled and moved
-occurrences, and SEQUENCE / LAST-MODIFIED / DTSTAMP taken from the content's
-revision history (`revisioner.json`), never from the clock, so two builds of
-the same content give byte-identical feeds.
+What Google Calendar, Apple Calendar, Outlook and Thunderbird accept from a
+subscription feed (RFC 5545 and 7986, and what their users reported), and so
+the rules this module keeps (tests/test_feeds.py checks each):
+- UID: permanent, `<slug>@SITE_HOST` (`<slug>.<lang>@...` in a language's
+  feed), never from the title; a changed UID duplicates every event for
+  every subscriber. DTSTAMP, SEQUENCE and LAST-MODIFIED come from the
+  content's revision history (`revisioner.json`), never the clock: SEQUENCE
+  rises when time, rule, exceptions, status or location change (Google
+  updates an event only then), and two builds of the same content give the
+  same bytes.
+- Time zone: one VTIMEZONE with exactly one STANDARD and one DAYLIGHT rule
+  (yearly, last Sunday of March and October; no RDATE, which Outlook
+  misreads), every time with its TZID; no floating times (Google reads them
+  as UTC). An editor's UNTIL=20161231 becomes the end of that local day in
+  UTC, as RFC 5545 wants beside a zoned DTSTART.
+- Rules stay RRULEs, never expanded (Google rejects feeds over about 1 MB;
+  one-off events that ended more than a year ago are left out of the
+  shared feeds). EXDATE, in DTSTART's exact form, silently skips a date.
+- A cancelled or moved occurrence is a complete override (same UID,
+  RECURRENCE-ID = the original start, all text repeated) with
+  STATUS:CANCELLED where called off (struck through in Apple and
+  Thunderbird, hidden by Google). Outlook cannot show two instances of one
+  series on a day: such a move becomes an EXDATE and a one-off event.
+- All-day events are VALUE=DATE with an exclusive DTEND.
+- DESCRIPTION is plain text (HTML shows as tags in Apple and Thunderbird);
+  the event's page goes in URL.
+- No METHOD (a subscription is a snapshot); NAME and X-WR-CALNAME distinct
+  per feed; REFRESH-INTERVAL;VALUE=DURATION and X-PUBLISHED-TTL written out
+  (icalendar writes neither validly itself).
+- Lines end in CRLF, at most 75 octets, folded by icalendar (never inside a
+  UTF-8 character). Subset feeds (estate, focus area, one event) hold the
+  main feed's VEVENTs byte for byte.
 
 Hosting: serve `*.ics` as `text/calendar; charset=utf-8` and do not gzip
 them (several calendar clients cannot read compressed feeds).
@@ -25,11 +50,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from rumforliv.build import memo
-from rumforliv.build.memo import source_digest, write_whole
+from rumforliv.build.memo import source_digest
+from rumforliv.build.parallel import Write
 from rumforliv.build.trust import code_fingerprint
-from rumforliv.calendar.recurrence import CHECK_HORIZON_YEARS, TZ, UTC, day_of, moved_start
+from rumforliv.calendar.recurrence import CHECK_HORIZON_YEARS, UTC, day_of, moved_start
 from rumforliv.wording.catalogues import translate
 from rumforliv.wording.text import slugify
 
@@ -38,7 +65,6 @@ if TYPE_CHECKING:
 # icalendar is imported where it is used (30 ms): the build's own process only hands the feeds to a child
 # of their own (parallel.early), and a rebuild that changed no event serialises nothing.
 
-TZID = "Europe/Copenhagen"
 REFRESH = dt.timedelta(hours=12)  # a hint: Google refreshes every 8-24 h anyway
 # One-off events that ended longer ago than this are left out of the shared
 # feeds (size: Google rejects feeds over ~1 MB). Series are always kept.
@@ -120,12 +146,24 @@ def update_revisions(stored: dict, events, today: dt.date) -> dict:
     return revisions
 
 
-def save_revisions(path: Path, revisions: dict) -> None:
-    """Write only on change, so `invoke serve` (which watches content/) does not loop."""
+def revisions_file(path: Path, revisions: dict) -> Write | None:
+    """The history's new file, or None where it is unchanged (so `invoke vis`, which watches content/, does not loop)."""
     text = json.dumps(revisions, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return
-    write_whole(path, text.encode("utf-8"))
+        return None
+    return Write(str(path.resolve()), text.encode("utf-8"), in_output=False)
+
+
+REVISIONS = "ical_revisions"  # the context key of this build's (stored, updated) revision history
+
+
+def revisions_for(context: dict, settings: dict) -> tuple[dict, dict]:
+    """The stored history and this build's, worked out once for every feed (the file is written only
+    in the output phase, so the language feeds cannot read the new one from it)."""
+    if REVISIONS not in context:
+        stored = load_revisions(Path(settings["PATH"]) / REVISIONS_FILE)
+        context[REVISIONS] = (stored, update_revisions(stored, context["events"], settings["TODAY"]))
+    return context[REVISIONS]
 
 
 def revision_of(revisions: dict, event, today: dt.date) -> Revision:
@@ -144,27 +182,78 @@ def parse_stamp(text: str) -> dt.datetime:
 # --- Components --------------------------------------------------------------
 
 
-def timezone_component() -> Timezone:
-    """Europe/Copenhagen as two yearly rules: what Outlook reads correctly (no RDATE)."""
+@dataclass(frozen=True)
+class ZoneRule:
+    """One yearly change of a zone's offset, on the last Sunday of a month (as in the EU since 1996)."""
+
+    month: int
+    hour: int  # local wall-clock hour before the change
+    offset_from: dt.timedelta
+    offset_to: dt.timedelta
+    name: str  # the zone's abbreviation after the change ("CEST")
+
+
+RULE_YEARS = range(2013, 2038)  # the years whose changes the rules must match
+
+
+def last_sunday(year: int, month: int) -> dt.date:
+    last = (dt.date(year, month % 12 + 1, 1) if month < 12 else dt.date(year + 1, 1, 1)) - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.weekday() + 1) % 7)
+
+
+def changes(zone: ZoneInfo, year: int) -> list[ZoneRule]:
+    """The offset changes of `zone` in `year`, found hour by hour in UTC."""
+    found, moment = [], dt.datetime(year, 1, 1, tzinfo=UTC)
+    before = moment.astimezone(zone).utcoffset()
+    while moment.year == year:
+        moment += dt.timedelta(hours=1)
+        local = moment.astimezone(zone)
+        if local.utcoffset() != before:
+            wall = (moment + before).replace(tzinfo=None)
+            found.append(ZoneRule(wall.month, wall.hour, before, local.utcoffset(), local.tzname()))
+            if wall.date() != last_sunday(year, wall.month):
+                raise ValueError(f"{zone.key} changes on {wall.date()}, not a month's last Sunday")
+            before = local.utcoffset()
+    return found
+
+
+@functools.cache
+def zone_rules(tzid: str) -> tuple[ZoneRule, ...]:
+    """The zone's yearly rules, checked against the time zone database for every year of RULE_YEARS: a
+    feed's VTIMEZONE is these rules (Outlook reads no other kind well), so they must say what zoneinfo says."""
+    zone = ZoneInfo(tzid)
+    rules = tuple(changes(zone, RULE_YEARS[0]))
+    for year in RULE_YEARS:
+        if tuple(changes(zone, year)) != rules:
+            raise ValueError(f"{tzid} does not change its offset by the same rule every year")
+    return rules
+
+
+def timezone_component(tzid: str) -> Timezone:
+    """The site's zone (TIMEZONE) as yearly rules: what Outlook reads correctly (no RDATE)."""
     from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 
     zone = Timezone()
-    zone.add("tzid", TZID)
-    zone.add("x-lic-location", TZID)
-    standard = TimezoneStandard()
-    standard.add("dtstart", dt.datetime(1970, 10, 25, 3, 0))
-    standard.add("tzoffsetfrom", dt.timedelta(hours=2))
-    standard.add("tzoffsetto", dt.timedelta(hours=1))
-    standard.add("tzname", "CET")
-    standard.add("rrule", {"FREQ": "YEARLY", "BYMONTH": 10, "BYDAY": "-1SU"})
-    daylight = TimezoneDaylight()
-    daylight.add("dtstart", dt.datetime(1970, 3, 29, 2, 0))
-    daylight.add("tzoffsetfrom", dt.timedelta(hours=1))
-    daylight.add("tzoffsetto", dt.timedelta(hours=2))
-    daylight.add("tzname", "CEST")
-    daylight.add("rrule", {"FREQ": "YEARLY", "BYMONTH": 3, "BYDAY": "-1SU"})
-    zone.add_component(standard)
-    zone.add_component(daylight)
+    zone.add("tzid", tzid)
+    zone.add("x-lic-location", tzid)
+    rules = zone_rules(tzid)
+    if not rules:  # no summer time: one STANDARD, always
+        standard = TimezoneStandard()
+        offset = dt.datetime(RULE_YEARS[0], 1, 1, tzinfo=ZoneInfo(tzid))
+        standard.add("dtstart", dt.datetime(1970, 1, 1))
+        standard.add("tzoffsetfrom", offset.utcoffset())
+        standard.add("tzoffsetto", offset.utcoffset())
+        standard.add("tzname", offset.tzname())
+        zone.add_component(standard)
+        return zone
+    for rule in sorted(rules, key=lambda rule: rule.offset_to > rule.offset_from):  # STANDARD first
+        part = TimezoneDaylight() if rule.offset_to > rule.offset_from else TimezoneStandard()
+        part.add("dtstart", dt.datetime.combine(last_sunday(1970, rule.month), dt.time(rule.hour)))
+        part.add("tzoffsetfrom", rule.offset_from)
+        part.add("tzoffsetto", rule.offset_to)
+        part.add("tzname", rule.name)
+        part.add("rrule", {"FREQ": "YEARLY", "BYMONTH": rule.month, "BYDAY": "-1SU"})
+        zone.add_component(part)
     return zone
 
 
@@ -294,7 +383,8 @@ def one_off_components(event, shared: Event) -> list[Event]:
 
 
 def sort_value(value) -> dt.datetime:
-    return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time(), TZ)
+    """Slots of one schedule in order (all dates, or all times: a date counts from midnight UTC)."""
+    return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time(), UTC)
 
 
 # --- Calendars ---------------------------------------------------------------
@@ -315,7 +405,7 @@ def calendar_head(name: str, settings: dict) -> Calendar:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", TZID)
+    calendar.add("x-wr-timezone", settings["TIMEZONE"])
     # icalendar would write these without VALUE=DURATION / as "12:00:00".
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT12H")
@@ -325,7 +415,7 @@ def calendar_head(name: str, settings: dict) -> Calendar:
 def assemble(name: str, components, settings: dict) -> Calendar:
     """A feed as an icalendar object, for inspection; `feed_ical` writes the same bytes faster."""
     calendar = calendar_head(name, settings)
-    calendar.add_component(timezone_component())
+    calendar.add_component(timezone_component(settings["TIMEZONE"]))
     for component in components:
         calendar.add_component(component)
     return calendar
@@ -347,7 +437,7 @@ def build_calendar(events, settings, name: str, revisions: dict | None = None) -
 # on); building and folding its VEVENTs for each was half of a cold build. So
 # each event is serialised once, and a feed is its head, the zone and those
 # bytes: exactly what Calendar.to_ical() writes for the same components.
-# The language feeds take the same bytes with other UIDs (`with_uid`), and
+# The language feeds take the same lines with other UIDs (`under_uid`), and
 # a rebuild takes them from the cache of the last one (`Serialiser`).
 
 END = b"END:VCALENDAR\r\n"
@@ -356,9 +446,8 @@ UNFOLDED_MAX = 74
 
 
 def ical(component, lines: dict | None = None) -> bytes:
-    """component.to_ical(), folded by `fold` rather than by icalendar, whose fold walks every
-    character of every line in Python. Lines end in CRLF, as in icalendar's
-    Contentlines.to_ical; the tests compare the two.
+    """component.to_ical(), line by line: lines end in CRLF and long ones are folded by icalendar itself
+    (Contentline.to_ical); a short line, most of them, needs no fold. The tests compare with to_ical().
 
     `lines` keeps each line by its value object: components that share values (`about`) pass the
     same dict, and each shared line is made once."""
@@ -367,89 +456,84 @@ def ical(component, lines: dict | None = None) -> bytes:
     for name, value in component.property_items():
         known = lines.get(id(value))
         if known is None or known[0] is not value or known[1] != name:  # the value is kept: its id stays its own
-            known = lines[id(value)] = (
-                value,
-                name,
-                fold(component.content_line(name, value).encode("utf-8")) + b"\r\n",
-            )
+            known = lines[id(value)] = (value, name, content_line(component.content_line(name, value)))
         result.append(known[2])
     return b"".join(result)
 
 
-def fold(line: bytes) -> bytes:
-    """RFC 5545 folding exactly as icalendar 7 folds: at most 74 octets a line, never inside a
-    UTF-8 character, and an escaping backslash or caret moved to the next line with what it escapes."""
-    if len(line) <= UNFOLDED_MAX:  # most lines: dates, UIDs, status
-        return line
-    parts, start = [], 0
-    while len(line) - start > UNFOLDED_MAX:
-        end = start + UNFOLDED_MAX
-        while line[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its character
-            end -= 1
-        if end - start > 1 and line[end - 1] in b"\\^":
-            end -= 1
-        parts.append(line[start:end])
-        start = end
-    parts.append(line[start:])
-    return b"\r\n ".join(parts)
+def content_line(line: str) -> bytes:
+    """One content line as bytes with its CRLF, folded where icalendar would fold it."""
+    data = line.encode("utf-8")
+    return (data if len(data) <= UNFOLDED_MAX else line.to_ical()) + b"\r\n"
 
 
 def event_ical(event, settings, revision: Revision) -> bytes:
     """The one place an event is serialised: its VEVENTs, as every feed holds them."""
-    lines = {}  # shared by the event's components
-    return b"".join(ical(component, lines) for component in event_components(event, settings, revision))
+    return serialised(event_components(event, settings, revision), {})
+
+
+def serialised(components: list, lines: dict) -> bytes:
+    return b"".join(ical(component, lines) for component in components)
+
+
+def under_uid(components: list, old: str, new: str) -> list:
+    """The components of an event with UID `old` as another feed holds them under UID `new` (a split-off
+    move's `<slug>+<day>@host` likewise): the same value objects, so `ical` makes only the UID lines anew."""
+    from icalendar import vText
+
+    result = []
+    for component in components:
+        clone = component.copy()
+        clone["UID"] = vText(split_off_uid(str(component["UID"]), old, new))
+        result.append(clone)
+    return result
 
 
 @functools.cache
-def timezone_ical() -> bytes:
+def timezone_ical(tzid: str) -> bytes:
     """The VTIMEZONE never changes (no content in it), so it is folded once."""
-    return ical(timezone_component())
+    return ical(timezone_component(tzid))
 
 
 def feed_ical(name: str, events: list[bytes], settings: dict) -> bytes:
     """A whole feed from serialised events (from `event_ical`), in the given order."""
-    before, after = head_around_name(settings["CALENDAR_PRODID"])
-    return before + name_lines(name) + after + timezone_ical() + b"".join(events) + END
+    before, after = head_around_name(settings["CALENDAR_PRODID"], settings["TIMEZONE"])
+    return before + name_lines(name) + after + timezone_ical(settings["TIMEZONE"]) + b"".join(events) + END
 
 
 def name_lines(name: str) -> bytes:
     """The head's NAME and X-WR-CALNAME lines: all that differs between the feeds' heads (as
     `calendar_head` adds them: text without parameters; the tests compare the whole feed)."""
     from icalendar import Calendar
+    from icalendar.parser import Contentline
 
     value_type = Calendar.types_factory.for_property  # the type `add` gives them (no escaping: not TEXT to icalendar)
     return b"".join(
-        fold(key.encode() + b":" + value_type(key)(name).to_ical()) + b"\r\n" for key in ("NAME", "X-WR-CALNAME")
+        content_line(Contentline(f"{key}:{value_type(key)(name).to_ical().decode('utf-8')}"))
+        for key in ("NAME", "X-WR-CALNAME")
     )
 
 
 @functools.cache
-def head_around_name(prodid: str) -> tuple[bytes, bytes]:
+def head_around_name(prodid: str, tzid: str) -> tuple[bytes, bytes]:
     """The head's bytes before and after its name lines (without END:VCALENDAR), serialised once.
 
     icalendar writes the two name lines together (Calendar.canonical_order);
     if it ever did not, the split fails loudly rather than writing a wrong head.
     """
-    head = ical(calendar_head("-", {"CALENDAR_PRODID": prodid}))
+    head = ical(calendar_head("-", {"CALENDAR_PRODID": prodid, "TIMEZONE": tzid}))
     before, after = head.split(name_lines("-"))
     assert after.endswith(END)
     return before, after[: -len(END)]
 
 
-def write_ical(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-
-
-def write_feed(output: Path, relative: str, name: str, events: list[bytes], settings: dict) -> None:
-    """One .ics file of `events` (serialised); linked from the last build if its name and events are the same."""
+def feed_file(relative: str, name: str, events: list[bytes], settings: dict) -> Write | None:
+    """One .ics file of `events` (serialised), or None where the last build's stays (same name and events)."""
     page_memo = settings.get(memo.SETTING)
     key = page_memo.file_key(relative, name.encode(), *events) if page_memo else None
     if key and page_memo.reuse(relative, key):
-        return
-    write_ical(Path(output) / relative, feed_ical(name, events, settings))
-    if key:
-        page_memo.record(relative, key)
+        return None
+    return Write(relative, feed_ical(name, events, settings), key)
 
 
 def is_recent(event, today: dt.date, past_days: int = PAST_DAYS) -> bool:
@@ -489,19 +573,17 @@ def event_feed_path(event) -> str:
     return event.url.rstrip("/") + ".ics"
 
 
-def write_all(context, settings, output):
-    """Write /kalender.ics and its subsets into `output`; update the revision history.
+def feed_files(context, settings) -> list[Write]:
+    """/kalender.ics and its subsets, and the revision history brought up to date.
 
     A translation shares its Danish event's times (i18n checks this), so it
-    also shares its revision; /<lang>/kalender.ics (i18n.py) does the same.
+    also shares its revision; /<lang>/kalender.ics (languages.py) does the same.
     """
     today = settings["TODAY"]
     events = list(context["events"])
     path = Path(settings["PATH"]) / REVISIONS_FILE
-    stored = load_revisions(path)
-    revisions = update_revisions(stored, events, today)
-    if revisions != stored:  # as a rule they are the same: no need to format the file to see that
-        save_revisions(path, revisions)
+    stored, revisions = revisions_for(context, settings)
+    made = [revisions_file(path, revisions)] if revisions != stored else []  # as a rule they are the same
     versions = [(event, event) for event in events]
     versions += [(translation, event) for event in events for translation in getattr(event, "translations", [])]
     serialiser = serialiser_for(context, settings)
@@ -509,13 +591,14 @@ def write_all(context, settings, output):
         shown.uid: serialiser.ical(shown, original, revision_of(revisions, original, today))
         for shown, original in versions
     }
-    serialiser.save()
+    made.append(serialiser.save())
     targets = feeds(events, settings)
     for shown, _original in versions[len(events) :]:
         targets[event_feed_path(shown)] = (feed_name(settings, shown.title), [shown])
     for relative, (name, chosen) in sorted(targets.items()):
         chosen = sorted(chosen, key=lambda e: e.uid)
-        write_feed(output, relative, name, [serialised[event.uid] for event in chosen], settings)
+        made.append(feed_file(relative, name, [serialised[event.uid] for event in chosen], settings))
+    return [write for write in made if write is not None]
 
 
 # --- Serialised events across feeds and builds ---------------------------------
@@ -533,7 +616,7 @@ def icalendar_version() -> str:
     return importlib.metadata.version("icalendar")
 
 
-def serialisation_key(shown, original, revision: Revision, settings: dict) -> str:
+def serialisation_key(shown, original, revision: Revision, settings: dict, under: str | None = None) -> str:
     """SHA-256 of everything `event_ical(shown, settings, revision)` reads.
 
     The sources and the code would be enough; the values as read (title,
@@ -560,6 +643,7 @@ def serialisation_key(shown, original, revision: Revision, settings: dict) -> st
         description(shown),
         category.name if category else None,
         repr(shown.schedule),
+        under,
     ]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
@@ -583,9 +667,9 @@ def load_cache(path: Path) -> dict[str, bytes]:
     return {key: data for key, data in entries.items() if isinstance(key, str) and isinstance(data, bytes)}
 
 
-def save_cache(path: Path, entries: dict[str, bytes]) -> None:
-    """Sorted (the same entries give the same file) and atomic (a reader never sees half)."""
-    write_whole(path, pickle.dumps({"format": CACHE_FORMAT, "entries": dict(sorted(entries.items()))}, protocol=4))
+def cache_bytes(entries: dict[str, bytes]) -> bytes:
+    """Sorted: the same entries give the same file."""
+    return pickle.dumps({"format": CACHE_FORMAT, "entries": dict(sorted(entries.items()))}, protocol=4)
 
 
 class Serialiser:
@@ -600,30 +684,41 @@ class Serialiser:
         self.on_disk = set(self.stored)
         self.used: dict[str, bytes] = {}  # only these are saved: the cache never outgrows the content
         self.built: dict[int, tuple] = {}  # id(shown) -> (shown, revision, bytes), within this build
+        self.parts: dict[int, tuple] = {}  # id(event) -> (event, revision, components, lines), within this build
         self.hits = self.misses = 0
 
-    def ical(self, shown, original, revision: Revision) -> bytes:
-        """event_ical(shown, ...) with `original`'s revision, from memory where the key matches."""
-        known = self.built.get(id(shown))
+    def ical(self, shown, original, revision: Revision, under: str | None = None) -> bytes:
+        """event_ical(shown, ...) with `original`'s revision, from memory where the key matches; with `under`,
+        `shown` (the Danish event) as another feed holds it under that UID."""
+        known = self.built.get(id(shown)) if under is None else None
         if known is not None and known[0] is shown and known[1] == revision:
             return known[2]
-        key = serialisation_key(shown, original, revision, self.settings)
+        key = serialisation_key(shown, original, revision, self.settings, under)
         data = self.used.get(key, self.stored.get(key))
         if data is None:
             self.misses += 1
-            data = event_ical(shown, self.settings, revision)
+            components, lines = self.components(shown, revision)
+            data = serialised(under_uid(components, shown.uid, under) if under else components, lines)
         else:
             self.hits += 1
         self.used[key] = data
-        self.built[id(shown)] = (shown, revision, data)
+        if under is None:
+            self.built[id(shown)] = (shown, revision, data)
         return data
 
-    def save(self) -> None:
-        """Write this build's entries, only when they differ from the file's (cheap to call again)."""
+    def components(self, event, revision: Revision) -> tuple[list, dict]:
+        """The event's components and their serialised lines, made once per build for all its UIDs."""
+        known = self.parts.get(id(event))
+        if known is None or known[0] is not event or known[1] != revision:
+            known = self.parts[id(event)] = (event, revision, event_components(event, self.settings, revision), {})
+        return known[2], known[3]
+
+    def save(self) -> Write | None:
+        """This build's entries for the cache file, only when they differ from the file's (cheap to call again)."""
         if self.path is None or set(self.used) == self.on_disk:
-            return
-        save_cache(self.path, self.used)
+            return None
         self.on_disk = set(self.used)
+        return Write(str(self.path.resolve()), cache_bytes(self.used), in_output=False)
 
 
 def serialiser_for(context: dict, settings: dict) -> Serialiser:
@@ -633,43 +728,11 @@ def serialiser_for(context: dict, settings: dict) -> Serialiser:
     return context[SERIALISER]
 
 
-# A UID the build writes as is: no escaping, one octet per character.
-PLAIN_UID = re.compile(r"[A-Za-z0-9._+@-]+")
-
-
-def with_uid(data: bytes, old: str, new: str) -> bytes | None:
-    """`data` (event_ical of an event with UID `old`) as written under UID `new`, or None if unsure.
-
-    Only UID lines differ (split-off moves carry `+YYYYMMDD` before the
-    '@'), so they are swapped and nothing else. Any UID line that is or
-    would be folded, or that is neither form of `old`, gives None: the
-    caller then serialises the event itself. (Every CRLF in `data` ends a
-    line: values never hold one.)
-    """
-    if not (PLAIN_UID.fullmatch(old) and PLAIN_UID.fullmatch(new)):
-        return None
-    if data and not data.endswith(b"\r\n"):
-        return None  # not whole lines
-    before, *uid_lines = data.split(b"\r\nUID:")  # each then starts with its value
-    swapped = [before]
-    for rest in uid_lines:
-        value, end, after = rest.partition(b"\r\n")
-        if after[:1] in (b" ", b"\t"):
-            return None  # folded: the value goes on in the next line
-        uid = split_off_uid(value.decode("ascii", "replace"), old, new)
-        if not uid or len(f"UID:{uid}") > UNFOLDED_MAX:
-            return None
-        swapped.append(uid.encode() + end + after)
-    if len(uid_lines) != data.count(b"\r\nBEGIN:VEVENT\r\n") + data.startswith(b"BEGIN:VEVENT\r\n"):
-        return None  # each VEVENT has exactly one UID line
-    return b"\r\nUID:".join(swapped)
-
-
-def split_off_uid(value: str, old: str, new: str) -> str | None:
-    """`new` where `value` is `old`; its split-off form where `value` is `old`'s; else None."""
+def split_off_uid(value: str, old: str, new: str) -> str:
+    """`new` where `value` is `old`, and its split-off form where `value` is `old`'s."""
     if value == old:
         return new
     match = re.fullmatch(r".*\+(\d{8})@.*", value)
     if match and value == old.replace("@", f"+{match[1]}@", 1):
         return new.replace("@", f"+{match[1]}@", 1)
-    return None
+    raise ValueError(f"{value} is no UID of {old}")

@@ -35,7 +35,7 @@ import segno
 from dateutil.relativedelta import relativedelta
 from pelican.generators import Generator
 
-from rumforliv.build import parallel
+from rumforliv.build import memo, parallel
 from rumforliv.build.logs import every_record
 from rumforliv.build.trust import code_fingerprint
 from rumforliv.calendar.recurrence import expand, on_days
@@ -734,6 +734,9 @@ class NewsletterGenerator(Generator):
             html = self.print_html(issue)
             key = press.key(issue, html)
             files = press.cached(issue, key)
+            if files is None and self.settings.get(PRINT_LATER) and keep_previous_pdfs(issue, self.settings):
+                logger.info("Nyhedsbrev %s trykkes senere", issue.slot, extra={"waiting": issue.slot})
+                continue
             if files is None:
                 todo.append((issue, html, key))
                 continue
@@ -749,6 +752,23 @@ class NewsletterGenerator(Generator):
                     log_issue(issue, seconds, cpu, cached=False)
 
         return finish
+
+
+PRINT_LATER = "NEWSLETTER_PRINT_LATER"  # setting: the preview leaves changed issues' last PDFs until it prints them
+
+
+def keep_previous_pdfs(issue: NewsletterIssue, settings: dict) -> bool:
+    """Leave an issue's PDFs of the last build in place (its page count read from them), if it has them all."""
+    from pypdf import PdfReader
+
+    page_memo = settings.get(memo.SETTING)
+    names = list(issue.pdf_names.values())
+    if page_memo is None or not all((page_memo.previous / name).is_file() for name in names):
+        return False
+    for name in names:
+        page_memo.keep_previous(name)
+    issue.pages = len(PdfReader(page_memo.previous / issue.pdf_names["a5"]).pages)
+    return True
 
 
 def print_here(press: Press, todo: list):

@@ -196,6 +196,7 @@ def weekday_names(lang: str = "da") -> list[tuple[str, str]]:
 
 OCCURRENCE_TEMPLATE = "partials/occurrence.html"
 VARIANTS = {"full": ("occurrence", {}), "dated": ("occurrence", {"show_title": False}), "compact": ("compact", {})}
+GAP = "\ue000"  # a private-use character, written where each occurrence's own start goes (`occurrence_item`)
 MARKUP_CACHE = "occurrence_markup"  # the build's cache, in the shared context (SiteGenerator.generate_context)
 
 
@@ -233,14 +234,13 @@ def occurrence_item(context, occ, variant: str = "full"):
     if cache is None:  # a template rendered outside a build (tests of single templates)
         return render_item(context, occ, variant, lang)
     key = occurrence_key(occ, variant, lang)
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = (occ.start.isoformat(), render_item(context, occ, variant, lang))
-    rendered_for, markup = found
+    parts = cache.get(key)
+    if parts is None:
+        parts = cache[key] = str(render_item(context, occ, variant, lang, when=GAP)).split(GAP)
+    if len(parts) > 2:  # the gap's character in the text itself: this item is rendered whole each time
+        return render_item(context, occ, variant, lang)
     own = occ.start.isoformat()  # as the iso filter writes it (digits, "-", ":", "+" and "T": nothing to escape)
-    if own == rendered_for:
-        return markup
-    return Markup(str.replace(markup, f'datetime="{rendered_for}"', f'datetime="{own}"'))  # str's: no escaping
+    return Markup(own.join(parts))
 
 
 @pass_context
@@ -258,8 +258,11 @@ def event_part(context, event, part: str):
     return found
 
 
-def render_item(context, occ, variant: str, lang: str):
+def render_item(context, occ, variant: str, lang: str, when: str | None = None):
+    """The item's markup; with `when`, that text in its datetime attribute instead of the start."""
     macro, arguments = VARIANTS[variant]
+    if when is not None and macro == "occurrence":
+        arguments = {**arguments, "when": when}
     return getattr(macros(context, lang), macro)(occ, **arguments)
 
 

@@ -179,8 +179,9 @@ class EventsGenerator(CachingGenerator):
         return occurrences
 
     def save_beside(self, job, *args) -> None:
-        """Pickling megabytes of cache is for the next build: a child does it (parallel.early)."""
-        parallel.early(self.context, job, *args)
+        """Pickling megabytes of cache is for the next build: a child does it, once the output phase starts
+        (parallel.later)."""
+        parallel.later(self.context, job, *args)
 
     def start_feeds(self) -> None:
         """The feeds (queued by the generators that write them) need only the events: they are written

@@ -7,7 +7,6 @@ events and their one expansion (`context["occurrences"]`).
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from pelican.generators import Generator
 
@@ -89,7 +88,7 @@ class SiteGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The feeds need only the events: they start as soon as EventsGenerator has read them.
-        parallel.early(self.context, feeds.write_all, self.context, self.settings, Path(self.output_path))
+        parallel.early(self.context, feeds.feed_files, self.context, self.settings)
 
     def generate_context(self):
         # Runs after PagesGenerator.generate_context and before any page is written.

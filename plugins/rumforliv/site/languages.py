@@ -85,7 +85,7 @@ class LanguagesGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Queued after SiteGenerator's Danish feeds (made first), and run with them: these reuse their bytes.
-        parallel.early(self.context, write_feeds, self.context, self.settings, self.languages(), Path(self.output_path))
+        parallel.early(self.context, feed_files, self.context, self.settings, self.languages())
 
     def generate_context(self):
         context, settings = self.context, self.settings
@@ -188,19 +188,19 @@ def feed_events(events, lang: str):
     return shown
 
 
-def write_feeds(context, settings, languages: list[str], output: Path) -> None:
+def feed_files(context, settings, languages: list[str]) -> list[feeds.Write]:
     """/<lang>/kalender.ics for each of `languages`: the events and their revisions are looked up once for all."""
     today = settings["TODAY"]
-    revisions = feeds.load_revisions(Path(settings["PATH"]) / feeds.REVISIONS_FILE)
+    _, revisions = feeds.revisions_for(context, settings)
     recent = feeds.recent_events(context["events"], settings)
     revised = [(event, feeds.revision_of(revisions, event, today)) for event in recent]
     serialiser = feeds.serialiser_for(context, settings)  # the Danish feeds' bytes of this build
-    for lang in languages:
-        write_feed(serialiser, revised, settings, lang, output)
-    serialiser.save()  # only writes if a feed needed an entry the Danish feeds did not
+    made = [feed_file(serialiser, revised, settings, lang) for lang in languages]
+    made.append(serialiser.save())  # only if a feed needed an entry the Danish feeds did not
+    return [write for write in made if write is not None]
 
 
-def write_feed(serialiser, revised: list[tuple], settings, lang: str, output: Path) -> None:
+def feed_file(serialiser, revised: list[tuple], settings, lang: str) -> feeds.Write | None:
     """/<lang>/kalender.ics: a calendar of its own, so two languages never clash in one app.
 
     SEQUENCE and LAST-MODIFIED are the Danish event's (`revised`: event, revision): translations keep its times.
@@ -209,17 +209,13 @@ def write_feed(serialiser, revised: list[tuple], settings, lang: str, output: Pa
     entries = sorted(zip(revised, shown), key=lambda entry: entry[1].uid)
     serialised = [feed_event_ical(serialiser, original, version, revision) for (original, revision), version in entries]
     name = translate(lang, FEED_NAME) % {"site": settings["SITENAME"]}
-    feeds.write_feed(output, f"{lang}/kalender.ics", name, serialised, settings)
+    return feeds.feed_file(f"{lang}/kalender.ics", name, serialised, settings)
 
 
 def feed_event_ical(serialiser, original, shown, revision) -> bytes:
-    """An untranslated event is the Danish bytes with the feed's UIDs (only they differ);
-    a translation, or anything `with_uid` is unsure of, is serialised as itself."""
+    """An untranslated event is the Danish event's lines under the feed's UIDs; a translation is itself."""
     if isinstance(shown, InLanguage):
-        danish = serialiser.ical(original, original, revision)
-        swapped = feeds.with_uid(danish, original.uid, shown.uid)
-        if swapped is not None:
-            return swapped
+        return serialiser.ical(original, original, revision, under=shown.uid)
     return serialiser.ical(shown, original, revision)
 
 
