@@ -11,7 +11,10 @@ from pathlib import Path
 
 from invoke import Exit, task
 
+from rumforliv.editor.cli import install as danish_errors
+
 ROOT = Path(__file__).resolve().parent
+danish_errors()  # invoke's own errors ("No idea what 'i' is!") in Danish
 
 PREVIEW = ROOT / "pelicanconf.py"
 PUBLISH = ROOT / "publishconf.py"
@@ -67,14 +70,17 @@ def vis(c, port=8000, detaljer=False):
         print("\nForhåndsvisningen er stoppet.")
 
 
-@task(aliases=["check"])
-def tjek(c):
+@task(aliases=["check"], help={"ret": "Ret de usynlige tegn, hvis betydning er entydig, og sig hvad der blev ændret."})
+def tjek(c, ret=False):
     """Tjek alle filer og vis hver fejl som fil:linje: felt: besked."""
-    from rumforliv.editor.commands import check_all
+    from rumforliv.editor.commands import check_all, repair
 
+    if ret:
+        for line in repair(settings()):
+            print(line)
     report = check_all(settings())
-    for problem in report.problems:
-        print(problem)
+    for line in report.lines():
+        print(line)
     if not report.ok:
         raise Exit(report.summary(), code=1)
     print(report.summary())
@@ -133,6 +139,16 @@ def aflys(c, aktivitet, dato):
         print(f"Aflyst: {dato} i {shown(path)}")
     if not changed:
         print(f"{dato} var allerede aflyst.")
+
+
+@task(aliases=["new-newsletter"])
+def nyt_nyhedsbrev(c):
+    """Lav mappen til næste nyhedsbrev (nummer, sæson og dato) ud fra en skabelon og vis dens filer."""
+    from rumforliv.editor.commands import new_issue
+
+    folder = editor_task(lambda: new_issue(settings()))
+    for path in sorted(folder.glob("*.md")):
+        print(shown(path))
 
 
 @task(

@@ -4,10 +4,15 @@ building with progress, publishing, and the guarantees that nothing is lost."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import importlib.util
+import os
 import re
+import shlex
+import shutil
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -555,6 +560,7 @@ def test_newsletter_names_the_issues_there_are(site):
     )
     settings = site.settings()
     assert editor.pick_issue(settings, None) == "2013-10"  # the newest, counting 10 after 2
+    assert editor.pick_issue(settings, "newsletter/2013-2/") == "2013-2"  # the folder typed as a path
     with pytest.raises(EditorError) as refused:
         editor.pick_issue(settings, "2013-4")
     assert str(refused.value) == 'Der er intet nyhedsbrev "2013-4". Der er: 2013-1, 2013-2, 2013-10.'
@@ -595,4 +601,154 @@ def test_cancel_appends_after_a_value_continued_on_the_next_line():
     ).encode()
     assert editor.with_cancelled(data, dt.date(2013, 1, 28)) == data.replace(
         b"  2013-01-21\n", b"  2013-01-21, 2013-01-28\n"
+    )
+
+
+# --- Command-line slips, the guide's commands on the real content, new issues, pre-commit ---------
+
+
+def project_copy(tmp_path: Path) -> Path:
+    """The project's real content/ and newsletter/ with its tasks and settings, to run commands on."""
+    copy = tmp_path / "projekt"
+    copy.mkdir()
+    for name in ("content", "newsletter"):
+        shutil.copytree(ROOT / name, copy / name)
+    for name in ("tasks.py", "pelicanconf.py", "publishconf.py", ".pre-commit-config.yaml"):
+        shutil.copy2(ROOT / name, copy / name)
+    for name in ("theme", "translations", "docs"):
+        (copy / name).symlink_to(ROOT / name)
+    return copy
+
+
+def invoke(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    """`python3 -m invoke ARGS` in `folder`, as an editor types it."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "SITE_TODAY": "2013-03-04", "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", *args], cwd=folder, env=env, capture_output=True, encoding="utf-8", timeout=120
+    )
+
+
+GUIDE_COMMANDS = sorted(
+    set(
+        re.findall(
+            r"invoke ((?:ny-nyhed|ny-aktivitet|aflys|tjek|nyt-nyhedsbrev)\b[^`\n|]*)",
+            (ROOT / "docs/redaktoer.md").read_text(encoding="utf-8"),
+        )
+    )
+)
+
+
+@pytest.mark.parametrize("command", GUIDE_COMMANDS)
+def test_the_guides_commands_work_on_the_real_content(tmp_path, command):
+    result = invoke(project_copy(tmp_path), *shlex.split(command.strip()))
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_the_guide_names_every_command_it_is_tested_with():
+    assert {c.split()[0] for c in GUIDE_COMMANDS} == {"ny-nyhed", "ny-aktivitet", "aflys", "tjek", "nyt-nyhedsbrev"}
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["ny-nyhed", "Fastelavn", "i", "Akacieparken"],
+            'Der er et ord for meget: "i". Står titlen eller stedet i anførselstegn, når der er mellemrum i? '
+            'Skriv fx: invoke ny-nyhed "Fastelavn i Akacieparken"',
+        ),
+        (["ny-nyhed"], 'Kommandoen ny-nyhed mangler TITEL. Skriv fx: invoke ny-nyhed "Fastelavn i Akacieparken"'),
+        (
+            ["ny-nyhed", "Fastelavn", "--afdelin", "Lukretiavej"],
+            'Kommandoen kender ikke indstillingen "--afdelin". Mente du "--afdeling"? '
+            "Se hjælpen med: invoke --help ny-nyhed",
+        ),
+        (["tjk"], 'Der er ingen kommando, der hedder "tjk". Mente du "tjek"? Se alle kommandoer med: invoke --list'),
+        (
+            ["nyhedsbrev", "--udgave"],
+            "Indstillingen --udgave skal have en værdi efter sig. Skriv fx: invoke nyhedsbrev --udgave 2013-2",
+        ),
+        (
+            ["aflys", "lektiecafe-boern"],
+            "Kommandoen aflys mangler DATO. Skriv fx: invoke aflys lektiecafe-boern 2013-03-04",
+        ),
+    ],
+)
+def test_invokes_own_errors_are_danish(args, message):
+    result = invoke(ROOT, *args)
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", message + "\n")
+
+
+def test_cancel_explains_a_name_that_fits_several_and_accepts_the_path(tmp_path):
+    copy = project_copy(tmp_path)
+    result = invoke(copy, "aflys", "lektiecafe", "2013-03-04")
+    assert (result.returncode, result.stderr) == (
+        1,
+        'Flere aktiviteter begynder med "lektiecafe": lektiecafe-boern, lektiecafe-voksne. '
+        'Skriv hele navnet, fx "lektiecafe-boern".\n',
+    )
+    result = invoke(copy, "aflys", "content/kalender/lektiecafe-voksne.md", "2013-03-05")
+    assert result.stdout.splitlines()[0] == "Aflyst: 2013-03-05 i content/kalender/lektiecafe-voksne.md"
+
+
+def test_a_title_too_long_is_refused_and_a_long_one_gets_a_short_file_name(site):
+    settings = site.settings()
+    with pytest.raises(EditorError) as refused:
+        editor.new_news(settings, "Fastelavn " * 30 + "!", now=NOW)
+    assert str(refused.value) == (
+        "Titel: Titlen er 301 tegn lang; den må højst være 120. Gør den kortere, og skriv resten i teksten."
+    )
+    title = "Stor fastelavnsfest for hele familien i beboerhuset med tøndeslagning, kåring af kattekonger og boller"
+    path = editor.new_news(settings, title, now=NOW)
+    assert path.name == "2013-03-05-stor-fastelavnsfest-for-hele-familien-i-beboerhuset-med.md"
+    event = editor.new_event(settings, title, "2013-03-05 15:00")
+    assert event.name == "stor-fastelavnsfest-for-hele-familien-i-beboerhuset-med.md"
+    assert "Slug: stor-fastelavnsfest-for-hele-familien-i-beboerhuset-med\n" in event.read_text(encoding="utf-8")
+
+
+ISSUE_INDEX = "Title: Nyhedsbrev · Vinter 2013\nDate: 2013-12-01\n\nKære beboere.\n"
+
+
+def test_new_issue_starts_the_next_season_from_the_last_issue(site):
+    site.write(
+        {
+            "newsletter/2013-4/index.md": ISSUE_INDEX,
+            "newsletter/2013-4/30-driften.md": "Title: Nyt fra driften\n\nVinteren er her.\n",
+            "newsletter/2013-4/30-driften.ar.md": "Title: أخبار\nLang: ar\n\nنص.\n",
+        }
+    )
+    folder = editor.new_issue(site.settings())
+    assert folder == site.root / "newsletter/2014-1"
+    assert sorted(p.name for p in folder.iterdir()) == ["30-driften.md", "index.md"]
+    assert (folder / "index.md").read_text(encoding="utf-8") == (
+        "Title: Nyhedsbrev · Forår 2014\nDate: 2014-03-01\nCovers: 2014-03-01 .. 2014-05-31\n\nSkriv lederen her.\n"
+    )
+    assert editor.check_all(site.settings()).lines() == [
+        'newsletter/2014-1/30-driften.md:3: Skabelonens eksempeltekst "Skriv afsnittet her." står her stadig. '
+        "Skriv din egen tekst i stedet.",
+        'newsletter/2014-1/index.md:5: Skabelonens eksempeltekst "Skriv lederen her." står her stadig. '
+        "Skriv din egen tekst i stedet.",
+    ]
+    assert editor.new_issue(site.settings()) == site.root / "newsletter/2014-2"  # summer 2014
+    assert "Date: 2014-06-01\n" in (site.root / "newsletter/2014-2/index.md").read_text(encoding="utf-8")
+
+
+def test_the_first_issue_is_the_coming_season(site):
+    folder = editor.new_issue(site.settings(), today=dt.date(2013, 1, 20))
+    assert folder == site.root / "newsletter/2013-1"
+    assert "Title: Nyhedsbrev · Forår 2013\nDate: 2013-03-01\n" in (folder / "index.md").read_text(encoding="utf-8")
+
+
+def test_pre_commit_runs_tjek_and_refuses_a_broken_file(tmp_path):
+    copy = project_copy(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+    git = functools.partial(subprocess.run, cwd=copy, env=env, capture_output=True, encoding="utf-8", timeout=120)
+    git(["git", "init", "-q"])
+    broken = copy / "content/nyheder/2013-01-07-rum-for-liv-er-begyndt.md"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("Date:", "Dato:", 1), encoding="utf-8")
+    git(["git", "add", "."])
+    result = git([sys.executable, "-m", "pre_commit", "run", "--files", str(broken.relative_to(copy))])
+    assert result.returncode == 1
+    assert (
+        'content/nyheder/2013-01-07-rum-for-liv-er-begyndt.md:2: Dato: Ukendt felt. Felterne skrives på engelsk: skriv "Date".'
+        in result.stdout
     )

@@ -7,6 +7,7 @@ a broken tree stops the build listing every problem.
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 
 import pytest
@@ -575,6 +576,65 @@ CASES = [
         [f'{S}:2: Estate: Et afsnit i et nyhedsbrev har ikke feltet "Estate". Tilladte felter: Title, Lang.'],
         id="section-with-estate",
     ),
+    # --- characters that look right but are not (pasted from Word or a web page)
+    pytest.param(
+        N,
+        news("Date: 2013-02-11 10:00", "Date: 2013-02-11\u00a010:00"),
+        [
+            f"{N}:2: Date: Værdien indeholder et usynligt tegn: hårdt mellemrum (U+00A0), der ligner et almindeligt "
+            f'tegn. Skriv "2013-02-11 10:00" (invoke tjek --ret retter det).'
+        ],
+        id="no-break-space-in-date",
+    ),
+    pytest.param(
+        N,
+        news("Date: 2013-02-11 10:00", "\u201cDate\u201d: 2013-02-11 10:00"),
+        [
+            f'{N}:2: Date: Feltnavnet "\u201cDate\u201d" indeholder tegnet: krumt anførselstegn (U+201C). '
+            f'Skriv "Date:" med almindelige tegn (invoke tjek --ret retter det).'
+        ],
+        id="smart-quotes-around-key",
+    ),
+    pytest.param(
+        N,
+        news("Estate: Akacieparken", "Image: billeder/fastelavn.jpg\nImage\u2013Alt: Børn i kostumer"),
+        [
+            f'{N}:5: Image-Alt: Feltnavnet "Image\u2013Alt" indeholder tegnet: Words lange tankestreg (U+2013). '
+            f'Skriv "Image-Alt:" med almindelige tegn (invoke tjek --ret retter det).'
+        ],
+        id="word-dash-in-key",
+    ),
+    pytest.param(
+        N,
+        news("Title: Fastelavn i Akacieparken", "Title\tFastelavn i Akacieparken"),
+        [
+            f"{N}:1: Title: Mellem feltnavnet og værdien står et usynligt tegn: tabulator (U+0009), men intet kolon. "
+            f'Skriv "Title: Fastelavn i Akacieparken" (invoke tjek --ret retter det).'
+        ],
+        id="tab-instead-of-colon",
+    ),
+    pytest.param(
+        N,
+        news("120 børn slog katten af tønden.", "120 børn slog katten\u2028af tønden."),
+        [
+            f"{N}:6: Linjen indeholder et usynligt tegn: linjeskift fra Word (U+2028). "
+            "Slet det; tryk Enter, hvis der skal være et linjeskift."
+        ],
+        id="word-line-separator",
+    ),
+    # --- a file in the wrong folder
+    pytest.param(
+        E,
+        NEWS,
+        [f"{E}:1: Filen ligner en nyhed, men ligger i en anden mappe. Flyt den til content/nyheder/."],
+        id="news-among-the-events",
+    ),
+    pytest.param(
+        N,
+        EVENT,
+        [f"{N}:1: Filen ligner en aktivitet, men ligger i en anden mappe. Flyt den til content/kalender/."],
+        id="event-among-the-news",
+    ),
     # --- several mistakes in one file: all are reported, in line order
     pytest.param(
         N,
@@ -672,3 +732,218 @@ def test_newsletter_folders_are_checked_by_name_and_index(site):
         "newsletter/2013-2:1: Mappen mangler index.md med Title og Date.",
         'newsletter/forår-2013:1: Mappen skal hedde år-nummer, fx "2013-1".',
     ]
+
+
+# --- Across files and beyond the header: the gate (content/gate.py), through `tjek` and `byg` alike
+
+
+def tjek(site) -> list[str]:
+    """What `invoke tjek` prints: errors and warnings, by file and line."""
+    from rumforliv.editor import commands
+
+    return commands.check_all(site.settings()).lines()
+
+
+def build_failure(site) -> list[str]:
+    """The lines `byg` stops with: the same as `tjek`'s errors, never a technical error."""
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    assert "teknisk" not in str(failure.value)
+    return str(failure.value).splitlines()
+
+
+def test_files_the_build_would_pass_over_are_named(site):
+    site.write({"content/nyheder/fastelavn.md.txt": NEWS, "content/nyheder/ok.md": NEWS})
+    (site.root / "content/nyheder/referat.docx").write_bytes(b"PK\x03\x04")
+    (site.root / "content/foto.jpg").write_bytes(b"\xff\xd8\xff")
+    (site.root / "newsletter/2013-1").mkdir()
+    (site.root / "newsletter/2013-1/index.md").write_text(ISSUE, encoding="utf-8")
+    (site.root / "newsletter/2013-1/30-driften.txt").write_text("Title: Driften\n\nTekst.\n", encoding="utf-8")
+    expected = [
+        "content/foto.jpg:1: Billedet bliver ikke brugt her. Læg billeder i content/billeder/.",
+        'content/nyheder/fastelavn.md.txt:1: Filen bliver ikke læst: kun filer, der ender på .md, kommer med. Omdøb den til "fastelavn.md".',
+        "content/nyheder/referat.docx:1: Filen bliver ikke læst: kun tekstfiler, der ender på .md, kommer med. "
+        "Kopiér teksten ind i en .md-fil (fx med invoke ny-nyhed), og slet denne fil.",
+        'newsletter/2013-1/30-driften.txt:1: Filen bliver ikke læst: kun filer, der ender på .md, kommer med. Omdøb den til "30-driften.md".',
+    ]
+    assert tjek(site) == expected
+    assert sorted(build_failure(site)) == expected
+
+
+def test_two_files_at_one_address_name_both_and_stop_before_pelican(site):
+    site.write(
+        {
+            "content/kalender/a.md": add_to_event("Slug: lektiecafe"),
+            "content/kalender/b.md": add_to_event("Slug: lektiecafe"),
+            "content/nyheder/x.md": NEWS,
+            "content/nyheder/y.md": news("Date: 2013-02-11 10:00", "Date: 2013-01-20 09:00"),
+        }
+    )
+    expected = [
+        "content/kalender/b.md:5: Slug: Siden får samme adresse (/kalender/lektiecafe/) som content/kalender/a.md. "
+        'Giv den ene en anden titel, eller skriv en anden "Slug:".',
+        "content/nyheder/y.md:1: Title: Siden får samme adresse (/nyheder/2013/fastelavn-i-akacieparken/) som "
+        'content/nyheder/x.md. Giv den ene en anden titel, eller skriv en anden "Slug:".',
+    ]
+    assert tjek(site) == expected
+    assert sorted(build_failure(site)) == expected
+
+
+def test_a_page_at_one_of_the_sites_own_addresses(site):
+    site.write(
+        {
+            "content/sider/a.md": "Title: Nyhedsbrev\n\nTekst.\n",
+            "content/sider/b.md": "Title: Side\nSlug: kalender\n\nTekst.\n",
+        }
+    )
+    expected = [
+        'content/sider/a.md:1: Title: Adressen /nyhedsbrev/ bruges af hjemmesiden selv. Skriv en anden adresse, fx "Slug: om-nyhedsbrev".',
+        'content/sider/b.md:2: Slug: Adressen /kalender/ bruges af hjemmesiden selv. Skriv en anden adresse, fx "Slug: om-kalender".',
+    ]
+    assert tjek(site) == expected
+    assert sorted(build_failure(site)) == expected
+
+
+def test_a_translation_with_the_same_slug_is_no_duplicate(site):
+    site.write(
+        {
+            "content/kalender/a.md": add_to_event("Slug: lektiecafe"),
+            "content/kalender/a.en.md": add_to_event("Slug: lektiecafe\nLang: en"),
+        }
+    )
+    assert tjek(site) == []
+
+
+def test_a_title_too_long_for_a_file_name(site):
+    site.write({"content/nyheder/x.md": news("Title: Fastelavn i Akacieparken", "Title: " + "Fastelavn " * 30 + "!")})
+    expected = [
+        "content/nyheder/x.md:1: Title: Titlen er 301 tegn lang; den må højst være 120. "
+        "Gør den kortere, og skriv resten i teksten."
+    ]
+    assert tjek(site) == expected
+    assert sorted(build_failure(site)) == expected
+
+
+def test_word_line_separator_is_named_in_the_news_item_not_the_newsletter(site):
+    site.write(
+        {"content/nyheder/x.md": news("120 børn slog", "120 børn\u2028slog"), "newsletter/2013-1/index.md": ISSUE}
+    )
+    expected = [
+        "content/nyheder/x.md:6: Linjen indeholder et usynligt tegn: linjeskift fra Word (U+2028). "
+        "Slet det; tryk Enter, hvis der skal være et linjeskift."
+    ]
+    assert tjek(site) == expected
+    assert sorted(build_failure(site)) == expected
+
+
+def test_a_character_no_font_has_is_named_with_file_and_line(site):
+    site.write(
+        {
+            "content/nyheder/x.md": news("120 børn slog", "120 børn \U0001f389 slog"),
+            "newsletter/2013-1/index.md": ISSUE.replace("Kære beboere.", "Kære beboere \ue000."),
+        }
+    )
+    expected = [
+        'content/nyheder/x.md:6: Tegnet "\U0001f389" (U+1F389) findes ikke i skrifttyperne og ville blive trykt '
+        "som en tom firkant. Slet det, eller skriv det med almindelige bogstaver.",
+        'newsletter/2013-1/index.md:5: Tegnet "\ue000" (U+E000) findes ikke i skrifttyperne og ville blive trykt '
+        "som en tom firkant. Slet det, eller skriv det med almindelige bogstaver.",
+    ]
+    assert tjek(site) == expected
+    assert sorted(build_failure(site)) == expected
+
+
+def test_placeholder_text_of_the_templates_is_an_error(site):
+    from rumforliv.editor import commands
+
+    path = commands.new_news(site.settings(), "Loppemarked", now=dt.datetime(2013, 3, 1, 10, 0))
+    relative = path.relative_to(site.root).as_posix()
+    assert tjek(site) == [
+        f'{relative}:5: Skabelonens eksempeltekst "Skriv nyheden her." står her stadig. Skriv din egen tekst i stedet.'
+    ]
+
+
+def test_pictures_inside_the_text_are_checked(site):
+    (site.content / "billeder").mkdir()
+    (site.content / "billeder/fastelavn.jpg").write_bytes(b"\xff\xd8\xff")
+    body = "Se billedet:\n\n![](billeder/fastelavn.jpg)\n\n![Tønden](billeder/toenden.jpg)\n"
+    site.write({"content/nyheder/x.md": NEWS + "\n" + body})
+    assert tjek(site) == [
+        "content/nyheder/x.md:10: Billede: Billedet mangler en kort beskrivelse til blinde læsere. "
+        'Skriv den mellem de firkantede parenteser: "![Børn på legepladsen](billeder/fastelavn.jpg)".',
+        'content/nyheder/x.md:12: Billede: Billedet "billeder/toenden.jpg" findes ikke. '
+        "Læg billedfilen i content/billeder/toenden.jpg, eller ret navnet.",
+    ]
+
+
+def test_a_word_file_given_as_picture_is_named_where_it_is_used(site):
+    (site.content / "billeder").mkdir()
+    site.write({"content/nyheder/x.md": news("Estate: Akacieparken", "Image: referat.docx\nImage-Alt: Referat")})
+    (site.content / "referat.docx").write_bytes(b"PK\x03\x04")
+    assert tjek(site)[0] == (
+        'content/nyheder/x.md:4: Image: "referat.docx" er ikke et billede. Brug en billedfil '
+        "(.gif, .jpeg, .jpg, .png, .svg, .webp)."
+    )
+
+
+def test_warnings_are_printed_and_stop_nothing(site, capsys):
+    from rumforliv.editor import commands
+
+    (site.content / "billeder").mkdir()
+    (site.content / "billeder/gammel.jpg").write_bytes(b"\xff\xd8\xff")
+    site.write(
+        {
+            "content/nyheder/x.md": news("Date: 2013-02-11 10:00", "Date: 2013-03-05 10:00")
+            + "\n\tSkrevet af bestyrelsen.\n",
+            "content/nyheder/y.md": news("Title: Fastelavn i Akacieparken", "Title: Loppemarked").replace(
+                "Estate: Akacieparken", "Estate: Akacieparken\nStatus: draft"
+            ),
+        }
+    )
+    expected = [
+        "content/billeder/gammel.jpg:1: Advarsel: Billedet bruges ikke i nogen nyhed eller side. Brug det, eller slet det.",
+        "content/nyheder/x.md:2: Date: Advarsel: Datoen er efter i dag: nyheden vises fra d. 5. marts 2013.",
+        "content/nyheder/x.md:8: Advarsel: Linjen begynder med et usynligt tegn: tabulator (U+0009) og bliver "
+        "derfor vist som kode i en grå boks. Slet mellemrummet i starten af linjen.",
+        "content/nyheder/y.md:5: Status: Advarsel: Filen er en kladde: den vises kun i forhåndsvisningen under "
+        "/kladder/, ikke på den udgivne side.",
+    ]
+    assert tjek(site) == expected
+    report = commands.build_site(ROOT / "pelicanconf.py", site.output, **site.overrides())
+    assert report.output == site.output
+    printed = capsys.readouterr().out.splitlines()
+    assert [line for line in expected if line not in printed] == []
+    assert "<pre><code>Skrevet af bestyrelsen." in site.read("kladder/nyheder/fastelavn-i-akacieparken/index.html")
+
+
+def test_a_lists_indented_paragraph_is_no_code_block(site):
+    site.write({"content/nyheder/x.md": NEWS + "\n- Tag madpakke med.\n\n    Og drikkedunk.\n- Kom til tiden.\n"})
+    assert tjek(site) == []
+
+
+def test_two_issues_of_one_season_are_an_error(site):
+    site.write({"newsletter/2013-1/index.md": ISSUE, "newsletter/2013-2/index.md": ISSUE})
+    assert tjek(site) == [
+        "newsletter/2013-2/index.md:2: Date: Nyhedsbrevet er fra samme sæson (forår 2013) som "
+        "newsletter/2013-1/index.md. Ret datoen, eller slet den kopierede mappe."
+    ]
+
+
+def test_ret_fixes_only_what_is_unambiguous_and_says_what(site):
+    from rumforliv.editor import commands
+
+    text = news("Date: 2013-02-11 10:00", "\u201cDate\u201d: 2013-02-11\u00a010:00").replace(
+        "Estate: Akacieparken", "Estate: Akacieparken\nTags: fest,\u00a0børn"
+    )
+    path = site.content / "nyheder/x.md"
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    assert commands.repair(site.settings()) == [
+        "content/nyheder/x.md:2: Date: Rettet: tegnet: krumt anførselstegn (U+201C) er slettet; "
+        "tegnet: krumt anførselstegn (U+201D) er slettet.",
+        "content/nyheder/x.md:2: Date: Rettet: et usynligt tegn: hårdt mellemrum (U+00A0) er skiftet ud med et "
+        "almindeligt mellemrum.",
+    ]
+    assert commands.repair(site.settings()) == []
+    fixed = text.replace("\u201cDate\u201d: 2013-02-11\u00a010:00", "Date: 2013-02-11 10:00")
+    assert path.read_bytes() == fixed.replace("\n", "\r\n").encode("utf-8")  # the tag's no-break space is left alone
+    assert tjek(site) == []

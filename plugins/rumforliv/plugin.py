@@ -12,7 +12,7 @@ from pelican import signals
 
 from rumforliv.build import memo
 from rumforliv.build.parallel import WORKERS, PendingPages, spread
-from rumforliv.content import schema
+from rumforliv.content import gate, schema
 from rumforliv.content.markup import prerender
 from rumforliv.ical import feeds
 from rumforliv.newsletter.issues import NewsletterGenerator
@@ -75,7 +75,7 @@ def on_initialized(pelican):
         Path(settings["CACHE_PATH"]) if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE") else None
     )
     passed = schema.CheckedTree(memo.load_passed(cache) if cache else (), prepare=prerender)
-    problems = schema.check_tree(settings, passed, functools.partial(spread, workers=settings.get(WORKERS, 1)))
+    problems = gate.check_tree(settings, passed, functools.partial(spread, workers=settings.get(WORKERS, 1)))
     if cache and passed.passed != passed.passed_before:
         memo.save_passed(cache, passed.passed)  # also when another file failed: these passed
     if problems:

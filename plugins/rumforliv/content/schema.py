@@ -21,6 +21,7 @@ from pathlib import Path
 
 from dateutil import rrule as dtrule
 
+from rumforliv.content import characters
 from rumforliv.content.slugs import slugify
 
 DANISH_MONTHS = [
@@ -45,10 +46,13 @@ class Problem:
     line: int
     key: str
     message: str
+    fix: tuple[str, str] | None = field(default=None, compare=False)  # (line as written, line fixed): `tjek --ret`
+    warning: bool = field(default=False, compare=False)  # shown, but the build goes on
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}"
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        message = f"Advarsel: {self.message}" if self.warning else self.message
+        return f"{where}: {self.key}: {message}" if self.key else f"{where}: {message}"
 
 
 class ContentError(Exception):
@@ -68,6 +72,7 @@ class Field:
     key: str  # as written in the file
     value: str
     line: int
+    raw: str = ""  # the whole line as written
 
 
 @dataclass
@@ -97,6 +102,9 @@ def parse_source(path: str, text: str) -> Source:
             source.body = "\n".join(lines[index + 1 :])
             break
         match = KEY_LINE.match(line)
+        if not match and not raw.startswith((" ", "\t")) and (unusual := unusual_key_line(path, number, raw)):
+            match, problem = unusual
+            source.problems.append(problem)
         if match:
             key, value = match.group(1), match.group(2).strip()
             lower = key.lower()
@@ -106,7 +114,7 @@ def parse_source(path: str, text: str) -> Source:
                     Problem(path, number, key, f"Feltet står to gange (også i linje {first}). Slet den ene.")
                 )
                 continue
-            last = source.fields[lower] = Field(key, value, number)
+            last = source.fields[lower] = Field(key, value, number, raw)
         elif line.startswith(" ") and last is not None:
             last.value = f"{last.value} {line.strip()}".strip()  # continued value
         elif index == 0:
@@ -128,6 +136,43 @@ def parse_source(path: str, text: str) -> Source:
     else:
         source.body_line = len(lines) + 1
     return source
+
+
+KEY_PART = re.compile(r"^([^:]{1,40}):(.*)$")
+TAB_INSTEAD_OF_COLON = re.compile(r"^([A-Za-zÆØÅæøå][A-Za-zÆØÅæøå-]*)\t+(\S.*)$")
+
+
+def unusual_key_line(path: str, number: int, raw: str) -> tuple[re.Match, Problem] | None:
+    """A key written with a character that only looks right (smart quotes, Word's dash, a no-break
+    space), or a tab instead of the colon: the field as meant, and a Problem naming the character."""
+    tab = TAB_INSTEAD_OF_COLON.match(raw)
+    if tab and ":" not in raw.split("\t", 1)[0]:
+        key, value = tab.group(1), tab.group(2).strip()
+        fixed = f"{key}: {value}"
+        message = (
+            f"Mellem feltnavnet og værdien står {characters.described(chr(9))}, men intet kolon. "
+            f'Skriv "{fixed}" (invoke tjek --ret retter det).'
+        )
+        return KEY_LINE.match(fixed), Problem(path, number, key, message, fix=(raw, fixed))
+    parts = KEY_PART.match(raw)
+    if not parts:
+        return None
+    char = characters.first_unusual(parts.group(1), allowed="\t")
+    if char is None:
+        return None
+    written = parts.group(1).strip(characters.SPACES + " ")
+    key = characters.plain(written).strip()
+    if not key:
+        return None
+    fixed = f"{key}:{parts.group(2)}"
+    match = KEY_LINE.match(fixed)
+    if not match:
+        return None
+    message = (
+        f'Feltnavnet "{written}" indeholder {characters.described(char)}. '
+        f'Skriv "{key}:" med almindelige tegn (invoke tjek --ret retter det).'
+    )
+    return match, Problem(path, number, key, message, fix=(raw, fixed))
 
 
 def not_a_field(line: str) -> str:
@@ -327,6 +372,20 @@ def parse_text(value, settings):
     return value.strip()
 
 
+TITLE_LIMIT = 120  # characters: a page heading of three lines on a phone; its address stays below 255 bytes
+SLUG_LIMIT = 80
+
+
+def parse_title(value, settings):
+    title = parse_text(value, settings)
+    if len(title) > TITLE_LIMIT:
+        raise FieldError(
+            f"Titlen er {len(title)} tegn lang; den må højst være {TITLE_LIMIT}. "
+            "Gør den kortere, og skriv resten i teksten."
+        )
+    return title
+
+
 def parse_names(value, settings):
     return split_list(value)
 
@@ -354,6 +413,8 @@ def parse_link(value, settings):
 
 def parse_slug(value, settings):
     slug = value.strip()
+    if len(slug) > SLUG_LIMIT:
+        raise FieldError(f"Adressen er {len(slug)} tegn lang; den må højst være {SLUG_LIMIT}. Gør den kortere.")
     if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
         return slug
     raise FieldError(
@@ -531,7 +592,7 @@ AUDIENCES = choices("AUDIENCES", "en målgruppe")
 
 SCHEMAS: dict[str, dict[str, tuple[Callable, bool]]] = {
     "news": {
-        "title": (parse_text, True),
+        "title": (parse_title, True),
         "date": (parse_datetime, True),
         "category": (CATEGORY, True),
         "estate": (ESTATES, False),
@@ -546,7 +607,7 @@ SCHEMAS: dict[str, dict[str, tuple[Callable, bool]]] = {
         "slug": (parse_slug, False),
     },
     "event": {
-        "title": (parse_text, True),
+        "title": (parse_title, True),
         "start": (parse_datetime, True),
         "end": (parse_datetime, False),
         "repeat": (parse_repeat, False),
@@ -564,7 +625,7 @@ SCHEMAS: dict[str, dict[str, tuple[Callable, bool]]] = {
         "slug": (parse_slug, False),
     },
     "page": {
-        "title": (parse_text, True),
+        "title": (parse_title, True),
         "slug": (parse_slug, False),
         "summary": (parse_text, False),
         "category": (CATEGORY, False),
@@ -577,13 +638,13 @@ SCHEMAS: dict[str, dict[str, tuple[Callable, bool]]] = {
         "status": (status("published", "hidden", "draft"), False),
     },
     "issue": {
-        "title": (parse_text, True),
+        "title": (parse_title, True),
         "date": (parse_date, True),
         "covers": (parse_period, False),
         "lang": (parse_lang, False),
     },
     "section": {
-        "title": (parse_text, True),
+        "title": (parse_title, True),
         "lang": (parse_lang, False),
     },
 }
@@ -692,6 +753,9 @@ class Checked:
 
 def check_source(source: Source, kind: str, settings: dict, base: Path | None = None):
     """Type every field of `source`; return (Checked, problems)."""
+    moved = wrong_folder(source, kind, settings)
+    if moved:
+        return Checked(source.path, kind, {}, {}, source.body, source.body_line), [moved]
     problems = list(source.problems)
     schema = SCHEMAS[kind]
     values, lines, meant = {}, {}, set()
@@ -706,7 +770,9 @@ def check_source(source: Source, kind: str, settings: dict, base: Path | None = 
             values[lower] = parse(fld.value, settings)
             lines[lower] = fld.line
         except FieldError as error:
-            problems.append(Problem(source.path, fld.line, fld.key, str(error)))
+            problems.append(
+                unusual_value(source.path, fld, parse, settings) or Problem(source.path, fld.line, fld.key, str(error))
+            )
     for key, (_, required) in schema.items():
         if required and key not in source.fields and key not in meant:
             name = key_name(key)
@@ -716,6 +782,64 @@ def check_source(source: Source, kind: str, settings: dict, base: Path | None = 
     if not problems:
         problems.extend(CROSS_CHECKS.get(kind, lambda c, s, b: [])(checked, settings, base))
     return checked, problems
+
+
+def unusual_value(path: str, fld: Field, parse: Callable, settings: dict) -> Problem | None:
+    """A value that fails only because of a look-alike character (a no-break space in a date):
+    name the character, and offer the value with ordinary characters, which `tjek --ret` writes."""
+    char = characters.first_unusual(fld.value)
+    if char is None:
+        return None
+    value = characters.plain_value(fld.value)
+    try:
+        parse(value, settings)
+    except FieldError:
+        return Problem(
+            path, fld.line, fld.key, f"Værdien indeholder {characters.described(char)}. Slet det, og skriv det igen."
+        )
+    fix = None
+    if fld.raw and fld.raw.count(fld.value) == 1:
+        fix = (fld.raw, fld.raw.replace(fld.value, value))
+    message = (
+        f"Værdien indeholder {characters.described(char)}, der ligner et almindeligt tegn. "
+        f'Skriv "{value}" (invoke tjek --ret retter det).'
+    )
+    return Problem(path, fld.line, fld.key, message, fix=fix)
+
+
+def text_problems(path: str, text: str) -> list[Problem]:
+    """Characters that break a line or a font wherever they stand (Word's line separator)."""
+    return [
+        Problem(
+            path,
+            line,
+            "",
+            f"Linjen indeholder {characters.described(char)}. Slet det; tryk Enter, hvis der skal være et linjeskift.",
+        )
+        for line, char in characters.breaking(text)
+    ]
+
+
+FOLDER_SETTINGS = {"news": "ARTICLE_PATHS", "event": "EVENT_PATHS"}
+
+
+def wrong_folder(source: Source, kind: str, settings: dict) -> Problem | None:
+    """A news item saved among the events (or the other way round): one message saying where it belongs,
+    instead of every field the wrong kind lacks."""
+    other = {"news": "event", "event": "news"}.get(kind)
+    if other is None:
+        return None
+    keys = set(source.fields)
+    fits = lambda k: keys <= set(SCHEMAS[k]) and all(f in keys for f, (_, req) in SCHEMAS[k].items() if req)  # noqa: E731
+    if fits(other) and not fits(kind):
+        folder = settings[FOLDER_SETTINGS[other]][0]
+        return Problem(
+            source.path,
+            1,
+            "",
+            f"Filen ligner {KIND_NAMES[other]}, men ligger i en anden mappe. Flyt den til content/{folder}/.",
+        )
+    return None
 
 
 def check_file(path: Path, settings: dict, base: Path | None = None, kind: str | None = None):
@@ -742,7 +866,9 @@ def check_data(data: bytes, path: Path, settings: dict, base: Path | None = None
     source = parse_source(shown, text)
     if kind is None:
         return None, [Problem(shown, 1, "", "Filen ligger i en mappe, som ikke bruges.")]
-    return check_source(source, kind, settings, base)
+    checked, problems = check_source(source, kind, settings, base)
+    breaking = text_problems(shown, text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
+    return checked, sorted(problems + breaking, key=lambda p: p.line) if breaking else problems
 
 
 # --- Checks across fields ---------------------------------------------------

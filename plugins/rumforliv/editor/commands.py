@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -19,10 +20,11 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 
 from rumforliv.calendar.recurrence import build_schedule, site_zone
-from rumforliv.content import schema
+from rumforliv.content import characters, gate, schema
 from rumforliv.wording.text import slugify
 
 WEEKDAYS = {
@@ -161,7 +163,18 @@ def title_slug(title: str, settings: dict) -> str:
     slug = slugify(title, settings).strip("-")
     if not slug:
         raise EditorError(f'Titlen "{title}" skal indeholde mindst ét bogstav eller tal.')
-    return slug
+    return shortened(slug)
+
+
+FILE_NAME_WORDS = 60  # characters of a slug in a new file's name (and a new event's Slug)
+
+
+def shortened(slug: str, limit: int = FILE_NAME_WORDS) -> str:
+    """A long title's slug cut after a whole word, so file names and addresses stay short."""
+    if len(slug) <= limit:
+        return slug
+    cut = slug[: limit + 1].rsplit("-", 1)[0]
+    return cut if len(cut) >= limit // 2 else slug[:limit].rstrip("-")
 
 
 def write_new(path: Path, text: str, settings: dict, kind: str) -> Path:
@@ -182,7 +195,7 @@ def new_news(
     settings: dict, title: str, estate: str | None = None, category: str | None = None, now: dt.datetime | None = None
 ) -> Path:
     """Write content/nyheder/<date>-<slug>.md from a template; return its path."""
-    title = option_value(schema.parse_text, title, "Titel", settings)
+    title = option_value(schema.parse_title, title, "Titel", settings)
     now = (now or dt.datetime.now(site_zone(settings))).replace(second=0, microsecond=0)
     slug = title_slug(title, settings)
     estates = pick_estates(estate, settings)
@@ -212,7 +225,7 @@ def new_event(
     category: str | None = None,
 ) -> Path:
     """Write content/kalender/<slug>.md from a template; return its path."""
-    title = option_value(schema.parse_text, title, "Titel", settings)
+    title = option_value(schema.parse_title, title, "Titel", settings)
     begins = option_value(schema.parse_datetime, start, "--start", settings)
     lines = [f"Title: {title}", f"Start: {format_moment(begins)}"]
     if end:
@@ -271,7 +284,7 @@ def check_start_day(begins, rule: str) -> None:
 def find_event(settings: dict, name: str) -> Path:
     """content/kalender/<name>.md, or the (Danish) event whose slug or title matches."""
     folder = content_dir(settings, "EVENT_PATHS")
-    wanted = slugify(name.removesuffix(".md"), settings)
+    wanted = slugify(Path(name.strip()).name.removesuffix(".md"), settings)  # also "content/kalender/x.md"
     direct = folder / f"{wanted}.md"
     if direct.is_file():
         return direct
@@ -281,6 +294,13 @@ def find_event(settings: dict, name: str) -> Path:
         names = {slugify(fields[k].value, settings) for k in ("slug", "title") if k in fields}
         if wanted in names:
             return path
+    starting = [p.stem for p in default_first if "." not in p.stem and p.stem.startswith(wanted) and wanted]
+    if len(starting) == 1:
+        return folder / f"{starting[0]}.md"
+    if starting:
+        raise EditorError(
+            f'Flere aktiviteter begynder med "{name}": {", ".join(starting)}. Skriv hele navnet, fx "{starting[0]}".'
+        )
     known = sorted(p.stem for p in folder.rglob("*.md"))
     close = schema.suggest(wanted, known)
     raise EditorError(
@@ -377,40 +397,85 @@ def last_line_of(lines: list[str], index: int) -> int:
 class CheckReport:
     problems: list[schema.Problem]
     counts: Counter
+    warnings: list[schema.Problem] = dataclass_field(default_factory=list)
+    files: dict[str, Path] = dataclass_field(default_factory=dict)  # each file's shown name -> its path
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
     def summary(self) -> str:
+        also = f" ({plural(len(self.warnings), 'advarsel', 'advarsler')})" if self.warnings else ""
         if self.ok:
-            return f"Alt er i orden: {count_words(self.counts)}."
+            return f"Alt er i orden: {count_words(self.counts)}.{also}"
         files = len({p.path for p in self.problems})
         return (
-            f"{plural(len(self.problems), 'fejl', 'fejl')} i {plural(files, 'fil', 'filer')}. "
+            f"{plural(len(self.problems), 'fejl', 'fejl')} i {plural(files, 'fil', 'filer')}{also}. "
             "Ret dem og kør 'invoke tjek' igen."
         )
+
+    def lines(self) -> list[str]:
+        """Errors and warnings, by file and line, as `tjek` prints them."""
+        every = sorted(self.problems + self.warnings, key=lambda p: (p.path, p.line))
+        return [str(problem) for problem in every]
 
 
 def check_all(settings: dict) -> CheckReport:
     """Every problem in every content file, and how many files of each kind.
 
-    Also what the build checks across files: newsletter folders, and that an
-    activity's translations keep its dates (so `tjek` passing means the build will).
+    Also what the build checks across files (gate.py: addresses, unread files, fonts,
+    newsletter seasons), and that an activity's translations keep its dates (so
+    `tjek` passing means the build will), and the warnings the build prints.
     """
-    problems, counts, events = [], Counter(), []
+    problems, counts, events, sources, shown = [], Counter(), [], {}, {}
     for path, base, kind in schema.content_files(settings):
         relative = path.relative_to(base) if path.is_relative_to(base) else path
         kind = kind or schema.kind_of(relative)
         counts[kind] += 1
-        checked, found = schema.check_file(path, settings, base, kind)
+        data = sources[os.path.abspath(path)] = path.read_bytes()
+        shown[str(path.relative_to(base.parent)) if path.is_relative_to(base.parent) else str(path)] = path
+        checked, found = schema.check_data(data, path, settings, base, kind)
         problems.extend(found)
         if kind == "event" and checked is not None and not found:
             events.append((path, checked))
     problems.extend(schema.issue_folder_problems(settings))
     problems.extend(translation_problems(events, settings))
+    entries = gate.entries(settings, sources)
+    problems.extend(gate.errors(settings, entries))
     counts.pop("section", None)
-    return CheckReport(problems, counts)
+    return CheckReport(problems, counts, gate.warnings(settings, entries), shown)
+
+
+def repair(settings: dict) -> list[str]:
+    """`tjek --ret`: write the fixes whose meaning is unambiguous (a no-break space in a date, smart
+    quotes around a key), each on its own line only; return what was changed, for the editor.
+    A line with two such mistakes is fixed in two passes (the second fix is found on the fixed line)."""
+    done: list[str] = []
+    for _ in range(3):
+        changed = repair_once(check_all(settings))
+        done += changed
+        if not changed:
+            break
+    return done
+
+
+def repair_once(report: CheckReport) -> list[str]:
+    done = []
+    by_file: dict[Path, list[schema.Problem]] = {}
+    for problem in report.problems:
+        if problem.fix and problem.path in report.files:
+            by_file.setdefault(report.files[problem.path], []).append(problem)
+    for path, fixes in by_file.items():
+        lines = path.read_bytes().decode("utf-8").split("\n")  # keeps each line's "\r"
+        for problem in fixes:
+            old, new = problem.fix
+            index = problem.line - 1
+            if lines[index].rstrip("\r").lstrip("\ufeff") != old:
+                continue  # another fix changed this line: found again in the next pass
+            lines[index] = lines[index].replace(old, new, 1)
+            done.append(f"{problem.path}:{problem.line}: {problem.key}: Rettet: {characters.changes(old, new)}.")
+        path.write_bytes("\n".join(lines).encode("utf-8"))
+    return done
 
 
 def translation_problems(events, settings: dict) -> list[schema.Problem]:
@@ -548,7 +613,10 @@ def build_site(
 
     began = time.monotonic()
     settings = load_quietly(settings_file, **overrides)
-    counts = check_all(settings).counts
+    checked = check_all(settings)
+    for warning in checked.warnings:  # what builds but an editor should know; the build goes on
+        say(str(warning))
+    counts = checked.counts
     with quiet_pelican(verbose), progress_lines(say):
         try:
             target = build(settings_file, output, **overrides)
@@ -701,9 +769,47 @@ def pick_issue(settings: dict, issue: str | None) -> str:
         raise EditorError("Der er ingen nyhedsbreve endnu. Lav en mappe som newsletter/2013-1/ med en index.md.")
     if issue is None:
         return names[-1]
+    issue = Path(issue.strip().removesuffix("index.md").rstrip("/")).name  # also "newsletter/2013-2/"
     if issue not in names:
         raise EditorError(f'Der er intet nyhedsbrev "{issue}". Der er: {", ".join(names)}.')
     return issue
+
+
+def new_issue(settings: dict, today: dt.date | None = None) -> Path:
+    """Start the next issue's folder: index.md with number, season and date, and the last issue's
+    sections (same file names and titles) with placeholder text that `tjek` refuses until replaced."""
+    root = Path(settings.get("NEWSLETTER_PATH", "newsletter"))
+    names = issue_names(settings)
+    if names:
+        last = root / names[-1]
+        previous = schema.check_file(last / "index.md", settings, root, "issue")[0]
+        if previous is None or "date" not in previous.values:
+            raise EditorError(f"Ret først {root.name}/{names[-1]}/index.md (kør invoke tjek).")
+        start = gate.season_start(previous.values["date"])
+        begins = gate.season_start(start + dt.timedelta(days=100))  # the season after
+    else:
+        last, today = None, today or dt.date.today()
+        begins = gate.season_start(today)
+        begins = begins if begins >= today else gate.season_start(begins + dt.timedelta(days=100))
+    number = 1 + sum(1 for name in names if name.split("-")[0] == str(begins.year))
+    folder = root / f"{begins.year}-{number}"
+    if folder.exists():
+        raise EditorError(f"Mappen {root.name}/{folder.name} findes allerede. Ret den i stedet.")
+    ends = gate.season_start(begins + dt.timedelta(days=100)) - dt.timedelta(days=1)
+    year, name = gate.season(begins)
+    files = {
+        "index.md": f"Title: Nyhedsbrev · {name.capitalize()} {year}\nDate: {begins}\nCovers: {begins} .. {ends}\n\n"
+        "Skriv lederen her.\n"
+    }
+    for section in sorted(last.glob("*.md")) if last else []:
+        if section.name != "index.md" and section.name.count(".") == 1:  # translations are made anew
+            title = header(section).get("title")
+            if title:
+                files[section.name] = f"Title: {title.value}\n\nSkriv afsnittet her.\n"
+    folder.mkdir(parents=True)
+    for file_name, text in files.items():
+        (folder / file_name).write_text(text, encoding="utf-8", newline="\n")
+    return folder
 
 
 def build_newsletter(
