@@ -246,17 +246,62 @@ def test_cancelled_lines_are_struck_through_not_only_coloured(built):
     assert re.search(r"Aflyst</span>\s*<del>\s*<span class=\"title\">Grillaften", html)
 
 
-def test_body_text_is_at_least_10pt(built):
-    sizes = {}
+def text_sizes(document: PdfReader) -> dict[float, int]:
+    """Letters set at each size (pt), over every page."""
+    sizes: dict[float, int] = {}
 
     def visit(text_, cm, tm, font, font_size):
         scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
-        sizes[round(font_size * scale, 1)] = sizes.get(round(font_size * scale, 1), 0) + len(text_.strip())
+        key = round(font_size * scale, 1)
+        sizes[key] = sizes.get(key, 0) + len(text_.strip())
+
+    for page in document.pages:
+        page.extract_text(visitor_text=visit)
+    return {size: count for size, count in sizes.items() if count}
+
+
+def test_body_text_is_12pt_and_nothing_is_under_10pt(built):
+    sizes = text_sizes(reader(built, "2013-1.pdf"))
+    body = max(sizes, key=sizes.get)
+    assert body >= 12, sizes
+    assert min(sizes) >= 10, sizes
+
+
+def test_calendar_line_has_the_activity_in_bold_and_its_day_and_time_on_a_line_of_their_own(built):
+    lines = subprocess.run(
+        ["pdftotext", str(built.output / "nyhedsbrev" / "2013-1.pdf"), "-"], capture_output=True, encoding="utf-8"
+    ).stdout.splitlines()
+    at = lines.index("Strikkeklubben")
+    assert lines[at + 1].startswith("Hver mandag kl. 10–12"), lines[at : at + 3]
+    assert "Strikkeklubben" not in lines[at + 1]
+    fonts = set()
+
+    def visit(text_, cm, tm, font, font_size):
+        if "Strikkeklubben" in text_ and font:
+            fonts.add(str(font.get("/BaseFont")))
 
     for page in reader(built, "2013-1.pdf").pages[1:]:
         page.extract_text(visitor_text=visit)
-    body = max(sizes, key=sizes.get)
-    assert body >= 10, sizes
+    assert fonts and all("Bold" in font for font in fonts), fonts
+
+
+def test_cover_leads_with_the_newest_story_and_its_photo(built):
+    cover = reader(built, "2013-1.pdf").pages[0]
+    assert "Vinterfesten blev en succes" in cover.extract_text()
+    assert cover.images, "the lead story's photo is on the cover"
+
+
+def test_back_page_has_phone_e_mail_opening_hours_and_the_next_issue(tmp_path):
+    site = TinySite(tmp_path)
+    site.write({"newsletter/2013-1/index.md": ISSUE_1, "newsletter/2013-2/index.md": ISSUE_2})
+    site.build(
+        today=TODAY, CONTACT_PHONE="36 30 01 11", CONTACT_EMAIL="kontakt@rumforliv.dk", CONTACT_HOURS="Mandag kl. 10–14"
+    )
+    back = text(site, "2013-1.pdf").split("Kontakt")[-1]
+    assert "Telefon: 36 30 01 11" in back and "E-mail: kontakt@rumforliv.dk" in back
+    assert "Åbent: Mandag kl. 10–14" in back
+    assert "Næste nummer udkommer lørdag d. 1. juni 2013" in back  # the next folder's Date
+    assert "Næste nummer udkommer søndag d. 1. september 2013" in text(site, "2013-2.pdf")  # three months on
 
 
 def test_pdf_is_tagged_with_danish_language_and_alt_texts(built):
