@@ -528,3 +528,171 @@ def test_the_same_missing_letter_stops_every_build_of_a_session(tmp_path):
         with pytest.raises(BuildFailed) as failure:
             site.build()
         assert "tomme firkanter" in str(failure.value), attempt
+
+
+# --- The plan's own issues, as residents and the print shop get them ------------------------
+
+PLAN_ISSUES = ("2013-1", "2013-4")  # 2013-1 has Arabic and Urdu editions; 2013-4 once printed four blank pages
+PLAN_PDFS = ("nyhedsbrev/2013-1", "nyhedsbrev/2013-4", "ar/nyhedsbrev/2013-1", "ur/nyhedsbrev/2013-1")
+TYPE_AREA_MM = (14, 14, 14, 16)  # left, top, right, bottom margins of a text page (theme/print)
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory):
+    """The plan's content and two of its issues, built as on the day after the last one."""
+    import shutil
+
+    from conftest import ROOT
+
+    site = TinySite(tmp_path_factory.mktemp("plan"))
+    for issue in PLAN_ISSUES:
+        shutil.copytree(ROOT / "newsletter" / issue, site.root / "newsletter" / issue)
+    site.build(today="2014-01-15", PATH=str(ROOT / "content"))
+    return site
+
+
+def rendered(site: TinySite, name: str, dpi: int, tmp_path, pages: tuple[int, int] | None = None) -> list:
+    """The PDF's pages as greyscale images (poppler)."""
+    from PIL import Image
+
+    first_last = ["-f", str(pages[0]), "-l", str(pages[1])] if pages else []
+    stem = tmp_path / name.replace("/", "_")
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", *first_last, str(site.output / name), str(stem)], check=True)
+    return [Image.open(path) for path in sorted(tmp_path.glob(f"{stem.name}-*.pgm"))]
+
+
+def filled(page, dpi: int) -> float:
+    """How much of the type area's height lies between the first and the last ink on the page."""
+    px = [round(mm / 25.4 * dpi) for mm in TYPE_AREA_MM]
+    area = page.crop((px[0], px[1], page.width - px[2], page.height - px[3]))
+    width, height = area.size
+    pixels = area.load()
+    inked = [y for y in range(height) if any(pixels[x, y] < 128 for x in range(0, width, 2))]
+    return (inked[-1] - inked[0] + 1) / height if inked else 0.0
+
+
+def test_no_page_of_any_edition_is_less_than_40_percent_filled(plan, tmp_path):
+    for name in PLAN_PDFS:
+        pages = rendered(plan, f"{name}.pdf", 30, tmp_path)
+        assert len(pages) % 4 == 0
+        shares = [round(filled(page, 30), 2) for page in pages[:-1]]  # the back cover aside
+        assert min(shares) >= 0.4, (name, shares)
+
+
+def plain_text(site: TinySite, name: str, *options: str) -> str:
+    out = subprocess.run(["pdftotext", *options, str(site.output / name), "-"], capture_output=True, encoding="utf-8")
+    return re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", out.stdout)  # poppler's direction marks
+
+
+def test_no_word_is_hyphenated_at_the_end_of_a_line(plan):
+    for name in PLAN_PDFS[:2]:
+        lines = plain_text(plan, f"{name}.pdf").splitlines()
+        broken = [f"{a} / {b}" for a, b in zip(lines, lines[1:]) if re.search(r"\w-$", a) and b[:1].islower()]
+        assert broken == [], broken
+
+
+def test_print_file_is_pdf_x4_with_a_cmyk_output_intent_and_black_text_on_the_black_plate(plan):
+    from pypdf.generic import ContentStream
+
+    tryk = PdfReader(plan.output / "nyhedsbrev/2013-4-tryk.pdf")
+    root = tryk.trailer["/Root"]
+    [intent] = [item.get_object() for item in root["/OutputIntents"]]
+    assert intent["/S"] == "/GTS_PDFX" and intent["/DestOutputProfile"].get_object()["/N"] == 4
+    assert b"<pdfxid:GTS_PDFXVersion>PDF/X-4<" in root["/Metadata"].get_object().get_data()
+    assert "/StructTreeRoot" in root  # still tagged
+    colours = set()
+    for page in tryk.pages[1:-1]:
+        fill = None
+        for operands, operator in ContentStream(page.get_contents(), tryk).operations:
+            if operator in (b"k", b"rg", b"g", b"sc", b"scn"):
+                fill = (operator, tuple(round(float(value), 3) for value in operands))
+            elif operator in (b"Tj", b"TJ"):
+                colours.add(fill)
+    assert colours == {(b"scn", (0.0, 0.0, 0.0, 1.0))}, colours  # 100 % K, no C, M or Y under the text
+    reading = PdfReader(plan.output / "nyhedsbrev/2013-4.pdf")
+    assert b"pdfuaid:part" in reading.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert reading.metadata.title.endswith("Vinter 2013")
+
+
+def test_every_font_subset_has_a_name_of_its_own(plan):
+    for name in PLAN_PDFS:
+        document = PdfReader(plan.output / f"{name}-tryk.pdf")
+        names: dict[str, set] = {}
+        for page in document.pages:
+            for font in page.get("/Resources", {}).get("/Font", {}).values():
+                font = font.get_object()
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+                names.setdefault(str(font["/BaseFont"]), set()).add(descriptor.raw_get("/FontFile2").idnum)
+        assert all(len(files) == 1 for files in names.values()), names
+
+
+def decoded(image) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """Each QR code zbar finds on a page image: its text and bounding box."""
+    from pyzbar import pyzbar
+
+    return [
+        (
+            found.data.decode(),
+            (found.rect.left, found.rect.top, found.rect.left + found.rect.width, found.rect.top + found.rect.height),
+        )
+        for found in pyzbar.decode(image, symbols=[pyzbar.ZBarSymbol.QRCODE])
+    ]
+
+
+def test_qr_codes_decode_to_the_editions_own_pages_and_keep_a_quiet_zone_of_four_modules(plan, tmp_path):
+    import segno
+
+    pages = rendered(plan, "ur/nyhedsbrev/2013-1.pdf", 200, tmp_path)
+    codes = [code for page in pages for code in [(page, *found) for found in decoded(page)]]
+    urls = {url for _, url, _ in codes}
+    assert {"https://rumforliv.dk/ur/kalender/", "https://rumforliv.dk/ur/abonner/"} <= urls, urls
+    assert {"https://rumforliv.dk/", "https://rumforliv.dk/ar/"} <= urls  # the page of the other languages
+    for page, url, (left, top, right, bottom) in codes:
+        module = (right - left) / segno.make(url, error="m", micro=False).symbol_size(border=0)[0]
+        quiet = round(4 * module) - 2  # the last pixels may be grey at the code's edge
+        margin = page.crop((left - quiet, top - quiet, right + quiet, bottom + quiet)).load()
+        width, height = right - left + 2 * quiet, bottom - top + 2 * quiet
+        ring = [(x, y) for x in range(width) for y in (0, 1, height - 2, height - 1)]
+        ring += [(x, y) for y in range(height) for x in (0, 1, width - 2, width - 1)]
+        assert all(margin[x, y] > 200 for x, y in ring), url
+
+
+def test_right_to_left_editions_are_bound_on_the_right(plan):
+    for kind in ("", "-tryk", "-haefte"):
+        document = PdfReader(plan.output / f"ar/nyhedsbrev/2013-1{kind}.pdf")
+        assert document.trailer["/Root"]["/ViewerPreferences"]["/Direction"] == "/R2L", kind
+    assert "/ViewerPreferences" not in PdfReader(plan.output / "nyhedsbrev/2013-1.pdf").trailer["/Root"] or (
+        PdfReader(plan.output / "nyhedsbrev/2013-1.pdf").trailer["/Root"]["/ViewerPreferences"].get("/Direction")
+        != "/R2L"
+    )
+    left, right = halves(plan.output / "ar/nyhedsbrev/2013-1-haefte.pdf", 1)
+    assert "الربيع 2013" in left.replace("\u202b", "").replace("\u202c", "") or "2013" in left  # front cover
+    assert "rumforliv.dk/ar/kalender" in right  # back cover on the right of the first side
+
+
+def without_marks(text: str) -> str:
+    """Arabic script without its vowel marks and punctuation, which a PDF may keep as separate glyphs."""
+    return re.sub("[\u064b-\u065f\u0670\u060c\u061b\u061f\u06d4\u200c\u200d]", "", text)
+
+
+def test_arabic_and_urdu_text_extracts_as_written(plan):
+    from conftest import ROOT
+
+    for lang in ("ar", "ur"):
+        source = (ROOT / f"newsletter/2013-1/30-driften.{lang}.md").read_text(encoding="utf-8")
+        body = source.split("\n\n", 1)[1]
+        words = set(re.findall(r"[\u0600-\u06ff]+", without_marks(body)))
+        extracted = plain_text(plan, f"{lang}/nyhedsbrev/2013-1.pdf")
+        extracted = set(re.findall(r"[\u0600-\u06ff]+", without_marks(extracted)))
+        missing = words - extracted
+        assert not missing, (lang, sorted(missing)[:10])
+
+
+def test_editions_say_their_season_dates_and_fixed_text_in_their_language(plan):
+    arabic = plain_text(plan, "ar/nyhedsbrev/2013-1.pdf")
+    assert "الربيع 2013" in arabic and "Forår" not in arabic
+    assert "مارس" in arabic and "marts" not in arabic.lower()
+    urdu = plain_text(plan, "ur/nyhedsbrev/2013-1.pdf")
+    assert "بہار 2013" in urdu and "Forår" not in urdu
+    danish = plain_text(plan, "nyhedsbrev/2013-1.pdf")
+    assert "Forår 2013" in danish

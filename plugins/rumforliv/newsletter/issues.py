@@ -56,7 +56,14 @@ SEASONS = {month: season for months, season in (((12, 1, 2), WINTER), ((3, 4, 5)
            ((6, 7, 8), SUMMER), ((9, 10, 11), AUTUMN)) for month in months}  # fmt: skip
 # Pages of planned content laid out once after the calendar (the fridge's week plan, the issue in the
 # other languages, the children's page); as many as make a multiple of 4 are kept, never a blank page.
-FILLERS = ("ugeplan", "sprog", "boernehjoernet")
+FILLERS = ("ugeplan", "sprog", "maaneder", "boernehjoernet")
+PX_PER_MM = 96 / 25.4
+MOSTLY_EMPTY = 100 * PX_PER_MM  # more room than this left on the calendar's last page (of 178 mm) wastes it
+KIDS_TEXT_HEIGHT = 64 * PX_PER_MM  # the children's page without its drawing frame, with room to spare
+KIDS_INLINE = (
+    ".kids-inline {{ display: block !important }} .kids-inline .drawing {{ height: {drawing:.0f}px !important }} "
+    ".filler-boernehjoernet {{ display: none !important }}"
+)
 IN_YOUR_LANGUAGE = N_("Nyheder og kalender på dit sprog:")  # under each language's QR code, in that language
 SPARE_PAGES = len(FILLERS)
 OUR_FONTS = ("NotoSans", "NotoNaskhArabic", "NotoNastaliqUrdu")
@@ -426,6 +433,19 @@ def language_codes(issue: NewsletterIssue, settings: dict) -> list:
     ]
 
 
+def month_grids(calendar: IssueCalendar) -> list[tuple[dt.date, list[list[tuple[dt.date, bool, bool]]]]]:
+    """The covered months as grids of weeks: (day, in the month, a one-off event that day), to mark on paper."""
+    import calendar as calendar_module
+
+    marked = {line.occurrence.day for month in calendar.months for line in month.lines if not line.occurrence.cancelled}
+    grids, month = [], calendar.first.replace(day=1)
+    while month <= calendar.last:
+        weeks = calendar_module.Calendar().monthdatescalendar(month.year, month.month)
+        grids.append((month, [[(day, day.month == month.month, day in marked) for day in week] for week in weeks]))
+        month = month + relativedelta(months=1)
+    return grids
+
+
 def week_plan(calendar: IssueCalendar) -> list[tuple[int, list[RegularLine]]]:
     """The regular activities by weekday (0 = Monday), for the page to hang on the fridge."""
     days: list[tuple[int, list[RegularLine]]] = [(day, []) for day in range(7)]
@@ -613,10 +633,17 @@ class Press:
             "dpi": 300,
             "pdf_identifier": f"newsletter-{issue.slot}-{identifier}".encode(),
         }
-        document = weasyprint.HTML(string=html, base_url=CONTENT_URL, url_fetcher=fetcher).render(
-            stylesheets=stylesheets, font_config=fonts, color_profiles=profiles, **options
-        )
-        document = document.copy(padded(document.pages))
+        source = weasyprint.HTML(string=html, base_url=CONTENT_URL, url_fetcher=fetcher)
+        document = source.render(stylesheets=stylesheets, font_config=fonts, color_profiles=profiles, **options)
+        pages, room = padded(document.pages), room_left(document.pages[-SPARE_PAGES - 2])
+        if room > MOSTLY_EMPTY:  # the calendar's last page: the children's page goes there, not on a page of its own
+            drawing = weasyprint.CSS(string=KIDS_INLINE.format(drawing=room - KIDS_TEXT_HEIGHT), font_config=fonts)
+            filled = source.render(
+                stylesheets=[*stylesheets, drawing], font_config=fonts, color_profiles=profiles, **options
+            )
+            if len(padded(filled.pages, SPARE_PAGES - 1)) % 4 == 0:  # else the two planned pages left are too few
+                document, pages = filled, padded(filled.pages, SPARE_PAGES - 1)
+        document = document.copy(pages)
         issue.pages = len(document.pages)
         with fixed_document_id(identifier):
             tryk = document.write_pdf(**{**options, "pdf_variant": "pdf/x-4", "pdf_tags": True})
@@ -731,10 +758,24 @@ def content_fetcher(content: Path):
     return ContentFetcher(allowed_protocols={"file", "data"})
 
 
-def padded(pages: list) -> list:
-    """Content pages, then as many spare blank pages as make a multiple of 4, then the back cover."""
-    body, spare, back = pages[: -SPARE_PAGES - 1], pages[-SPARE_PAGES - 1 : -1], pages[-1]
+def padded(pages: list, spares: int = SPARE_PAGES) -> list:
+    """Content pages, then as many of the planned spare pages as make a multiple of 4, then the back cover."""
+    body, spare, back = pages[: -spares - 1], pages[-spares - 1 : -1], pages[-1]
     return body + spare[: (-(len(body) + 1)) % 4] + [back]
+
+
+def room_left(page) -> float:
+    """The height (CSS px) left empty at the foot of a laid-out page's type area."""
+    box = page._page_box
+    return box.content_box_y() + box.height - content_bottom(box.children[0])
+
+
+def content_bottom(box) -> float:
+    """The lowest edge of what a box holds on its page (a box that goes on to the next page reaches its foot)."""
+    children = [child for child in getattr(box, "children", ()) if hasattr(child, "position_y")]
+    if children and not type(box).__name__.startswith(("Line", "Inline", "Text")):
+        return max(content_bottom(child) for child in children)
+    return box.position_y + box.margin_height()
 
 
 def local_images(html: str, base: Path) -> list[tuple[str, Path]]:
@@ -779,6 +820,8 @@ class NewsletterGenerator(Generator):
             "issue": issue,
             "FILLERS": FILLERS,
             "week_plan": week_plan,
+            "month_grids": month_grids,
+            "short_day_names": get_day_names("short", locale=issue.lang),
             "day_names": get_day_names("wide", locale=issue.lang),
             "language_codes": lambda issue: language_codes(issue, settings),
             "pictogram": pictogram,
