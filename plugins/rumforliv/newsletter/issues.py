@@ -580,7 +580,7 @@ class Press:
             fonts, profiles = FontConfiguration(), {}
             sheets = [weasyprint.CSS(filename=str(path), font_config=fonts) for path in self.stylesheet_files()]
             for path in self.profile_files():  # device-cmyk() colours are printed for this profile
-                rule = f'@color-profile device-cmyk {{ src: url("{path.resolve().as_uri()}"); components: c m y k }}'
+                rule = f'@color-profile device-cmyk {{ src: url("{path.resolve().as_uri()}"); components: c, m, y, k }}'
                 sheets.append(weasyprint.CSS(string=rule, color_profiles=profiles))
             self._weasy = (weasyprint, fonts, profiles, sheets, content_fetcher(self.content))
         return self._weasy
