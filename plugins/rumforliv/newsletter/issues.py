@@ -143,7 +143,7 @@ class DatedLine:
         return format_date(self.occurrence.day, pattern, locale=self.lang)
 
     weekday = property(lambda self: self._date("EEEE"))  # "torsdag"
-    day_number = property(lambda self: self._date("d."))  # "14."
+    day_number = property(lambda self: self._date("d." if self.lang == "da" else "d"))  # "14." (a Danish ordinal)
     month = property(lambda self: self._date("MMMM"))  # "marts"
 
 
