@@ -114,6 +114,13 @@ class Records(logging.Handler):
             self.cached[record.issue] = record.cached
 
 
+BACK_PAGE = {
+    "CONTACT_PHONE": "36 30 01 11",
+    "CONTACT_EMAIL": "kontakt@rumforliv.dk",
+    "CONTACT_HOURS": "Mandag kl. 10–14",
+}
+
+
 def build_recording(site: TinySite, today: str = TODAY, **overrides) -> dict[str, bool]:
     """Build; return per issue whether its PDFs came from the cache."""
     records = Records()
@@ -132,7 +139,7 @@ def built(tmp_path_factory):
     site = TinySite(tmp_path_factory.mktemp("newsletter"))
     site.write(FILES)
     photo(site)
-    build_recording(site)
+    build_recording(site, **BACK_PAGE)
     return site
 
 
@@ -291,17 +298,12 @@ def test_cover_leads_with_the_newest_story_and_its_photo(built):
     assert cover.images, "the lead story's photo is on the cover"
 
 
-def test_back_page_has_phone_e_mail_opening_hours_and_the_next_issue(tmp_path):
-    site = TinySite(tmp_path)
-    site.write({"newsletter/2013-1/index.md": ISSUE_1, "newsletter/2013-2/index.md": ISSUE_2})
-    site.build(
-        today=TODAY, CONTACT_PHONE="36 30 01 11", CONTACT_EMAIL="kontakt@rumforliv.dk", CONTACT_HOURS="Mandag kl. 10–14"
-    )
-    back = text(site, "2013-1.pdf").split("Kontakt")[-1]
+def test_back_page_has_phone_e_mail_opening_hours_and_the_next_issue(built):
+    back = text(built, "2013-1.pdf").split("Kontakt")[-1]
     assert "Telefon: 36 30 01 11" in back and "E-mail: kontakt@rumforliv.dk" in back
     assert "Åbent: Mandag kl. 10–14" in back
     assert "Næste nummer udkommer lørdag d. 1. juni 2013" in back  # the next folder's Date
-    assert "Næste nummer udkommer søndag d. 1. september 2013" in text(site, "2013-2.pdf")  # three months on
+    assert "Næste nummer udkommer søndag d. 1. september 2013" in text(built, "2013-2.pdf")  # three months on
 
 
 def test_pdf_is_tagged_with_danish_language_and_alt_texts(built):
@@ -462,12 +464,12 @@ def test_same_content_gives_identical_pdfs_and_unchanged_issues_come_from_cache(
     again = TinySite(tmp_path / "again")
     again.write(FILES)
     photo(again)
-    cached = build_recording(again)  # its own, empty cache
+    cached = build_recording(again, **BACK_PAGE)  # its own, empty cache
     assert cached == {"2013-1": False, "2013-2": False}
     for name in ("2013-1.pdf", "2013-1-tryk.pdf", "2013-1-haefte.pdf", "2013-2.pdf"):
         assert pdf(again, name) == pdf(built, name), name
     again.write({"newsletter/2013-2/index.md": ISSUE_2.replace("Sommeren er her.", "Sommeren er her nu.")})
-    cached = build_recording(again)
+    cached = build_recording(again, **BACK_PAGE)
     assert cached == {"2013-1": True, "2013-2": False}
     assert pdf(again, "2013-1.pdf") == pdf(built, "2013-1.pdf")
     assert "Sommeren er her nu." in text(again, "2013-2.pdf")
@@ -532,21 +534,20 @@ def test_the_same_missing_letter_stops_every_build_of_a_session(tmp_path):
 
 # --- The plan's own issues, as residents and the print shop get them ------------------------
 
-PLAN_ISSUES = ("2013-1", "2013-4")  # 2013-1 has Arabic and Urdu editions; 2013-4 once printed four blank pages
-PLAN_PDFS = ("nyhedsbrev/2013-1", "nyhedsbrev/2013-4", "ar/nyhedsbrev/2013-1", "ur/nyhedsbrev/2013-1")
+PLAN_ISSUE = "2013-1"  # with Arabic and Urdu editions; the Urdu one is padded with three planned pages
+PLAN_PDFS = ("nyhedsbrev/2013-1", "ar/nyhedsbrev/2013-1", "ur/nyhedsbrev/2013-1")
 TYPE_AREA_MM = (14, 14, 14, 16)  # left, top, right, bottom margins of a text page (theme/print)
 
 
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory):
-    """The plan's content and two of its issues, built as on the day after the last one."""
+    """The plan's content and its first issue, built as on a day after it."""
     import shutil
 
     from conftest import ROOT
 
     site = TinySite(tmp_path_factory.mktemp("plan"))
-    for issue in PLAN_ISSUES:
-        shutil.copytree(ROOT / "newsletter" / issue, site.root / "newsletter" / issue)
+    shutil.copytree(ROOT / "newsletter" / PLAN_ISSUE, site.root / "newsletter" / PLAN_ISSUE)
     site.build(today="2014-01-15", PATH=str(ROOT / "content"))
     return site
 
@@ -585,7 +586,7 @@ def plain_text(site: TinySite, name: str, *options: str) -> str:
 
 
 def test_no_word_is_hyphenated_at_the_end_of_a_line(plan):
-    for name in PLAN_PDFS[:2]:
+    for name in PLAN_PDFS[:1]:
         lines = plain_text(plan, f"{name}.pdf").splitlines()
         broken = [f"{a} / {b}" for a, b in zip(lines, lines[1:]) if re.search(r"\w-$", a) and b[:1].islower()]
         assert broken == [], broken
@@ -594,7 +595,7 @@ def test_no_word_is_hyphenated_at_the_end_of_a_line(plan):
 def test_print_file_is_pdf_x4_with_a_cmyk_output_intent_and_black_text_on_the_black_plate(plan):
     from pypdf.generic import ContentStream
 
-    tryk = PdfReader(plan.output / "nyhedsbrev/2013-4-tryk.pdf")
+    tryk = PdfReader(plan.output / "nyhedsbrev/2013-1-tryk.pdf")
     root = tryk.trailer["/Root"]
     [intent] = [item.get_object() for item in root["/OutputIntents"]]
     assert intent["/S"] == "/GTS_PDFX" and intent["/DestOutputProfile"].get_object()["/N"] == 4
@@ -609,9 +610,9 @@ def test_print_file_is_pdf_x4_with_a_cmyk_output_intent_and_black_text_on_the_bl
             elif operator in (b"Tj", b"TJ"):
                 colours.add(fill)
     assert colours == {(b"scn", (0.0, 0.0, 0.0, 1.0))}, colours  # 100 % K, no C, M or Y under the text
-    reading = PdfReader(plan.output / "nyhedsbrev/2013-4.pdf")
+    reading = PdfReader(plan.output / "nyhedsbrev/2013-1.pdf")
     assert b"pdfuaid:part" in reading.trailer["/Root"]["/Metadata"].get_object().get_data()
-    assert reading.metadata.title.endswith("Vinter 2013")
+    assert reading.metadata.title.endswith("Forår 2013")
 
 
 def test_every_font_subset_has_a_name_of_its_own(plan):
@@ -642,7 +643,8 @@ def decoded(image) -> list[tuple[str, tuple[int, int, int, int]]]:
 def test_qr_codes_decode_to_the_editions_own_pages_and_keep_a_quiet_zone_of_four_modules(plan, tmp_path):
     import segno
 
-    pages = rendered(plan, "ur/nyhedsbrev/2013-1.pdf", 200, tmp_path)
+    count = len(PdfReader(plan.output / "ur/nyhedsbrev/2013-1.pdf").pages)
+    pages = rendered(plan, "ur/nyhedsbrev/2013-1.pdf", 200, tmp_path, (count - 3, count))  # the codes' pages
     codes = [code for page in pages for code in [(page, *found) for found in decoded(page)]]
     urls = {url for _, url, _ in codes}
     assert {"https://rumforliv.dk/ur/kalender/", "https://rumforliv.dk/ur/abonner/"} <= urls, urls
@@ -666,7 +668,7 @@ def test_right_to_left_editions_are_bound_on_the_right(plan):
         != "/R2L"
     )
     left, right = halves(plan.output / "ar/nyhedsbrev/2013-1-haefte.pdf", 1)
-    assert "الربيع 2013" in left.replace("\u202b", "").replace("\u202c", "") or "2013" in left  # front cover
+    assert "Rum for Liv" in left and "rumforliv.dk" not in left  # the front cover on the left
     assert "rumforliv.dk/ar/kalender" in right  # back cover on the right of the first side
 
 
@@ -691,9 +693,9 @@ def test_arabic_and_urdu_text_extracts_as_written(plan):
 
 def test_editions_say_their_season_dates_and_fixed_text_in_their_language(plan):
     arabic = plain_text(plan, "ar/nyhedsbrev/2013-1.pdf")
-    assert "الربيع 2013" in arabic and "Forår" not in arabic
+    assert "الربيع" in arabic and "Forår" not in arabic  # poppler puts the year on either side
     assert "مارس" in arabic and "marts" not in arabic.lower()
     urdu = plain_text(plan, "ur/nyhedsbrev/2013-1.pdf")
-    assert "بہار 2013" in urdu and "Forår" not in urdu
+    assert "بہار" in urdu and "Forår" not in urdu
     danish = plain_text(plan, "nyhedsbrev/2013-1.pdf")
     assert "Forår 2013" in danish
