@@ -56,6 +56,16 @@ CONTACT = {
     "lukretiavej": "Kontoret på Lukretiavej, 2500 Valby",
 }
 
+# The newsletter's back page: how to reach the secretariat. Fill in the real phone number, e-mail and
+# opening hours (left empty, the lines are left out rather than printed wrong).
+CONTACT_PHONE = ""
+CONTACT_EMAIL = ""
+CONTACT_HOURS = ""  # "Mandag-torsdag kl. 10-15"
+
+# The print shop's colour profile: the output intent of the newsletter's -tryk.pdf (PDF/X-4).
+# Artifex' CMYK SWOP profile (AGPL), from Debian's libgs-common (scripts/setup.sh installs it).
+PRINT_CMYK_PROFILE = "/usr/share/color/icc/ghostscript/default_cmyk.icc"
+
 # Named school holidays: used to say "undtagen i vinterferien" in words.
 SCHOOL_HOLIDAYS = [
     ("vinterferien", "2013-02-09", "2013-02-17"),

@@ -12,7 +12,8 @@ if command -v apt-get >/dev/null; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
     libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libjpeg62-turbo libopenjp2-7 \
-    shared-mime-info libcairo2 libraqm0 poppler-utils zbar-tools chromium default-jre-headless rsync >/dev/null
+    shared-mime-info libcairo2 libraqm0 poppler-utils zbar-tools chromium default-jre-headless rsync \
+    libgs-common libzbar0 >/dev/null
   # Node may already come from elsewhere (with its own npm); Debian's only if missing.
   if ! command -v npm >/dev/null; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null

@@ -114,6 +114,13 @@ class Records(logging.Handler):
             self.cached[record.issue] = record.cached
 
 
+BACK_PAGE = {
+    "CONTACT_PHONE": "36 30 01 11",
+    "CONTACT_EMAIL": "kontakt@rumforliv.dk",
+    "CONTACT_HOURS": "Mandag kl. 10–14",
+}
+
+
 def build_recording(site: TinySite, today: str = TODAY, **overrides) -> dict[str, bool]:
     """Build; return per issue whether its PDFs came from the cache."""
     records = Records()
@@ -132,7 +139,7 @@ def built(tmp_path_factory):
     site = TinySite(tmp_path_factory.mktemp("newsletter"))
     site.write(FILES)
     photo(site)
-    build_recording(site)
+    build_recording(site, **BACK_PAGE)
     return site
 
 
@@ -246,17 +253,57 @@ def test_cancelled_lines_are_struck_through_not_only_coloured(built):
     assert re.search(r"Aflyst</span>\s*<del>\s*<span class=\"title\">Grillaften", html)
 
 
-def test_body_text_is_at_least_10pt(built):
-    sizes = {}
+def text_sizes(document: PdfReader) -> dict[float, int]:
+    """Letters set at each size (pt), over every page."""
+    sizes: dict[float, int] = {}
 
     def visit(text_, cm, tm, font, font_size):
         scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
-        sizes[round(font_size * scale, 1)] = sizes.get(round(font_size * scale, 1), 0) + len(text_.strip())
+        key = round(font_size * scale, 1)
+        sizes[key] = sizes.get(key, 0) + len(text_.strip())
+
+    for page in document.pages:
+        page.extract_text(visitor_text=visit)
+    return {size: count for size, count in sizes.items() if count}
+
+
+def test_body_text_is_12pt_and_nothing_is_under_10pt(built):
+    sizes = text_sizes(reader(built, "2013-1.pdf"))
+    body = max(sizes, key=sizes.get)
+    assert body >= 12, sizes
+    assert min(sizes) >= 10, sizes
+
+
+def test_calendar_line_has_the_activity_in_bold_and_its_day_and_time_on_a_line_of_their_own(built):
+    lines = subprocess.run(
+        ["pdftotext", str(built.output / "nyhedsbrev" / "2013-1.pdf"), "-"], capture_output=True, encoding="utf-8"
+    ).stdout.splitlines()
+    at = lines.index("Strikkeklubben")
+    assert lines[at + 1].startswith("Hver mandag kl. 10–12"), lines[at : at + 3]
+    assert "Strikkeklubben" not in lines[at + 1]
+    fonts = set()
+
+    def visit(text_, cm, tm, font, font_size):
+        if "Strikkeklubben" in text_ and font:
+            fonts.add(str(font.get("/BaseFont")))
 
     for page in reader(built, "2013-1.pdf").pages[1:]:
         page.extract_text(visitor_text=visit)
-    body = max(sizes, key=sizes.get)
-    assert body >= 10, sizes
+    assert fonts and all("Bold" in font for font in fonts), fonts
+
+
+def test_cover_leads_with_the_newest_story_and_its_photo(built):
+    cover = reader(built, "2013-1.pdf").pages[0]
+    assert "Vinterfesten blev en succes" in cover.extract_text()
+    assert cover.images, "the lead story's photo is on the cover"
+
+
+def test_back_page_has_phone_e_mail_opening_hours_and_the_next_issue(built):
+    back = text(built, "2013-1.pdf").split("Kontakt")[-1]
+    assert "Telefon: 36 30 01 11" in back and "E-mail: kontakt@rumforliv.dk" in back
+    assert "Åbent: Mandag kl. 10–14" in back
+    assert "Næste nummer udkommer lørdag d. 1. juni 2013" in back  # the next folder's Date
+    assert "Næste nummer udkommer søndag d. 1. september 2013" in text(built, "2013-2.pdf")  # three months on
 
 
 def test_pdf_is_tagged_with_danish_language_and_alt_texts(built):
@@ -417,12 +464,12 @@ def test_same_content_gives_identical_pdfs_and_unchanged_issues_come_from_cache(
     again = TinySite(tmp_path / "again")
     again.write(FILES)
     photo(again)
-    cached = build_recording(again)  # its own, empty cache
+    cached = build_recording(again, **BACK_PAGE)  # its own, empty cache
     assert cached == {"2013-1": False, "2013-2": False}
     for name in ("2013-1.pdf", "2013-1-tryk.pdf", "2013-1-haefte.pdf", "2013-2.pdf"):
         assert pdf(again, name) == pdf(built, name), name
     again.write({"newsletter/2013-2/index.md": ISSUE_2.replace("Sommeren er her.", "Sommeren er her nu.")})
-    cached = build_recording(again)
+    cached = build_recording(again, **BACK_PAGE)
     assert cached == {"2013-1": True, "2013-2": False}
     assert pdf(again, "2013-1.pdf") == pdf(built, "2013-1.pdf")
     assert "Sommeren er her nu." in text(again, "2013-2.pdf")
@@ -493,3 +540,172 @@ def test_the_same_missing_letter_stops_every_build_of_a_session(tmp_path, monkey
         with pytest.raises(BuildFailed) as failure:
             site.build()
         assert "tomme firkanter" in str(failure.value), attempt
+
+
+# --- The plan's own issues, as residents and the print shop get them ------------------------
+
+PLAN_ISSUE = "2013-1"  # with Arabic and Urdu editions; the Urdu one is padded with three planned pages
+PLAN_PDFS = ("nyhedsbrev/2013-1", "ar/nyhedsbrev/2013-1", "ur/nyhedsbrev/2013-1")
+TYPE_AREA_MM = (14, 14, 14, 16)  # left, top, right, bottom margins of a text page (theme/print)
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory):
+    """The plan's content and its first issue, built as on a day after it."""
+    import shutil
+
+    from conftest import ROOT
+
+    site = TinySite(tmp_path_factory.mktemp("plan"))
+    shutil.copytree(ROOT / "newsletter" / PLAN_ISSUE, site.root / "newsletter" / PLAN_ISSUE)
+    site.build(today="2014-01-15", PATH=str(ROOT / "content"))
+    return site
+
+
+def rendered(site: TinySite, name: str, dpi: int, tmp_path, pages: tuple[int, int] | None = None) -> list:
+    """The PDF's pages as greyscale images (poppler)."""
+    from PIL import Image
+
+    first_last = ["-f", str(pages[0]), "-l", str(pages[1])] if pages else []
+    stem = tmp_path / name.replace("/", "_")
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", *first_last, str(site.output / name), str(stem)], check=True)
+    return [Image.open(path) for path in sorted(tmp_path.glob(f"{stem.name}-*.pgm"))]
+
+
+def filled(page, dpi: int) -> float:
+    """How much of the type area's height lies between the first and the last ink on the page."""
+    px = [round(mm / 25.4 * dpi) for mm in TYPE_AREA_MM]
+    area = page.crop((px[0], px[1], page.width - px[2], page.height - px[3]))
+    width, height = area.size
+    pixels = area.load()
+    inked = [y for y in range(height) if any(pixels[x, y] < 128 for x in range(0, width, 2))]
+    return (inked[-1] - inked[0] + 1) / height if inked else 0.0
+
+
+def test_no_page_of_any_edition_is_less_than_40_percent_filled(plan, tmp_path):
+    for name in PLAN_PDFS:
+        pages = rendered(plan, f"{name}.pdf", 30, tmp_path)
+        assert len(pages) % 4 == 0
+        shares = [round(filled(page, 30), 2) for page in pages[:-1]]  # the back cover aside
+        assert min(shares) >= 0.4, (name, shares)
+
+
+def plain_text(site: TinySite, name: str, *options: str) -> str:
+    out = subprocess.run(["pdftotext", *options, str(site.output / name), "-"], capture_output=True, encoding="utf-8")
+    return re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", " ", out.stdout)  # poppler's direction marks
+
+
+def test_no_word_is_hyphenated_at_the_end_of_a_line(plan):
+    for name in PLAN_PDFS[:1]:
+        lines = plain_text(plan, f"{name}.pdf").splitlines()
+        broken = [f"{a} / {b}" for a, b in zip(lines, lines[1:]) if re.search(r"\w-$", a) and b[:1].islower()]
+        assert broken == [], broken
+
+
+def test_print_file_is_pdf_x4_with_a_cmyk_output_intent_and_black_text_on_the_black_plate(plan):
+    from pypdf.generic import ContentStream
+
+    tryk = PdfReader(plan.output / "nyhedsbrev/2013-1-tryk.pdf")
+    root = tryk.trailer["/Root"]
+    [intent] = [item.get_object() for item in root["/OutputIntents"]]
+    assert intent["/S"] == "/GTS_PDFX" and intent["/DestOutputProfile"].get_object()["/N"] == 4
+    assert b"<pdfxid:GTS_PDFXVersion>PDF/X-4<" in root["/Metadata"].get_object().get_data()
+    assert "/StructTreeRoot" in root  # still tagged
+    colours = set()
+    for page in tryk.pages[1:-1]:
+        fill = None
+        for operands, operator in ContentStream(page.get_contents(), tryk).operations:
+            if operator in (b"k", b"rg", b"g", b"sc", b"scn"):
+                fill = (operator, tuple(round(float(value), 3) for value in operands))
+            elif operator in (b"Tj", b"TJ"):
+                colours.add(fill)
+    assert colours == {(b"scn", (0.0, 0.0, 0.0, 1.0))}, colours  # 100 % K, no C, M or Y under the text
+    reading = PdfReader(plan.output / "nyhedsbrev/2013-1.pdf")
+    assert b"pdfuaid:part" in reading.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert reading.metadata.title.endswith("Forår 2013")
+
+
+def test_every_font_subset_has_a_name_of_its_own(plan):
+    for name in PLAN_PDFS:
+        document = PdfReader(plan.output / f"{name}-tryk.pdf")
+        names: dict[str, set] = {}
+        for page in document.pages:
+            for font in page.get("/Resources", {}).get("/Font", {}).values():
+                font = font.get_object()
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+                names.setdefault(str(font["/BaseFont"]), set()).add(descriptor.raw_get("/FontFile2").idnum)
+        assert all(len(files) == 1 for files in names.values()), names
+
+
+def decoded(image) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """Each QR code zbar finds on a page image: its text and bounding box."""
+    from pyzbar import pyzbar
+
+    return [
+        (
+            found.data.decode(),
+            (found.rect.left, found.rect.top, found.rect.left + found.rect.width, found.rect.top + found.rect.height),
+        )
+        for found in pyzbar.decode(image, symbols=[pyzbar.ZBarSymbol.QRCODE])
+    ]
+
+
+def test_qr_codes_decode_to_the_editions_own_pages_and_keep_a_quiet_zone_of_four_modules(plan, tmp_path):
+    import segno
+
+    count = len(PdfReader(plan.output / "ur/nyhedsbrev/2013-1.pdf").pages)
+    pages = rendered(plan, "ur/nyhedsbrev/2013-1.pdf", 200, tmp_path, (count - 3, count))  # the codes' pages
+    codes = [code for page in pages for code in [(page, *found) for found in decoded(page)]]
+    urls = {url for _, url, _ in codes}
+    assert {"https://rumforliv.dk/ur/kalender/", "https://rumforliv.dk/ur/abonner/"} <= urls, urls
+    assert {"https://rumforliv.dk/", "https://rumforliv.dk/ar/"} <= urls  # the page of the other languages
+    for page, url, (left, top, right, bottom) in codes:
+        module = (right - left) / segno.make(url, error="m", micro=False).symbol_size(border=0)[0]
+        quiet = round(4 * module) - 2  # the last pixels may be grey at the code's edge
+        margin = page.crop((left - quiet, top - quiet, right + quiet, bottom + quiet)).load()
+        width, height = right - left + 2 * quiet, bottom - top + 2 * quiet
+        ring = [(x, y) for x in range(width) for y in (0, 1, height - 2, height - 1)]
+        ring += [(x, y) for y in range(height) for x in (0, 1, width - 2, width - 1)]
+        assert all(margin[x, y] > 200 for x, y in ring), url
+
+
+def test_right_to_left_editions_are_bound_on_the_right(plan):
+    for kind in ("", "-tryk", "-haefte"):
+        document = PdfReader(plan.output / f"ar/nyhedsbrev/2013-1{kind}.pdf")
+        assert document.trailer["/Root"]["/ViewerPreferences"]["/Direction"] == "/R2L", kind
+    assert "/ViewerPreferences" not in PdfReader(plan.output / "nyhedsbrev/2013-1.pdf").trailer["/Root"] or (
+        PdfReader(plan.output / "nyhedsbrev/2013-1.pdf").trailer["/Root"]["/ViewerPreferences"].get("/Direction")
+        != "/R2L"
+    )
+    left, right = halves(plan.output / "ar/nyhedsbrev/2013-1-haefte.pdf", 1)
+    assert "Rum for Liv" in left and "rumforliv.dk" not in left  # the front cover on the left
+    assert "rumforliv.dk/ar/kalender" in right  # back cover on the right of the first side
+
+
+def without_marks(text: str) -> str:
+    """Arabic script without its vowel marks and punctuation, which a PDF may keep as separate glyphs."""
+    return re.sub("[\u060c\u061b\u061f\u06d4]", " ", re.sub("[\u064b-\u065f\u0670\u200c\u200d]", "", text))
+
+
+def test_arabic_and_urdu_text_extracts_as_written(plan):
+    from conftest import ROOT
+
+    for lang in ("ar", "ur"):
+        source = (ROOT / f"newsletter/2013-1/30-driften.{lang}.md").read_text(encoding="utf-8")
+        body = source.split("\n\n", 1)[1]
+        words = set(re.findall(r"[\u0600-\u06ff]+", without_marks(body)))
+        extracted = plain_text(plan, f"{lang}/nyhedsbrev/2013-1.pdf")
+        extracted = set(re.findall(r"[\u0600-\u06ff]+", without_marks(extracted)))
+        missing = words - extracted
+        # Nastaliq gave back almost no word whole; Naskh all but one ('حيّك.' comes out as 'حيّ ك.').
+        assert len(missing) <= len(words) // 50, (lang, sorted(missing))
+
+
+def test_editions_say_their_season_dates_and_fixed_text_in_their_language(plan):
+    arabic = plain_text(plan, "ar/nyhedsbrev/2013-1.pdf")
+    assert "الربيع" in arabic and "Forår" not in arabic  # poppler puts the year on either side
+    assert "مارس" in arabic and "marts" not in arabic.lower()
+    urdu = plain_text(plan, "ur/nyhedsbrev/2013-1.pdf")
+    assert "بہار" in urdu and "Forår" not in urdu
+    danish = plain_text(plan, "nyhedsbrev/2013-1.pdf")
+    assert "Forår 2013" in danish

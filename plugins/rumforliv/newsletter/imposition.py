@@ -21,15 +21,39 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, Fl
 A4_LANDSCAPE = (841.89, 595.28)  # points
 
 
-def sheet_order(pages: int) -> list[tuple[int, int]]:
+def sheet_order(pages: int, rtl: bool = False) -> list[tuple[int, int]]:
     """(left, right) page numbers per sheet side, saddle-stitch order.
+
+    A right-to-left booklet (Arabic, Urdu) is bound on the right: each pair is mirrored,
+    so the front cover is the left half of the first side.
 
     >>> sheet_order(8)
     [(8, 1), (2, 7), (6, 3), (4, 5)]
+    >>> sheet_order(8, rtl=True)
+    [(1, 8), (7, 2), (3, 6), (5, 4)]
     """
     if pages <= 0 or pages % 4:
         raise ValueError(f"a booklet needs a multiple of 4 pages, not {pages}")
-    return [(pages - k, k + 1) if k % 2 == 0 else (k + 1, pages - k) for k in range(pages // 2)]
+    pairs = [(pages - k, k + 1) if k % 2 == 0 else (k + 1, pages - k) for k in range(pages // 2)]
+    return [(right, left) for left, right in pairs] if rtl else pairs
+
+
+def reading_direction(writer: PdfWriter, rtl: bool) -> None:
+    """/Direction /R2L: viewers show a right-to-left issue's spreads with page 1 on the right."""
+    if rtl:
+        preferences = writer._root_object.get("/ViewerPreferences")
+        preferences = preferences.get_object() if preferences is not None else DictionaryObject()
+        preferences[NameObject("/Direction")] = NameObject("/R2L")
+        writer._root_object[NameObject("/ViewerPreferences")] = preferences
+
+
+def bound(pdf: bytes, rtl: bool = False) -> bytes:
+    """The print shop's PDF, told its binding side (unchanged for a left-to-right issue)."""
+    if not rtl:
+        return pdf
+    writer = PdfWriter(as_reader(pdf), incremental=True)
+    reading_direction(writer, rtl)
+    return written(writer)
 
 
 def pdf_date(day: dt.date) -> str:
@@ -47,7 +71,7 @@ def as_reader(pdf: bytes | PdfReader) -> PdfReader:
     return pdf if isinstance(pdf, PdfReader) else PdfReader(io.BytesIO(pdf))
 
 
-def trimmed(pdf: bytes | PdfReader) -> bytes:
+def trimmed(pdf: bytes | PdfReader, rtl: bool = False) -> bytes:
     """The same document cut to its TrimBox: A5 for screens and home printers.
 
     Tags, language and metadata stay (they are the print PDF's own objects);
@@ -63,6 +87,7 @@ def trimmed(pdf: bytes | PdfReader) -> bytes:
         for box in ("/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
             if box in page:
                 del page[box]
+    reading_direction(writer, rtl)
     return written(writer)
 
 
@@ -84,14 +109,14 @@ def page_form(writer: PdfWriter, page) -> object:
     return writer._add_object(form.flate_encode())
 
 
-def impose(pdf: bytes | PdfReader, title: str, day: dt.date) -> bytes:
+def impose(pdf: bytes | PdfReader, title: str, day: dt.date, rtl: bool = False) -> bytes:
     """The booklet: two trimmed pages per A4 landscape side, in saddle-stitch order."""
     reader = as_reader(pdf)
     writer = PdfWriter()
     writer.pdf_header = reader.pdf_header
     width, height = A4_LANDSCAPE
     forms = {}
-    for pair in sheet_order(len(reader.pages)):
+    for pair in sheet_order(len(reader.pages), rtl):
         sheet = writer.add_blank_page(width=width, height=height)
         pages = [reader.pages[number - 1] for number in pair]
         x = (width - sum(float(p.trimbox.width) for p in pages)) / 2  # centre the spread
@@ -117,4 +142,5 @@ def impose(pdf: bytes | PdfReader, title: str, day: dt.date) -> bytes:
             "/ModDate": pdf_date(day),
         }
     )
+    reading_direction(writer, rtl)
     return written(writer)

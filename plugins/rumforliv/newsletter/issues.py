@@ -41,6 +41,8 @@ from rumforliv.build.trust import code_fingerprint
 from rumforliv.calendar.recurrence import expand, on_days
 from rumforliv.content import schema
 from rumforliv.content.markup import render_markdown
+from rumforliv.wording.catalogues import N_, translate
+from rumforliv.wording.pictograms import category_pictogram, pictogram, section_pictogram
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -48,21 +50,22 @@ if TYPE_CHECKING:
 logger = every_record(logging.getLogger(__name__))
 
 ISSUE_FOLDER = re.compile(r"(\d{4})-(\d{1,2})")
-SEASONS = {
-    12: "Vinter",
-    1: "Vinter",
-    2: "Vinter",
-    3: "Forår",
-    4: "Forår",
-    5: "Forår",
-    6: "Sommer",
-    7: "Sommer",
-    8: "Sommer",
-    9: "Efterår",
-    10: "Efterår",
-    11: "Efterår",
-}
-SPARE_PAGES = 3  # blank pages laid out once, used to pad the issue to a multiple of 4
+# The season an issue is named by, from its month; translated in the catalogues ("Forår" -> "Spring").
+WINTER, SPRING, SUMMER, AUTUMN = N_("Vinter"), N_("Forår"), N_("Sommer"), N_("Efterår")
+SEASONS = {month: season for months, season in (((12, 1, 2), WINTER), ((3, 4, 5), SPRING),
+           ((6, 7, 8), SUMMER), ((9, 10, 11), AUTUMN)) for month in months}  # fmt: skip
+# Pages of planned content laid out once after the calendar (the fridge's week plan, the issue in the
+# other languages, the children's page); as many as make a multiple of 4 are kept, never a blank page.
+FILLERS = ("ugeplan", "sprog", "maaneder", "boernehjoernet")
+PX_PER_MM = 96 / 25.4
+MOSTLY_EMPTY = 100 * PX_PER_MM  # more room than this left on the calendar's last page (of 178 mm) wastes it
+KIDS_TEXT_HEIGHT = 64 * PX_PER_MM  # the children's page without its drawing frame, with room to spare
+KIDS_INLINE = (
+    ".kids-inline {{ display: block !important }} .kids-inline .drawing {{ height: {drawing:.0f}px !important }} "
+    ".filler-boernehjoernet {{ display: none !important }}"
+)
+IN_YOUR_LANGUAGE = N_("Nyheder og kalender på dit sprog:")  # under each language's QR code, in that language
+SPARE_PAGES = len(FILLERS)
 OUR_FONTS = ("NotoSans", "NotoNaskhArabic", "NotoNastaliqUrdu")
 PDF_KINDS = ("a5", "tryk", "haefte")
 COVER_HIGHLIGHTS = 3
@@ -132,13 +135,15 @@ class DatedLine:
 
     title = property(lambda self: self.occurrence.event.title)
 
+    lang: str = "da"  # the edition's: dates are in its reader's language, whatever the event's own
+
     def _date(self, pattern: str) -> str:
         from babel.dates import format_date
 
-        return format_date(self.occurrence.day, pattern, locale=self.occurrence.event.lang or "da")
+        return format_date(self.occurrence.day, pattern, locale=self.lang)
 
     weekday = property(lambda self: self._date("EEEE"))  # "torsdag"
-    day_number = property(lambda self: self._date("d."))  # "14."
+    day_number = property(lambda self: self._date("d." if self.lang == "da" else "d"))  # "14." (a Danish ordinal)
     month = property(lambda self: self._date("MMMM"))  # "marts"
 
 
@@ -154,6 +159,7 @@ class IssueCalendar:
     last: dt.date
     regular: list[RegularLine] = field(default_factory=list)
     months: list[Month] = field(default_factory=list)
+    lang: str = "da"
 
     @property
     def highlights(self) -> list[DatedLine]:
@@ -165,7 +171,7 @@ class IssueCalendar:
     def period(self) -> str:
         from babel.dates import format_date
 
-        months = [format_date(day, "MMMM", locale="da") for day in (self.first, self.last)]
+        months = [format_date(day, "LLLL", locale=self.lang) for day in (self.first, self.last)]
         return months[0] if months[0] == months[1] else f"{months[0]}–{months[1]}"
 
 
@@ -182,7 +188,8 @@ class Code:
 
     @property
     def data_uri(self) -> str:
-        return segno.make(self.url, error="m", micro=False).svg_data_uri(scale=4, border=2)
+        # A quiet zone of four modules, as the standard asks: phone cameras find the code on a busy page.
+        return segno.make(self.url, error="m", micro=False).svg_data_uri(scale=4, border=4, dark="#000")
 
 
 @dataclass
@@ -202,10 +209,17 @@ class NewsletterIssue:
     calendar: IssueCalendar | None = None
     codes: list[Code] = field(default_factory=list)
     pages: int = 0  # known once printed
+    next_date: dt.date | None = None  # the next issue's, or three months on
 
     @property
     def season(self) -> str:
-        return SEASONS[self.date.month]
+        return translate(self.lang, SEASONS[self.date.month])
+
+    @property
+    def lead(self) -> NewsItem | None:
+        """The cover story: the newest item with a photo, else the newest item."""
+        pictured = [item for item in self.news if item.image]
+        return (pictured or self.news)[-1] if self.news else None
 
     @property
     def season_year(self) -> str:
@@ -345,9 +359,9 @@ def occurrences_between(context: dict, first: dt.date, last: dt.date) -> list:
     return expand(context.get("events", []), first, last)
 
 
-def build_calendar(occurrences, first: dt.date, last: dt.date) -> IssueCalendar:
-    """Repeating activities as one line each; one-off events by date, month by month."""
-    calendar = IssueCalendar(first, last)
+def build_calendar(occurrences, first: dt.date, last: dt.date, lang: str = "da") -> IssueCalendar:
+    """Repeating activities as one line each; one-off events by date, month by month, worded in `lang`."""
+    calendar = IssueCalendar(first, last, lang=lang)
     repeating: dict[str, list] = {}
     for occ in occurrences:
         if occ.event.schedule.rule:
@@ -356,10 +370,10 @@ def build_calendar(occurrences, first: dt.date, last: dt.date) -> IssueCalendar:
         month = max(occ.day, first).replace(day=1)
         if not calendar.months or calendar.months[-1].first != month:
             calendar.months.append(Month(month))
-        calendar.months[-1].lines.append(DatedLine(occ, place_of(occ.event)))
+        calendar.months[-1].lines.append(DatedLine(occ, place_of(occ.event), lang))
     for occs in repeating.values():
         event = occs[0].event
-        calendar.regular.append(RegularLine(event, place_of(event), occs, spelled_dates(event, occs)))
+        calendar.regular.append(RegularLine(event, place_of(event), occs, spelled_dates(event, occs, lang)))
     calendar.regular.sort(key=week_order)
     return calendar
 
@@ -371,15 +385,15 @@ def week_order(line: RegularLine):
     return min(occ.original_start.weekday() for occ in line.occurrences), clock, line.title
 
 
-def spelled_dates(event, occurrences) -> list[str]:
+def spelled_dates(event, occurrences, lang: str = "da") -> list[str]:
     """The dates, when the rule is not a plain weekly one (a reader cannot count 'every 2nd Thursday')."""
     from babel.dates import format_date
 
     parts = dict(event.schedule.rule)
     if parts["FREQ"] == "WEEKLY" and parts.get("INTERVAL", "1") == "1":
         return []
-    locale = getattr(event, "lang", None) or "da"
-    return [format_date(occ.day, "d. MMMM", locale=locale) for occ in occurrences if not occ.cancelled]
+    pattern = "d. MMMM" if lang == "da" else "d MMMM"
+    return [format_date(occ.day, pattern, locale=lang) for occ in occurrences if not occ.cancelled]
 
 
 def place_of(event) -> str:
@@ -393,9 +407,54 @@ def site_url(settings: dict) -> str:
     return (settings.get("SITEURL") or settings.get("PUBLISH_SITEURL") or "").rstrip("/")
 
 
-def qr_codes(settings: dict) -> list[Code]:
+def qr_codes(settings: dict, prefix: str = "") -> list[Code]:
+    """The calendar and the subscription page, in the edition's language (`prefix` "ar/")."""
     base = site_url(settings)
-    return [Code(page, f"{base}/{page}/") for page in ("kalender", "abonner")]
+    return [Code(page, f"{base}/{prefix}{page}/") for page in ("kalender", "abonner")]
+
+
+def next_dates(issues: list[NewsletterIssue]) -> None:
+    """Each issue's next issue date for its back page: the next folder's, else three months on."""
+    dates = sorted({issue.date for issue in issues})
+    for issue in issues:
+        later = [day for day in dates if day > issue.date]
+        issue.next_date = later[0] if later else issue.date + relativedelta(months=3)
+
+
+def language_codes(issue: NewsletterIssue, settings: dict) -> list:
+    """A QR code to the site in each of the other languages, for the page 'the newsletter in your language'."""
+    from types import SimpleNamespace
+
+    base, default = site_url(settings), settings.get("DEFAULT_LANG", "da")
+    return [
+        SimpleNamespace(lang=lang, code=Code("sprog", f"{base}/" if lang == default else f"{base}/{lang}/"))
+        for lang in settings.get("LANGUAGES", [default])
+        if lang != issue.lang
+    ]
+
+
+def month_grids(calendar: IssueCalendar) -> list[tuple[dt.date, list[list[tuple[dt.date, bool, bool]]]]]:
+    """The covered months as grids of weeks: (day, in the month, a one-off event that day), to mark on paper."""
+    import calendar as calendar_module
+
+    marked = {line.occurrence.day for month in calendar.months for line in month.lines if not line.occurrence.cancelled}
+    grids, month = [], calendar.first.replace(day=1)
+    while month <= calendar.last:
+        weeks = calendar_module.Calendar().monthdatescalendar(month.year, month.month)
+        grids.append((month, [[(day, day.month == month.month, day in marked) for day in week] for week in weeks]))
+        month = month + relativedelta(months=1)
+    return grids
+
+
+def week_plan(calendar: IssueCalendar) -> list[tuple[int, list[RegularLine]]]:
+    """The regular activities by weekday (0 = Monday), for the page to hang on the fridge."""
+    days: list[tuple[int, list[RegularLine]]] = [(day, []) for day in range(7)]
+    for line in calendar.regular:
+        if line.all_cancelled:
+            continue
+        for day in sorted({occ.original_start.weekday() for occ in line.occurrences}):
+            days[day][1].append(line)
+    return days
 
 
 def sentence(text: str) -> str:
@@ -428,6 +487,8 @@ class Press:
         self.fonts_dir = theme / "fonts"
         self.content = Path(settings["PATH"]).resolve()
         self.site_name = settings.get("SITENAME", "")
+        self.rtl = tuple(settings.get("RTL_LANGUAGES", ()))
+        self.profile = settings.get("PRINT_CMYK_PROFILE")  # the print shop's output intent (an ICC file)
         cache = settings.get("NEWSLETTER_CACHE_PATH") or Path(settings.get("CACHE_PATH", "cache")) / "newsletter"
         self.cache = Path(cache)
         self._weasy = None
@@ -442,10 +503,22 @@ class Press:
             digest = hashlib.sha256()
             for name in ("weasyprint", "pypdf", "pydyf"):
                 digest.update(importlib.metadata.version(name).encode())
-            for path in [*self.stylesheet_files(), *sorted(self.fonts_dir.glob("*.ttf"))]:
+            for path in [*self.stylesheet_files(), *sorted(self.fonts_dir.glob("*.ttf")), *self.profile_files()]:
                 digest.update(path.name.encode() + path.read_bytes())
             self._look = digest.digest()
         return self._look
+
+    def profile_files(self) -> list[Path]:
+        """The CMYK profile, which must exist: a print file without its output intent is refused by print shops."""
+        if not self.profile:
+            return []
+        path = Path(self.profile)
+        if not path.is_file():
+            raise NewsletterError(
+                f"Farveprofilen til trykkeriet ({path}) findes ikke. Kør scripts/setup.sh, "
+                "eller ret PRINT_CMYK_PROFILE i pelicanconf.py."
+            )
+        return [path]
 
     def identifier(self, issue: NewsletterIssue, html: str) -> str:
         """The PDFs' /ID: a digest of what they show (look, HTML, images), so the same issue gets the
@@ -504,9 +577,12 @@ class Press:
                     "Kør scripts/setup.sh (apt-get install libharfbuzz-subset0)."
                 )
 
-            fonts = FontConfiguration()
+            fonts, profiles = FontConfiguration(), {}
             sheets = [weasyprint.CSS(filename=str(path), font_config=fonts) for path in self.stylesheet_files()]
-            self._weasy = (weasyprint, fonts, sheets, content_fetcher(self.content))
+            for path in self.profile_files():  # device-cmyk() colours are printed for this profile
+                rule = f'@color-profile device-cmyk {{ src: url("{path.resolve().as_uri()}"); components: c, m, y, k }}'
+                sheets.append(weasyprint.CSS(string=rule, color_profiles=profiles))
+            self._weasy = (weasyprint, fonts, profiles, sheets, content_fetcher(self.content))
         return self._weasy
 
     def render(self, issue: NewsletterIssue, html: str, key: str) -> dict[str, bytes]:
@@ -518,23 +594,24 @@ class Press:
 
         from rumforliv.newsletter import imposition
 
+        rtl = issue.slot.split("/")[0] in self.rtl
         with lighter_gc():
-            tryk = self.checked_layout(issue, html, key)
-            reader = PdfReader(io.BytesIO(tryk))  # parsed once for the check, the A5 and the booklet
-            check_fonts(reader)
+            tryk, reading = self.checked_layout(issue, html, key)
+            reader = PdfReader(io.BytesIO(reading))  # parsed once for the check, the A5 and the booklet
+            check_fonts(reader)  # the print shop's PDF embeds the same fonts: written from the same layout
             return {
-                "a5": imposition.trimmed(reader),
-                "tryk": tryk,
-                "haefte": imposition.impose(reader, f"{self.site_name} · {issue.title} (hæfte)", issue.date),
+                "a5": imposition.trimmed(reader, rtl),
+                "tryk": imposition.bound(tryk, rtl),
+                "haefte": imposition.impose(reader, f"{self.site_name} · {issue.title} (hæfte)", issue.date, rtl),
             }
 
-    def checked_layout(self, issue: NewsletterIssue, html: str, key: str) -> bytes:
-        """The print shop's PDF; a letter missing from every font stops it."""
+    def checked_layout(self, issue: NewsletterIssue, html: str, key: str) -> tuple[bytes, bytes]:
+        """The print shop's PDF and the tagged reading copy; a letter missing from every font stops them."""
         catcher = NotdefCatcher()
         weasy_logger = every_record(logging.getLogger("weasyprint"))  # the same missing letter twice: twice an error
         weasy_logger.addHandler(catcher)
         try:
-            tryk = self.layout(issue, html, key)
+            pdfs = self.layout(issue, html, key)
         finally:
             weasy_logger.removeHandler(catcher)
         if catcher.messages:
@@ -542,22 +619,55 @@ class Press:
                 "Nogle tegn findes ikke i skrifttyperne i theme/fonts og ville blive trykt "
                 "som tomme firkanter. Ret teksten eller tilføj en skrifttype.\n" + "\n".join(catcher.messages)
             )
-        return tryk
+        return pdfs
 
-    def layout(self, issue: NewsletterIssue, html: str, key: str) -> bytes:
-        weasyprint, fonts, stylesheets, fetcher = self.weasy()
+    def layout(self, issue: NewsletterIssue, html: str, key: str) -> tuple[bytes, bytes]:
+        """Laid out once, written twice: PDF/X-4 for the print shop (CMYK output intent, tagged too) and
+        PDF/UA for readers (no output intent: screens show the colours as they are)."""
+        weasyprint, fonts, profiles, stylesheets, fetcher = self.weasy()
+        identifier = self.identifier(issue, html)
         # Images are downsampled when loaded, so the options go to render() as well as write_pdf().
         options = {
             "pdf_variant": "pdf/ua-1",
             "dpi": 300,
-            "pdf_identifier": f"newsletter-{issue.slot}-{self.identifier(issue, html)}".encode(),
+            "pdf_identifier": f"newsletter-{issue.slot}-{identifier}".encode(),
         }
-        document = weasyprint.HTML(string=html, base_url=CONTENT_URL, url_fetcher=fetcher).render(
-            stylesheets=stylesheets, font_config=fonts, **options
-        )
-        document = document.copy(padded(document.pages))
+        source = weasyprint.HTML(string=html, base_url=CONTENT_URL, url_fetcher=fetcher)
+        document = source.render(stylesheets=stylesheets, font_config=fonts, color_profiles=profiles, **options)
+        pages, room = padded(document.pages), room_left(document.pages[-SPARE_PAGES - 2])
+        if room > MOSTLY_EMPTY:  # the calendar's last page: the children's page goes there, not on a page of its own
+            drawing = weasyprint.CSS(string=KIDS_INLINE.format(drawing=room - KIDS_TEXT_HEIGHT), font_config=fonts)
+            filled = source.render(
+                stylesheets=[*stylesheets, drawing], font_config=fonts, color_profiles=profiles, **options
+            )
+            if len(padded(filled.pages, SPARE_PAGES - 1)) % 4 == 0:  # else the two planned pages left are too few
+                document, pages = filled, padded(filled.pages, SPARE_PAGES - 1)
+        document = document.copy(pages)
         issue.pages = len(document.pages)
-        return document.write_pdf(**options)
+        with fixed_document_id(identifier):
+            tryk = document.write_pdf(**{**options, "pdf_variant": "pdf/x-4", "pdf_tags": True})
+        document.color_profiles = {}
+        try:
+            reading = document.write_pdf(**options)
+        finally:
+            document.color_profiles = profiles
+        return tryk, reading
+
+
+@contextlib.contextmanager
+def fixed_document_id(digest: str):
+    """WeasyPrint gives a PDF/X-4 a random xmpMM:DocumentID (uuid4): here it is the issue's digest, so the
+    same issue gives the same bytes."""
+    import uuid
+
+    from weasyprint.pdf import metadata
+
+    random_id = metadata.uuid4
+    metadata.uuid4 = lambda: uuid.UUID(hashlib.sha256(digest.encode()).hexdigest()[:32])
+    try:
+        yield
+    finally:
+        metadata.uuid4 = random_id
 
 
 @contextlib.contextmanager
@@ -647,10 +757,24 @@ def content_fetcher(content: Path):
     return ContentFetcher(allowed_protocols={"file", "data"})
 
 
-def padded(pages: list) -> list:
-    """Content pages, then as many spare blank pages as make a multiple of 4, then the back cover."""
-    body, spare, back = pages[: -SPARE_PAGES - 1], pages[-SPARE_PAGES - 1 : -1], pages[-1]
+def padded(pages: list, spares: int = SPARE_PAGES) -> list:
+    """Content pages, then as many of the planned spare pages as make a multiple of 4, then the back cover."""
+    body, spare, back = pages[: -spares - 1], pages[-spares - 1 : -1], pages[-1]
     return body + spare[: (-(len(body) + 1)) % 4] + [back]
+
+
+def room_left(page) -> float:
+    """The height (CSS px) left empty at the foot of a laid-out page's type area."""
+    box = page._page_box
+    return box.content_box_y() + box.height - content_bottom(box.children[0])
+
+
+def content_bottom(box) -> float:
+    """The lowest edge of what a box holds on its page (a box that goes on to the next page reaches its foot)."""
+    children = [child for child in getattr(box, "children", ()) if hasattr(child, "position_y")]
+    if children and not type(box).__name__.startswith(("Line", "Inline", "Text")):
+        return max(content_bottom(child) for child in children)
+    return box.position_y + box.margin_height()
 
 
 def local_images(html: str, base: Path) -> list[tuple[str, Path]]:
@@ -686,18 +810,37 @@ class NewsletterGenerator(Generator):
         super().__init__(*args, **kwargs)
         self.env.filters["sentence"] = sentence
 
+    def print_globals(self, issue: NewsletterIssue) -> dict:
+        """What the print templates use beyond the site's context: pictures, the week plan, other languages."""
+        from babel.dates import get_day_names
+
+        settings = self.settings
+        return {
+            "issue": issue,
+            "FILLERS": FILLERS,
+            "week_plan": week_plan,
+            "month_grids": month_grids,
+            "short_day_names": get_day_names("short", locale=issue.lang),
+            "day_names": get_day_names("wide", locale=issue.lang),
+            "language_codes": lambda issue: language_codes(issue, settings),
+            "pictogram": pictogram,
+            "category_pictogram": lambda category: category_pictogram(category, settings),
+            "section_pictogram": lambda key: section_pictogram(key.split("-", 1)[-1], settings),
+        }
+
     def generate_context(self):
         self.issues = read_issues(self.settings)
         news_since_previous(self.issues, self.context.get("articles", []))
         for issue in self.issues:
             first, last = issue.covers
-            issue.calendar = build_calendar(occurrences_between(self.context, first, last), first, last)
+            issue.calendar = build_calendar(occurrences_between(self.context, first, last), first, last, issue.lang)
             issue.codes = qr_codes(self.settings)
+        next_dates(self.issues)
         self.context["newsletter_issues"] = self.issues
 
     def print_html(self, issue: NewsletterIssue) -> str:
         template = self.get_template("newsletter/issue")
-        return template.render({**self.context, "issue": issue, "SPARE_PAGES": SPARE_PAGES})
+        return template.render({**self.context, **self.print_globals(issue)})
 
     def generate_output(self, writer):
         """The issues start printing in worker processes while the site's pages are written; the issues'

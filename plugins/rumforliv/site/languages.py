@@ -293,7 +293,8 @@ def editions(issue, context: dict) -> list:
                 prefix=f"{lang}/",
                 sections=[chosen[key] for key in keys],
                 news=news,
-                calendar=newsletter.build_calendar(occurrences, first, last),
+                calendar=newsletter.build_calendar(occurrences, first, last, lang),
+                codes=newsletter.qr_codes(context, f"{lang}/"),
                 pages=0,
             )
         )
