@@ -65,6 +65,15 @@ SCHOOL_HOLIDAYS = [
     ("juleferien", "2013-12-21", "2014-01-05"),
 ]
 
+# --- Editing in the browser: Decap CMS at /admin/ (docs/redaktoer.md) ---------
+
+# The git host the boards log in to: "gitlab", "github" or "gitea" (also Forgejo), the repository and
+# its branch; for a self-hosted GitLab or Gitea add "base_url"/"api_root", and the OAuth app's "app_id"
+# (see the guide). No secret belongs here: this is published in /admin/config.yml.
+CMS_BACKEND = {"name": "gitlab", "repo": "rumforliv/rumforliv", "branch": "main", "auth_type": "pkce"}
+CMS_REVIEW = True  # changes wait as drafts for review before they are published (Decap's editorial workflow)
+DECAP_DIST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "node_modules", "decap-cms", "dist")
+
 # --- Pelican ---------------------------------------------------------------
 
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -16,6 +16,7 @@ from rumforliv.content.markup import prerender
 from rumforliv.newsletter.issues import NewsletterGenerator
 from rumforliv.site import calendar_pages, i18n, languages, sitemap
 from rumforliv.site import front as site
+from rumforliv.site.admin import AdminGenerator
 from rumforliv.site.events import EventsGenerator
 from rumforliv.site.front import SiteGenerator
 from rumforliv.site.guide import GuideGenerator
@@ -76,6 +77,7 @@ def add_generators(pelican):
         NewsletterGenerator,
         languages.LanguagesGenerator,
         GuideGenerator,
+        AdminGenerator,
         PendingPages,
     ]  # last: renders what the others queued
 
