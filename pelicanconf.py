@@ -72,6 +72,8 @@ SCHOOL_HOLIDAYS = [
 # (see the guide). No secret belongs here: this is published in /admin/config.yml.
 CMS_BACKEND = {"name": "gitlab", "repo": "rumforliv/rumforliv", "branch": "main", "auth_type": "pkce"}
 CMS_REVIEW = True  # changes wait as drafts for review before they are published (Decap's editorial workflow)
+# `invoke redaktion` runs decap-server here; /admin/ opened on this computer uses it instead of the git host.
+CMS_LOCAL_SERVER = f"http://127.0.0.1:{os.environ.get('CMS_LOCAL_PORT', '8081')}/api/v1"
 DECAP_DIST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "node_modules", "decap-cms", "dist")
 
 # --- Pelican ---------------------------------------------------------------

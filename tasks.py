@@ -75,6 +75,34 @@ def vis(c, port=8000, detaljer=False):
             print(stop.message, file=sys.stderr)
 
 
+@task(
+    aliases=["edit"],
+    help={
+        "port": "Forhåndsvisningens port (standard 8000).",
+        "cms_port": "decap-servers port (standard 8081).",
+        **DETAILS,
+    },
+)
+def redaktion(c, port=8000, cms_port=8081, detaljer=False):
+    """Redigér i browseren på http://localhost:8000/admin/ med forhåndsvisning; stop med Ctrl+C."""
+    import os
+
+    from rumforliv.editor import editing
+
+    editor_task(lambda: editing.check_free(int(port), "forhåndsvisningen", "--port"))
+    editor_task(lambda: editing.check_free(int(cms_port), "decap-server", "--cms-port"))
+    os.environ[editing.PORT_SETTING] = str(cms_port)  # pelicanconf.py writes it into /admin/config.yml
+    server = editor_task(lambda: editing.start_server(ROOT, int(cms_port)))
+    print(f"Redigér i browseren på http://localhost:{port}/admin/, når siden er bygget (stop med Ctrl+C).")
+    try:
+        vis(c, port=port, detaljer=detaljer)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        editing.stop(server)
+    print("Redigeringen er stoppet.")
+
+
 @task(aliases=["check"])
 def tjek(c):
     """Tjek alle filer og vis hver fejl som fil:linje: felt: besked."""

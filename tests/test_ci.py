@@ -3,9 +3,7 @@ only calling invoke tasks, which are run here as the workflows run them."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -14,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import HOMEWORK, NEWS, ROOT, TODAY, write_files
+from conftest import NEWS, ROOT, TODAY, copy_project
 
 GITHUB = ROOT / ".github" / "workflows" / "tjek-og-udgiv.yml"
 GITLAB = ROOT / ".gitlab-ci.yml"
@@ -92,26 +90,8 @@ def test_the_workflows_only_call_invoke_tasks(commands):
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    """A copy of the project with tiny content, where the workflows' commands run as in CI."""
-    for name in ("tasks.py", "pelicanconf.py", "publishconf.py"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    for name in ("theme", "translations", "docs"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
-    write_files(
-        tmp_path,
-        {
-            "content/nyheder/2013-02-11-fastelavn.md": NEWS,
-            "content/kalender/lektiecafe.md": HOMEWORK,
-            "content/sider/.keep": "",
-            "newsletter/.keep": "",
-        },
-    )
     monkeypatch.setenv("SITE_TODAY", TODAY)
-    monkeypatch.setenv(
-        "PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT / "plugins"), os.environ.get("PYTHONPATH")]))
-    )
-    return tmp_path
+    return copy_project(tmp_path, monkeypatch)
 
 
 def run(line: str, cwd: Path) -> subprocess.CompletedProcess:
