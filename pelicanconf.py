@@ -67,10 +67,11 @@ SCHOOL_HOLIDAYS = [
 
 # --- Editing in the browser: Decap CMS at /admin/ (docs/redaktoer.md) ---------
 
-# The git host the boards log in to: "gitlab", "github" or "gitea" (also Forgejo), the repository and
-# its branch; for a self-hosted GitLab or Gitea add "base_url"/"api_root", and the OAuth app's "app_id"
-# (see the guide). No secret belongs here: this is published in /admin/config.yml.
-CMS_BACKEND = {"name": "gitlab", "repo": "rumforliv/rumforliv", "branch": "main", "auth_type": "pkce"}
+# The git host the boards log in to: "gitlab", "gitea", "forgejo" or "github", the repository and its
+# branch; "url" for a host of your own (e.g. "https://git.lejerbo.dk"), "app_id" the OAuth application's
+# ID (GitLab, Gitea, Forgejo), "auth_url" GitHub's OAuth proxy. See docs/redaktoer.md. No secret belongs
+# here: this is published in /admin/config.yml.
+CMS_BACKEND = {"name": "gitlab", "repo": "rumforliv/rumforliv", "branch": "main", "app_id": ""}
 CMS_REVIEW = True  # changes wait as drafts for review before they are published (Decap's editorial workflow)
 # `invoke redaktion` runs decap-server here; /admin/ opened on this computer uses it instead of the git host.
 CMS_LOCAL_SERVER = f"http://127.0.0.1:{os.environ.get('CMS_LOCAL_PORT', '8081')}/api/v1"

@@ -278,3 +278,50 @@ def test_a_rule_the_weekday_fields_cannot_show_stays_as_text():
     )
     assert "Repeat: FREQ=MONTHLY;BYDAY=1SA\n" in same["text"]
     assert "Repeat: FREQ=WEEKLY;BYDAY=SA\n" in weekly["text"]
+
+
+# --- Hosted editing ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("chosen", "expected"),
+    [
+        (
+            {"name": "gitlab", "repo": "beboere/rumforliv", "app_id": "abc123"},
+            {
+                "name": "gitlab",
+                "auth_type": "pkce",
+                "base_url": "https://gitlab.com",
+                "api_root": "https://gitlab.com/api/v4",
+                "app_id": "abc123",
+            },
+        ),
+        (
+            {"name": "forgejo", "repo": "beboere/rumforliv", "url": "https://git.lejerbo.dk/", "app_id": "x"},
+            {"name": "forgejo", "base_url": "https://git.lejerbo.dk", "api_root": "https://git.lejerbo.dk/api/v1"},
+        ),
+        (
+            {"name": "gitea", "repo": "beboere/rumforliv", "url": "https://gitea.example.org"},
+            {"name": "gitea", "api_root": "https://gitea.example.org/api/v1"},
+        ),
+        (
+            {"name": "github", "repo": "beboere/rumforliv", "auth_url": "https://login.rumforliv.dk"},
+            {"name": "github", "base_url": "https://login.rumforliv.dk"},
+        ),
+    ],
+)
+def test_a_setting_picks_the_git_host_and_its_login(site, chosen, expected):
+    need_decap()
+    site.build(CMS_BACKEND=chosen)
+    cfg = config(site.output)
+    assert cfg["backend"]["repo"] == "beboere/rumforliv" and cfg["backend"]["branch"] == "main"
+    assert {key: cfg["backend"][key] for key in expected} == expected
+    assert cfg["publish_mode"] == "editorial_workflow"  # changes wait for review
+    assert cfg["local_backend"]["url"].startswith("http://127.0.0.1:")
+
+
+def test_an_unknown_git_host_is_a_danish_message(site):
+    need_decap()
+    with pytest.raises(BuildFailed) as stopped:
+        site.build(CMS_BACKEND={"name": "bitbucket", "repo": "x/y"})
+    assert 'pelicanconf.py:1: CMS_BACKEND: "bitbucket" er ikke en git-vært' in str(stopped.value)

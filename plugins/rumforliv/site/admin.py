@@ -382,14 +382,44 @@ def collections(settings: dict) -> list[dict]:
     return news + events + pages + [issues, sections]
 
 
+HOSTS = {  # the git hosts' API paths; GitHub needs an OAuth proxy (auth_url), the others log in with PKCE
+    "gitlab": ("https://gitlab.com", "/api/v4"),
+    "gitea": ("https://gitea.com", "/api/v1"),
+    "forgejo": ("https://codeberg.org", "/api/v1"),
+    "github": ("https://github.com", ""),
+}
+
+
 def backend(settings: dict) -> dict:
-    """The git host the boards log in to (CMS_BACKEND in the settings): gitlab, github, gitea or forgejo."""
+    """The git host the boards log in to (CMS_BACKEND in the settings), as Decap's backend: the host's
+    address and the OAuth application's public ID, never a secret."""
     chosen = dict(settings.get("CMS_BACKEND") or DEFAULT_BACKEND)
+    name = str(chosen.get("name", "")).lower()
+    if name not in HOSTS:
+        raise ContentError(
+            [
+                Problem(
+                    "pelicanconf.py",
+                    1,
+                    "CMS_BACKEND",
+                    f'"{name}" er ikke en git-vært, redigeringen kender. Brug en af: {", ".join(HOSTS)}.',
+                )
+            ]
+        )
+    url = str(chosen.get("url") or HOSTS[name][0]).rstrip("/")
+    out = {"name": name, "repo": chosen.get("repo", ""), "branch": chosen.get("branch", "main")}
+    if name == "github":
+        if chosen.get("auth_url"):
+            out["base_url"] = chosen["auth_url"]  # the OAuth proxy that holds GitHub's client secret
+        if url != HOSTS[name][0]:
+            out["api_root"] = f"{url}/api/v3"  # GitHub Enterprise
+    else:
+        out.update(base_url=url, api_root=url + HOSTS[name][1], app_id=chosen.get("app_id", ""))
+        if name == "gitlab":
+            out["auth_type"] = "pkce"
+    out["commit_messages"] = {"create": "Ny {{collection}}: {{slug}}", "update": "Ret {{collection}}: {{slug}}"}
     workflow = settings.get("CMS_REVIEW", True)
-    chosen.setdefault(
-        "commit_messages", {"create": "Ny {{collection}}: {{slug}}", "update": "Ret {{collection}}: {{slug}}"}
-    )
-    return {"backend": chosen, **({"publish_mode": "editorial_workflow"} if workflow else {})}
+    return {"backend": out, **({"publish_mode": "editorial_workflow"} if workflow else {})}
 
 
 def decap_config(settings: dict) -> dict:
