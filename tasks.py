@@ -86,16 +86,36 @@ def vis(c, port=8000, detaljer=False):
 def redaktion(c, port=8000, cms_port=8081, detaljer=False):
     """Redigér i browseren på http://localhost:8000/admin/ med forhåndsvisning; stop med Ctrl+C."""
     import os
+    import threading
+
+    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+    from watchfiles import watch
 
     from rumforliv.editor import editing
 
     editor_task(lambda: editing.check_free(int(port), "forhåndsvisningen", "--port"))
     editor_task(lambda: editing.check_free(int(cms_port), "decap-server", "--cms-port"))
     os.environ[editing.PORT_SETTING] = str(cms_port)  # pelicanconf.py writes it into /admin/config.yml
+    branch = settings()["CMS_BACKEND"].get("branch", "main")
     server = editor_task(lambda: editing.start_server(ROOT, int(cms_port)))
-    print(f"Redigér i browseren på http://localhost:{port}/admin/, når siden er bygget (stop med Ctrl+C).")
+
+    def rebuild(copy):
+        from rumforliv.editor.commands import build_site
+
+        try:
+            report = editor_task(lambda: build_site(PREVIEW, verbose=detaljer, **editing.preview_overrides(copy)))
+            print(report.summary())
+        except Exit as stop:  # keep serving while the board fixes the file
+            print(stop.message, file=sys.stderr)
+
     try:
-        vis(c, port=port, detaljer=detaljer)
+        (ROOT / "output").mkdir(exist_ok=True)
+        preview = RootedHTTPServer(str(ROOT / "output"), ("127.0.0.1", int(port)), ComplexHTTPRequestHandler)
+        threading.Thread(target=preview.serve_forever, daemon=True).start()
+        print(f"Redigér i browseren på http://localhost:{port}/admin/ (stop med Ctrl+C).")
+        print(f"Siden, som den er udgivet på grenen {branch}, ses på http://localhost:{port}/")
+        changes = watch(ROOT / ".git", ROOT / "theme", ROOT / "pelicanconf.py")
+        editing.watch_branch(ROOT, branch, rebuild, changes)
     except KeyboardInterrupt:
         pass
     finally:

@@ -92,7 +92,7 @@ def copy_project(root: Path, monkeypatch) -> Path:
     a checkout (the workflows' commands, `invoke redaktion`)."""
     import shutil
 
-    for name in ("tasks.py", "pelicanconf.py", "publishconf.py"):
+    for name in ("tasks.py", "pelicanconf.py", "publishconf.py", ".gitignore"):
         shutil.copy(ROOT / name, root / name)
     for name in ("theme", "translations", "docs"):
         shutil.copytree(ROOT / name, root / name)

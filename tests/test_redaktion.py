@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -36,6 +37,8 @@ def checkout(tmp_path, monkeypatch):
         pytest.skip("node or decap-server is not installed (npm ci, scripts/setup.sh)")
     monkeypatch.setenv("SITE_TODAY", TODAY)
     root = copy_project(tmp_path, monkeypatch)
+    # As in the project: the build's revisioner.json (content/kalender) is committed with the content.
+    subprocess.run([sys.executable, "-m", "invoke", "byg"], cwd=root, check=True, capture_output=True)
     git("init", "-q", "-b", "main", cwd=root)
     git("add", "-A", cwd=root)
     git("-c", "user.name=Test", "-c", "user.email=test@example.org", "commit", "-q", "-m", "start", cwd=root)
@@ -67,6 +70,17 @@ def wait_for(url: str, data: bytes | None = None, seconds: float = 120) -> bytes
             time.sleep(0.3)
 
 
+def wait_for_config(preview: int, cms: int, seconds: float = 120) -> bool:
+    """True once the preview's /admin/config.yml (rebuilt by `invoke redaktion`) points at its decap-server."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            if f"http://127.0.0.1:{cms}/api/v1" in wait_for(f"http://127.0.0.1:{preview}/admin/config.yml").decode():
+                return True
+        time.sleep(0.3)
+    return False
+
+
 def listening_addresses(port: int) -> set[str]:
     """The local addresses a TCP socket listens on at `port` (from /proc/net/tcp and tcp6)."""
     found = set()
@@ -88,8 +102,7 @@ def test_redaktion_serves_the_editor_and_decap_server_on_loopback_and_stops_on_c
         assert listening_addresses(cms) == {"0100007F"}  # 127.0.0.1, nothing else
         page = wait_for(f"http://127.0.0.1:{preview}/admin/").decode("utf-8")
         assert "decap-cms.js" in page
-        config = wait_for(f"http://127.0.0.1:{preview}/admin/config.yml").decode("utf-8")
-        assert f"http://127.0.0.1:{cms}/api/v1" in config  # /admin/ finds this decap-server
+        assert wait_for_config(preview, cms)  # /admin/ finds this decap-server
         os.killpg(process.pid, signal.SIGINT)  # Ctrl+C in the terminal
         output, _ = process.communicate(timeout=30)
     finally:

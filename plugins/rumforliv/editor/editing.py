@@ -8,6 +8,7 @@ an unsaved change is a branch ("cms/..."), so drafts and review work as on the g
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import shutil
 import socket
@@ -19,6 +20,7 @@ from pathlib import Path
 from rumforliv.editor.commands import EditorError
 
 LOOPBACK = "127.0.0.1"
+LOG = "cache/decap-server.log"  # what decap-server said, for finding faults (cache/ is not in git)
 PORT_SETTING = "CMS_LOCAL_PORT"  # the environment variable pelicanconf.py reads for /admin/config.yml
 
 
@@ -54,12 +56,14 @@ def start_server(root: Path, port: int) -> subprocess.Popen:
     check_repository(root)
     script = server_script(root)
     env = {**os.environ, "MODE": "git", "BIND_HOST": LOOPBACK, "PORT": str(port), "GIT_REPO_DIRECTORY": str(root)}
-    server = subprocess.Popen(
-        ["node", str(script)], cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
+    log = root / LOG
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w", encoding="utf-8") as written:
+        server = subprocess.Popen(["node", str(script)], cwd=root, env=env, stdout=written, stderr=subprocess.STDOUT)
     if not answers(f"http://{LOOPBACK}:{port}/api/v1", server):
         stop(server)
-        raise EditorError(f"decap-server startede ikke: {(server.stderr.read() or '').strip()[-500:]}")
+        said = log.read_text(encoding="utf-8", errors="replace").strip()[-500:]
+        raise EditorError(f"decap-server startede ikke ({LOG}):\n{said}")
     return server
 
 
@@ -85,3 +89,47 @@ def stop(server: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+# --- The preview: what is published on the branch, rebuilt when it changes ---------------------------
+
+PREVIEW_COPY = "cache/redaktion"  # the branch's content folders, exported here for the preview's build
+CONTENT_FOLDERS = ("content", "newsletter")
+
+
+def branch_commit(root: Path, branch: str) -> str:
+    found = subprocess.run(["git", "rev-parse", "--verify", "-q", branch], cwd=root, capture_output=True, text=True)
+    return found.stdout.strip()
+
+
+def export_branch(root: Path, branch: str) -> Path:
+    """The branch's committed content and newsletter in cache/redaktion. decap-server switches the working
+    folder to draft branches while it saves, and the build writes content/kalender/revisioner.json: built
+    from the working folder, the preview would show half-saved drafts and leave changes in the way of the
+    next save. Built from this copy, it shows what is published and changes nothing in git."""
+    copy = root / PREVIEW_COPY
+    shutil.rmtree(copy, ignore_errors=True)
+    copy.mkdir(parents=True)
+    folders = [name for name in CONTENT_FOLDERS if (root / name).is_dir()]
+    archive = subprocess.run(["git", "archive", "--format=tar", branch, *folders], cwd=root, capture_output=True)
+    if archive.returncode != 0:
+        raise EditorError(f"Kunne ikke læse grenen {branch}: {archive.stderr.decode(errors='replace').strip()}")
+    subprocess.run(["tar", "-x", "-C", str(copy)], input=archive.stdout, check=True)
+    for name in CONTENT_FOLDERS:
+        (copy / name).mkdir(exist_ok=True)
+    return copy
+
+
+def preview_overrides(copy: Path) -> dict:
+    return {"PATH": str(copy / "content"), "NEWSLETTER_PATH": str(copy / "newsletter")}
+
+
+def watch_branch(root: Path, branch: str, rebuild, changes) -> None:
+    """Call rebuild(copy) now and whenever the branch gets a new commit (a save in review mode does not
+    change it; publishing does). `changes` yields on any change in the project folder (watchfiles)."""
+    built = None
+    for _ in itertools.chain([None], changes):
+        commit = branch_commit(root, branch)
+        if commit and commit != built:
+            rebuild(export_branch(root, branch))
+            built = commit

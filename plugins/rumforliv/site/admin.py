@@ -289,6 +289,7 @@ def folder_collection(name: str, label: str, singular: str, folder: str, fields:
         "format": FORMAT,
         "extension": "md",
         "create": True,
+        "editor": {"preview": False},  # Decap's preview shows raw values; the site's preview is `invoke vis`
         "fields": fields,
         **extra,
     }
