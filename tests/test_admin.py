@@ -4,6 +4,7 @@ code (theme/admin/rumforliv-cms.js, run under Node) keeping the content format b
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -325,3 +326,19 @@ def test_an_unknown_git_host_is_a_danish_message(site):
     with pytest.raises(BuildFailed) as stopped:
         site.build(CMS_BACKEND={"name": "bitbucket", "repo": "x/y"})
     assert 'pelicanconf.py:1: CMS_BACKEND: "bitbucket" er ikke en git-vært' in str(stopped.value)
+
+
+def test_the_guide_starts_with_the_browser_and_shows_its_pictures(site):
+    need_decap()
+    site.build()
+    guide = (ROOT / "docs" / "redaktoer.md").read_text(encoding="utf-8")
+    first = guide.index("\n## ")
+    assert guide[first:].startswith("\n## I browseren: for bestyrelserne")
+    pictures = re.findall(r"!\[[^\]]+\]\((billeder/[^)]+\.png)\)", guide)
+    assert len(pictures) >= 4
+    page = site.read("hjaelp/index.html")
+    for picture in pictures:
+        assert (ROOT / "docs" / picture).is_file() and f'src="{picture}"' in page
+        assert (site.output / "hjaelp" / picture).read_bytes() == (ROOT / "docs" / picture).read_bytes()
+    for secret in ("PUBLISH_SSH_KEY", "PUBLISH_TARGET", "PUBLISH_KNOWN_HOSTS"):
+        assert secret in guide  # the guide says which secrets live in CI, and where

@@ -78,6 +78,7 @@ try {
   await choose('Indsatsområde (Category)', 'Beboernetværk, inddragelse og demokrati');
   await page.locator('[data-slate-editor="true"]').click();
   await page.keyboard.type('Vi strikker sammen. Tag dit strikketøj med.');
+  await page.getByLabel('Første gang (Start)').scrollIntoViewIfNeeded();
   await shoot('04-ny-aktivitet');
   await publish();
 

@@ -475,8 +475,14 @@ def our_script(settings: dict) -> Path:
     return Path(settings["THEME"]) / ADMIN_FOLDER / OUR_SCRIPT
 
 
+def guide_pictures(settings: dict) -> list[Path]:
+    """The guide's screenshots of the editor (docs/billeder, beside the guide), shown at /hjaelp/billeder/."""
+    guide = settings.get("GUIDE_PATH")
+    return sorted((Path(guide).parent / "billeder").glob("*.png")) if guide else []
+
+
 class AdminGenerator(Generator):
-    """Writes admin/index.html, admin/config.yml and Decap's files."""
+    """Writes admin/index.html, admin/config.yml and Decap's files, and the guide's pictures of them."""
 
     def generate_context(self):
         self.files = decap_files(self.settings)
@@ -494,3 +500,7 @@ class AdminGenerator(Generator):
             cms_settings=json.dumps({"defaultLang": self.settings.get("DEFAULT_LANG", "da")}),
         )
         (folder / "index.html").write_text(page, encoding="utf-8")  # not a page of the site: no memo, no sitemap
+        pictures = Path(self.output_path) / "hjaelp" / "billeder"
+        for picture in guide_pictures(self.settings):
+            pictures.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(picture, pictures / picture.name)
