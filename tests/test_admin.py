@@ -338,7 +338,7 @@ def test_the_guide_starts_with_the_browser_and_shows_its_pictures(site):
     assert len(pictures) >= 4
     page = site.read("hjaelp/index.html")
     for picture in pictures:
-        assert (ROOT / "docs" / picture).is_file() and f'src="{picture}"' in page
+        assert (ROOT / "docs" / picture).is_file() and f'src="/hjaelp/{picture}"' in page
         assert (site.output / "hjaelp" / picture).read_bytes() == (ROOT / "docs" / picture).read_bytes()
     for secret in ("PUBLISH_SSH_KEY", "PUBLISH_TARGET", "PUBLISH_KNOWN_HOSTS"):
         assert secret in guide  # the guide says which secrets live in CI, and where

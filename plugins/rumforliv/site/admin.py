@@ -23,6 +23,7 @@ from babel import Locale
 from pelican.generators import Generator
 
 from rumforliv.content.schema import ContentError, Problem
+from rumforliv.wording.catalogues import language_name
 
 ADMIN_FOLDER = "admin"
 OUR_SCRIPT = "rumforliv-cms.js"
@@ -258,12 +259,11 @@ def section_fields(settings: dict) -> list[dict]:
 
 
 def language_options(settings: dict) -> list[dict]:
-    """The plan's languages but the default one, named in Danish: "arabisk (ar)"."""
+    """The plan's languages but the default one, each by its own name as the site's switcher shows it
+    ("العربية (ar)"; kept with the catalogues, so a rebuild asks Babel for none)."""
     default = settings.get("DEFAULT_LANG", "da")
     return [
-        {"label": f"{Locale.parse(code).get_display_name(default)} ({code})", "value": code}
-        for code in settings["LANGUAGES"]
-        if code != default
+        {"label": f"{language_name(code)} ({code})", "value": code} for code in settings["LANGUAGES"] if code != default
     ]
 
 
