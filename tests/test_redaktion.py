@@ -130,3 +130,17 @@ def test_a_port_in_use_gets_a_danish_message(checkout):
     assert result.returncode == 1
     assert f"Port {taken} (decap-server) er optaget" in result.stderr and "--cms-port" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_unsaved_work_in_the_folder_stops_it_in_danish(checkout):
+    (checkout / "content" / "nyheder" / "udkast.md").write_text("Title: Halvfærdig\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "redaktion", "--port", str(free_port()), "--cms-port", str(free_port())],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "ikke er gemt i git" in result.stderr and "content/nyheder/udkast.md" in result.stderr

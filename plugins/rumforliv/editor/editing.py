@@ -51,9 +51,23 @@ def check_repository(root: Path) -> None:
         raise EditorError(f"{root} er ikke et git-arkiv. Hent projektet med `git clone`, så virker redigeringen.")
 
 
+def check_clean(root: Path) -> None:
+    """decap-server commits everything in the folder (`git add .`) when it saves: unsaved work of the IT
+    volunteer would end up in a board member's draft."""
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True)
+    changed = status.stdout.splitlines()
+    if changed:
+        shown = "\n".join(changed[:10])
+        raise EditorError(
+            "Projektmappen har ændringer, der ikke er gemt i git. Redigeringen i browseren ville tage dem med "
+            f"i den næste kladde. Gem dem først (git commit) eller læg dem væk (git stash):\n{shown}"
+        )
+
+
 def start_server(root: Path, port: int) -> subprocess.Popen:
     """decap-server in git mode on 127.0.0.1:port, over this repository; waits until it answers."""
     check_repository(root)
+    check_clean(root)
     script = server_script(root)
     env = {**os.environ, "MODE": "git", "BIND_HOST": LOOPBACK, "PORT": str(port), "GIT_REPO_DIRECTORY": str(root)}
     log = root / LOG
