@@ -86,6 +86,18 @@ SMS_MAX_SEGMENTS = 3
 HOUSEHOLDS = 466
 REPORT_GOALS = {"materials": 10, "coverage": 5, "readers": 0.5}
 
+# --- Editing in the browser: Decap CMS at /admin/ (docs/redaktoer.md) ---------
+
+# The git host the boards log in to: "gitlab", "gitea", "forgejo" or "github", the repository and its
+# branch; "url" for a host of your own (e.g. "https://git.lejerbo.dk"), "app_id" the OAuth application's
+# ID (GitLab, Gitea, Forgejo), "auth_url" GitHub's OAuth proxy. See docs/redaktoer.md. No secret belongs
+# here: this is published in /admin/config.yml.
+CMS_BACKEND = {"name": "gitlab", "repo": "rumforliv/rumforliv", "branch": "main", "app_id": ""}
+CMS_REVIEW = True  # changes wait as drafts for review before they are published (Decap's editorial workflow)
+# `invoke redaktion` runs decap-server here; /admin/ opened on this computer uses it instead of the git host.
+CMS_LOCAL_SERVER = f"http://127.0.0.1:{os.environ.get('CMS_LOCAL_PORT', '8081')}/api/v1"
+DECAP_DIST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "node_modules", "decap-cms", "dist")
+
 # --- Pelican ---------------------------------------------------------------
 
 HERE = os.path.dirname(os.path.abspath(__file__))

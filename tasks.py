@@ -70,6 +70,56 @@ def vis(c, port=8000, detaljer=False):
         print("\nForhåndsvisningen er stoppet.")
 
 
+@task(
+    aliases=["edit"],
+    help={
+        "port": "Forhåndsvisningens port (standard 8000).",
+        "cms_port": "decap-servers port (standard 8081).",
+        **DETAILS,
+    },
+)
+def redaktion(c, port=8000, cms_port=8081, detaljer=False):
+    """Redigér i browseren på http://localhost:8000/admin/ med forhåndsvisning; stop med Ctrl+C."""
+    import os
+
+    from rumforliv.editor import editing, preview
+
+    editor_task(lambda: editing.check_free(int(port), "forhåndsvisningen", "--port"))
+    editor_task(lambda: editing.check_free(int(cms_port), "decap-server", "--cms-port"))
+    os.environ[editing.PORT_SETTING] = str(cms_port)  # pelicanconf.py writes it into /admin/config.yml
+    branch = settings()["CMS_BACKEND"].get("branch", "main")
+    server = editor_task(lambda: editing.start_server(ROOT, int(cms_port)))
+
+    def rebuild(copy):
+        from rumforliv.editor.commands import build_site
+
+        try:
+            report = editor_task(lambda: build_site(PREVIEW, verbose=detaljer, **editing.preview_overrides(copy)))
+            print(report.summary())
+        except Exit as stop:  # keep serving while the board fixes the file
+            print(stop.message, file=sys.stderr)
+
+    # The preview's server and watcher run in processes of their own, as in `invoke vis`: this one builds
+    # (and forks), so it starts no thread.
+    (ROOT / "output").mkdir(exist_ok=True)
+    serving = preview.start(["serve", str(ROOT / "output"), str(port)], ROOT)
+    watcher = preview.start(["watch", str(ROOT / ".git"), str(ROOT / "theme"), str(ROOT / "pelicanconf.py")], ROOT)
+    try:
+        watcher.stdout.readline()  # "watching"
+        print(f"Redigér i browseren på http://localhost:{port}/admin/ (stop med Ctrl+C).")
+        print(f"Siden, som den er udgivet på grenen {branch}, ses på http://localhost:{port}/")
+        changes = (line for line in iter(watcher.stdout.readline, b"") if line == b"changed\n")
+        editing.watch_branch(ROOT, branch, rebuild, changes)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        editing.stop(server)
+        for process in (serving, watcher):
+            process.terminate()
+            process.wait()
+    print("Redigeringen er stoppet.")
+
+
 @task(aliases=["check"], help={"ret": "Ret de usynlige tegn, hvis betydning er entydig, og sig hvad der blev ændret."})
 def tjek(c, ret=False):
     """Tjek alle filer og vis hver fejl som fil:linje: felt: besked."""

@@ -89,6 +89,31 @@ class TinySite:
         return (self.output / relative).read_text(encoding="utf-8")
 
 
+def copy_project(root: Path, monkeypatch) -> Path:
+    """The project's code, theme and settings in `root` with tiny content, where its invoke tasks run as in
+    a checkout (the workflows' commands, `invoke redaktion`)."""
+    import shutil
+
+    for name in ("tasks.py", "pelicanconf.py", "publishconf.py", ".gitignore"):
+        shutil.copy(ROOT / name, root / name)
+    for name in ("theme", "translations", "docs"):
+        shutil.copytree(ROOT / name, root / name)
+    (root / "node_modules").symlink_to(ROOT / "node_modules")
+    write_files(
+        root,
+        {
+            "content/nyheder/2013-02-11-fastelavn.md": NEWS,
+            "content/kalender/lektiecafe.md": HOMEWORK,
+            "content/sider/.keep": "",
+            "newsletter/.keep": "",
+        },
+    )
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT / "plugins"), os.environ.get("PYTHONPATH")]))
+    )
+    return root
+
+
 @pytest.fixture
 def site(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_TODAY", TODAY)

@@ -105,6 +105,8 @@ def pages(site: TinySite) -> list[str]:
         if 'http-equiv="refresh"' in path.read_text(encoding="utf-8"):
             continue
         relative = path.relative_to(site.output).as_posix()
+        if relative.startswith("admin/"):
+            continue  # Decap CMS's own interface for the editors (tests/test_admin*.py), not a page of the site
         paths.append("/" + (relative[: -len("index.html")] if relative.endswith("index.html") else relative))
     return paths
 

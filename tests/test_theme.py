@@ -111,7 +111,8 @@ def built(tmp_path_factory) -> TinySite:
 
 
 def html_files(site: TinySite) -> list[Path]:
-    return sorted(site.output.rglob("*.html"))
+    """The site's pages; /admin/ is Decap CMS's own interface for the editors (tests/test_admin.py)."""
+    return sorted(p for p in site.output.rglob("*.html") if p.relative_to(site.output).parts[0] != "admin")
 
 
 class Tags(HTMLParser):

@@ -20,6 +20,7 @@ from rumforliv.posters.generator import PosterGenerator
 from rumforliv.report.success import ReportGenerator
 from rumforliv.site import calendar_pages, cards, i18n, languages, sitemap
 from rumforliv.site import front as site
+from rumforliv.site.admin import AdminGenerator
 from rumforliv.site.events import EventsGenerator
 from rumforliv.site.front import SiteGenerator
 from rumforliv.site.guide import GuideGenerator
@@ -106,6 +107,7 @@ def add_generators(pelican):
         languages.LanguagesGenerator,
         GuideGenerator,
         cards.ShareCardsGenerator,
+        AdminGenerator,
         PendingPages,
     ]  # last: renders what the others queued
 

@@ -69,7 +69,10 @@ class GuideGenerator(Generator):
 
     def generate_context(self):
         path = Path(self.settings.get("GUIDE_PATH") or DEFAULT_GUIDE)
-        self.guide = Guide(path.read_text(encoding="utf-8")) if path.is_file() else None
+        text = path.read_text(encoding="utf-8") if path.is_file() else None
+        # The guide's pictures sit beside it (docs/billeder); on the site under its own address.
+        url = self.settings.get("GUIDE_URL", "hjaelp/")
+        self.guide = Guide(text.replace("](billeder/", f"](/{url}billeder/")) if text is not None else None
 
     def generate_output(self, writer):
         if self.guide is None:

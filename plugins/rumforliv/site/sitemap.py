@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 from rumforliv.build import memo
 
 # Written, but not pages a search engine should offer.
-LEFT_OUT = ("404.html",)
+LEFT_OUT = ("404.html", "admin/index.html")  # admin: the editors' CMS
 DRAFT_FOLDER = "kladder"  # drafts, previewed locally only
 UNLISTED = ("n", "sms", "rapport")  # short addresses that forward, staff's texts, the boards' report
 
