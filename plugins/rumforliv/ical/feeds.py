@@ -193,6 +193,7 @@ class ZoneRule:
 
 
 RULE_YEARS = range(2013, 2038)  # the years whose changes the rules must match
+HOUR = dt.timedelta(hours=1)
 
 
 def last_sunday(year: int, month: int) -> dt.date:
@@ -201,18 +202,27 @@ def last_sunday(year: int, month: int) -> dt.date:
 
 
 def changes(zone: ZoneInfo, year: int) -> list[ZoneRule]:
-    """The offset changes of `zone` in `year`, found hour by hour in UTC."""
-    found, moment = [], dt.datetime(year, 1, 1, tzinfo=UTC)
-    before = moment.astimezone(zone).utcoffset()
-    while moment.year == year:
-        moment += dt.timedelta(hours=1)
-        local = moment.astimezone(zone)
-        if local.utcoffset() != before:
-            wall = (moment + before).replace(tzinfo=None)
-            found.append(ZoneRule(wall.month, wall.hour, before, local.utcoffset(), local.tzname()))
-            if wall.date() != last_sunday(year, wall.month):
-                raise ValueError(f"{zone.key} changes on {wall.date()}, not a month's last Sunday")
-            before = local.utcoffset()
+    """The offset changes of `zone` in `year`: each month whose first and last offsets differ, narrowed
+    down to the hour (in UTC) by halving; every build asks, so it must not step through the year."""
+    found = []
+    for month in range(1, 13):
+        first = dt.datetime(year, month, 1, tzinfo=UTC)
+        hours = int(((first + dt.timedelta(days=32)).replace(day=1) - first) / HOUR)
+        before = first.astimezone(zone).utcoffset()
+        if (first + hours * HOUR).astimezone(zone).utcoffset() == before:
+            continue
+        low, high = 0, hours  # the offset is `before` at `low` hours in, another at `high`
+        while high - low > 1:
+            middle = (low + high) // 2
+            if (first + middle * HOUR).astimezone(zone).utcoffset() == before:
+                low = middle
+            else:
+                high = middle
+        local = (first + high * HOUR).astimezone(zone)
+        wall = (first + high * HOUR + before).replace(tzinfo=None)
+        found.append(ZoneRule(wall.month, wall.hour, before, local.utcoffset(), local.tzname()))
+        if wall.date() != last_sunday(year, wall.month):
+            raise ValueError(f"{zone.key} changes on {wall.date()}, not a month's last Sunday")
     return found
 
 
