@@ -12,6 +12,7 @@ layout at √2 the size.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import logging
@@ -107,8 +108,13 @@ class Poster:
 
     @property
     def qr_svg(self) -> str:
-        """Big, black on white, error correction high enough for a worn copy."""
-        return segno.make(self.url, error="q", micro=False).svg_data_uri(scale=10, border=4)
+        return poster_qr(self.url)
+
+
+@functools.lru_cache(maxsize=64)  # the same few addresses every build of `invoke vis`
+def poster_qr(url: str) -> str:
+    """Big, black on white, error correction high enough for a worn copy."""
+    return segno.make(url, error="q", micro=False).svg_data_uri(scale=10, border=4)
 
 
 def month_last(first: dt.date) -> dt.date:
