@@ -23,6 +23,7 @@ way: every second file is done by the forked child.
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import multiprocessing
 import os
@@ -117,12 +118,14 @@ def run_jobs(jobs: list) -> list[Write]:
 
 
 def start_early(context: dict, settings: dict, queue: str = EARLY) -> None:
-    """Start the jobs queued so far: in a child of their own, or here without fork (the serial twin)."""
+    """Start the jobs queued so far: in a child of their own, which writes what they made once the output
+    phase opens its gate (`open_gates`), or here without fork (the serial twin), written by `finish_early`."""
     jobs = context.pop(queue, [])
     if not forking(settings.get(WORKERS, 1)):
         context.setdefault(EARLY_WRITES, []).extend(run_jobs(jobs))
     elif jobs:
-        child = Child(lambda: child_work(lambda: run_jobs(jobs), settings))
+        output = settings["OUTPUT_PATH"]
+        child = Child(lambda gate: child_work(lambda: written(run_jobs(jobs), gate, output, settings), settings))
         context.setdefault(EARLY_CHILDREN, []).append(child)
 
 
@@ -130,14 +133,29 @@ def start_later(context: dict, settings: dict) -> None:
     start_early(context, settings, LATER)
 
 
+def open_gates(context: dict) -> None:
+    """The output phase has begun: the children may write what they made."""
+    for child in context.get(EARLY_CHILDREN, []):
+        child.open_gate()
+
+
+def written(writes: list[Write], gate: int, output: str, settings: dict) -> list:
+    """In a child: wait at the gate, then write `writes` (none if the build stopped before its output phase)."""
+    if os.read(gate, 1) == GO:
+        perform(writes, output, settings.get(memo.SETTING))
+    return []
+
+
 def finish_early(context: dict, settings: dict, output: str) -> None:
-    """Wait for the work beside the build, and write the files it made (into `output`, the staging folder)."""
+    """Wait for the work beside the build; write here what the serial twin made (into `output`, the staging folder)."""
     page_memo = settings.get(memo.SETTING)
-    writes = context.pop(EARLY_WRITES, [])
     for child in context.pop(EARLY_CHILDREN, []):
-        answer = child.answer()
-        child_result(answer, page_memo)
-        writes += answer["result"]
+        child_result(child.answer(), page_memo)
+    perform(context.pop(EARLY_WRITES, []), output, page_memo)
+
+
+def perform(writes: list[Write], output: str, page_memo) -> None:
+    """Write the files; an output file's key goes to the page memo."""
     for write in writes:
         if write.in_output:
             target = os.path.join(output, write.path)
@@ -192,22 +210,42 @@ class Child:
     exit code. `answer` waits for the result; a failure there is raised here, with its traceback."""
 
     def __init__(self, in_child):
+        """`in_child()`, or `in_child(gate)` for one that waits at a gate: a pipe that `open_gate` writes to
+        (and `wait` closes, so a child of a build that stopped reads nothing there)."""
         read_end, write_end = os.pipe()
+        gated = "gate" in inspect.signature(in_child).parameters
+        gate_read, self.gate = os.pipe() if gated else (None, None)
         self.pid = os.fork()
         if self.pid == 0:
             os.close(read_end)
+            if gated:
+                os.close(self.gate)
             try:
-                payload = pickle.dumps((True, in_child()), protocol=pickle.HIGHEST_PROTOCOL)
+                payload = pickle.dumps((True, in_child(gate_read) if gated else in_child()), protocol=5)
             except BaseException:
                 payload = pickle.dumps((False, traceback.format_exc()))
             with os.fdopen(write_end, "wb") as stream:
                 stream.write(payload)
             os._exit(0)
         os.close(write_end)
+        if gated:
+            os.close(gate_read)
         self.read_end, self.payload = read_end, None
         RUNNING.add(self)
 
+    def open_gate(self) -> None:
+        if self.gate is not None:
+            try:
+                os.write(self.gate, GO)
+            except BrokenPipeError:  # the child stopped before its gate: its answer says why
+                pass
+            os.close(self.gate)
+            self.gate = None
+
     def wait(self) -> None:
+        if self.gate is not None:  # never opened: the build stopped before its output phase
+            os.close(self.gate)
+            self.gate = None
         if self in RUNNING:
             with os.fdopen(self.read_end, "rb") as answer:
                 self.payload = answer.read()
@@ -223,6 +261,7 @@ class Child:
 
 
 RUNNING: set[Child] = set()  # children not waited for yet
+GO = b"g"  # what opens a gate
 
 
 def wait_for_children() -> None:
@@ -291,6 +330,7 @@ class PendingPages(Generator):
         start_early(self.context, self.settings)  # what waited for the others' context
 
     def generate_output(self, writer):
+        open_gates(self.context)  # the feeds' child writes its files beside the pages
         start_later(self.context, self.settings)  # the caches for next time, beside the pages
         if hasattr(writer, "render_pending"):
             writer.render_pending()

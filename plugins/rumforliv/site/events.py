@@ -178,4 +178,6 @@ class EventsGenerator(CachingGenerator):
         parallel.start_early(self.context, self.settings)
 
     def generate_output(self, writer):
-        pass  # site.SiteGenerator writes every calendar page and feed
+        # The output phase has begun: the feeds' child may write the files it made. The pages are written
+        # by site.SiteGenerator and the others, with the writer.
+        parallel.open_gates(self.context)
