@@ -450,6 +450,7 @@ def preview_latency(work: Path, runs: int) -> None:
     for name in PREVIEW_FILES:
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    (root / "node_modules").symlink_to(ROOT / "node_modules")  # /admin/'s Decap CMS
     port = free_port()
     env = {**os.environ, "SITE_TODAY": PLAN_TODAY, "PYTHONIOENCODING": "utf-8"}
     command = [sys.executable, "-m", "rumforliv.editor.preview", "run", str(root), str(port)]

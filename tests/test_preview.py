@@ -36,6 +36,7 @@ def project(root: Path) -> Path:
     for name in ("pelicanconf.py", "theme", "translations", "docs"):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    (root / "node_modules").symlink_to(ROOT / "node_modules")  # /admin/'s Decap CMS, installed by npm ci
     write_files(
         root,
         {

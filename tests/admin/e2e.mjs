@@ -82,11 +82,15 @@ try {
   await shoot('04-ny-aktivitet');
   await publish();
 
+  // The published entry is loaded again: wait for it to settle, or the new row is lost in the reload.
+  await page.getByText('Ændringer gemt').waitFor({ timeout: 30000 });
+  await page.waitForTimeout(1000);
   const dates = page.locator('input[type="date"]');
   const before = await dates.count();
   await page.getByRole('button', { name: /Tilføj aflyst/ }).click();
   await dates.nth(before).waitFor(); // the new row's date (the lists below are empty)
   await dates.last().fill('2013-03-12');
+  await dates.last().press('Tab'); // the widget takes the value when the field is left
   await shoot('05-aflys-en-dato');
   await publish();
   report.ok = true;

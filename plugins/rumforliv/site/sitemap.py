@@ -13,9 +13,10 @@ from xml.sax.saxutils import escape
 from rumforliv.build import memo
 
 # Written, but not pages a search engine should offer.
-LEFT_OUT = ("404.html", "admin/index.html")  # admin: the editors' CMS
+LEFT_OUT = ("404.html",)  # in every language
 DRAFT_FOLDER = "kladder"  # drafts, previewed locally only
-UNLISTED = ("n", "sms", "rapport")  # short addresses that forward, staff's texts, the boards' report
+# Short addresses that forward, staff's texts, the boards' report, the editors' CMS.
+UNLISTED = ("n", "sms", "rapport", "admin")
 
 
 def page_url(relative: Path | str) -> str:
