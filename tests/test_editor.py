@@ -267,6 +267,21 @@ def test_check_all_finds_a_translation_whose_dates_differ(site):
     ]
 
 
+def test_a_mistake_in_a_danish_activity_is_told_once_not_again_by_its_translations(site):
+    """A misspelt estate in the Danish file: its translations are not called orphans as well."""
+    site.write(
+        {
+            "content/kalender/lektiecafe.md": HOMEWORK.replace("Estate: Akacieparken", "Estate: Akaciparken"),
+            "content/kalender/lektiecafe.en.md": HOMEWORK.replace(
+                "Title: Lektiecafé for børn og unge", "Title: Homework café\nLang: en"
+            ),
+        }
+    )
+    problems = [str(p) for p in editor.check_all(site.settings()).problems]
+    assert len(problems) == 1 and problems[0].startswith("content/kalender/lektiecafe.md:")
+    assert 'Estate: "Akaciparken" er ikke en afdeling' in problems[0]
+
+
 # --- byg: progress, summary and atomicity ---------------------------------------------
 
 

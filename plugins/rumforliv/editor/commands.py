@@ -427,7 +427,7 @@ def check_all(settings: dict) -> CheckReport:
     newsletter seasons), and that an activity's translations keep its dates (so
     `tjek` passing means the build will), and the warnings the build prints.
     """
-    problems, counts, events, sources, shown = [], Counter(), [], {}, {}
+    problems, counts, events, sources, shown, mistaken = [], Counter(), [], {}, {}, []
     for path, base, kind in schema.content_files(settings):
         relative = path.relative_to(base) if path.is_relative_to(base) else path
         kind = kind or schema.kind_of(relative)
@@ -436,10 +436,10 @@ def check_all(settings: dict) -> CheckReport:
         shown[str(path.relative_to(base.parent)) if path.is_relative_to(base.parent) else str(path)] = path
         checked, found = schema.check_data(data, path, settings, base, kind)
         problems.extend(found)
-        if kind == "event" and checked is not None and not found:
-            events.append((path, checked))
+        if kind == "event" and checked is not None:
+            (mistaken if found else events).append((path, checked))
     problems.extend(schema.issue_folder_problems(settings))
-    problems.extend(translation_problems(events, settings))
+    problems.extend(translation_problems(events, settings, mistaken))
     entries = gate.entries(settings, sources)
     problems.extend(gate.errors(settings, entries))
     counts.pop("section", None)
@@ -478,8 +478,10 @@ def repair_once(report: CheckReport) -> list[str]:
     return done
 
 
-def translation_problems(events, settings: dict) -> list[schema.Problem]:
-    """languages.py's checks on translated activities, run on the checked files alone."""
+def translation_problems(events, settings: dict, mistaken=()) -> list[schema.Problem]:
+    """languages.py's checks on translated activities, run on the checked files alone. A translation of a
+    Danish file that has a mistake of its own (`mistaken`, reported already) is no orphan: one mistake
+    is told once, in the file it is in."""
     from types import SimpleNamespace
 
     from rumforliv.site.languages import orphan_problems, schedule_problems
@@ -504,7 +506,11 @@ def translation_problems(events, settings: dict) -> list[schema.Problem]:
         if danish:
             danish[0].translations = [item for item in items if item is not danish[0]]
         originals.extend(danish or items)
-    return orphan_problems(originals, settings) + schedule_problems(originals, settings)
+    there = {
+        checked.values.get("slug") or slugify(checked.values.get("title", ""), settings) for _, checked in mistaken
+    }
+    orphans = [item for item in originals if item.slug not in there]
+    return orphan_problems(orphans, settings) + schedule_problems(originals, settings)
 
 
 # --- Building with progress ---------------------------------------------------
