@@ -54,25 +54,22 @@ class PosterGenerator(Generator):
                 poster.summarised = True
                 printed = press.pdf(self.poster_html(poster), poster.size)
             if printed.pages > 1:
-                printed = self.most_that_fit(press, poster)
+                printed = self.most_that_fit(press, poster, printed)
         except NewsletterError as error:
             raise schema.ContentError([schema.Problem(poster.save_as, 1, "", str(error))]) from None
         return printed.data
 
-    def most_that_fit(self, press: PosterPress, poster: Poster):
-        """As many lines as fit on the page (found by halving: a few layouts, not one per line), and a line
-        saying the website has the rest."""
+    def most_that_fit(self, press: PosterPress, poster: Poster, printed):
+        """As many lines as fit on the page, and a line saying the website has the rest. The layout that
+        ran over says how many lines its first page held; one fewer leaves room for that line."""
         lines, poster.more = poster.lines, True
-        fits, too_many = 0, len(lines)
-        while too_many - fits > 1:
-            middle = (fits + too_many) // 2
-            poster.lines = lines[:middle]
-            if press.pdf(self.poster_html(poster), poster.size).pages == 1:
-                fits = middle
-            else:
-                too_many = middle
-        poster.lines = lines[: max(fits, 1)]
-        return press.pdf(self.poster_html(poster), poster.size)  # from the cache: laid out above
+        count = max(printed.fitting - 1, 1)
+        while True:
+            poster.lines = lines[:count]
+            printed = press.pdf(self.poster_html(poster), poster.size)
+            if printed.pages == 1 or count == 1:
+                return printed
+            count = min(count - 1, max(printed.fitting - 1, 1))
 
     def generate_output(self, writer):
         if not self.posters and not self.requested:

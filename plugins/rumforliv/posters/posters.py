@@ -51,7 +51,7 @@ from rumforliv.wording.words import (
 
 POSTER_ROWS = 9  # lines that fit on A4 at the poster's type size; more, and weekly activities become words
 SIZES = {"A4": 1.0, "A3": 2**0.5}  # A3 is A4 scaled by √2
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 INVITATION = N_("Aktiviteter denne måned: scan koden for mere.")
 
 
@@ -263,6 +263,16 @@ def invitations(estate: str, url: str, settings: dict) -> list[Invitation]:
 class Printed:
     data: bytes
     pages: int
+    fitting: int  # the poster's lines that are whole on its first page
+
+
+def lines_on_first_page(document) -> int:
+    """How many of the poster's lines (`li.line`, never split: opslag.css) WeasyPrint put on the first page."""
+    seen = set()
+    for box in document.pages[0]._page_box.descendants():
+        if getattr(box, "element_tag", None) == "li" and "line" in (box.element.get("class") or "").split():
+            seen.add(box.element)
+    return len(seen)
 
 
 class PosterPress:
@@ -289,14 +299,15 @@ class PosterPress:
         return digest.hexdigest()[:32]
 
     def pdf(self, html: str, size: str = "A4") -> Printed:
-        """The PDF and its page count, from the cache when the same HTML was printed before (the count is in
-        the file's name, so a rebuild need not parse the PDF)."""
+        """The PDF, its page count and the lines on its first page, from the cache when the same HTML was
+        printed before (the counts are in the file's name, so a rebuild need not parse the PDF)."""
         key = self.key(html, size)
-        for kept in sorted(self.cache.glob(f"{key}-*p.pdf")):
-            return Printed(kept.read_bytes(), int(kept.stem.rsplit("-", 1)[1][:-1]))
+        for kept in sorted(self.cache.glob(f"{key}-*.pdf")):
+            pages, fitting = kept.stem.rsplit("-", 1)[1].split("p")
+            return Printed(kept.read_bytes(), int(pages), int(fitting))
         printed = self.render(html, size, key)
         self.cache.mkdir(parents=True, exist_ok=True)
-        kept = self.cache / f"{key}-{printed.pages}p.pdf"
+        kept = self.cache / f"{key}-{printed.pages}p{printed.fitting}.pdf"
         scratch = kept.with_suffix(".new")
         scratch.write_bytes(printed.data)
         scratch.replace(kept)
@@ -322,7 +333,7 @@ class PosterPress:
                 + "\n".join(catcher.messages)
             )
         check_fonts(PdfReader(io.BytesIO(data)))  # only the theme's fonts: a system font differs between machines
-        return Printed(data, len(document.pages))
+        return Printed(data, len(document.pages), lines_on_first_page(document))
 
     def weasy(self):
         if self._weasy is None:

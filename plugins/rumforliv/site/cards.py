@@ -29,7 +29,7 @@ MARGIN = 64
 BRAND, INK, MUTED, PAPER = "#1d4e89", "#1a1a1a", "#4a4a4a", "#ffffff"
 FOLDER = "kort"  # /kort/kalender/<slug>.png, /ar/kort/nyheder/<slug>.png, /kort/ar.png
 CACHE = "share-cards"  # in the cache folder: <digest>.png
-FORMAT = 1  # raise when the drawing changes: cached cards are keyed by it
+FORMAT = 2  # raise when the drawing changes: cached cards are keyed by it
 
 # Letters of the Arabic script: a line with any of them is set in the Arabic or Urdu face.
 ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
@@ -118,24 +118,48 @@ def svg_png(svg: str, size: int) -> bytes:
     return cairosvg.svg2png(bytestring=svg.encode(), output_width=size, output_height=size)
 
 
+# A card has two tones: white on the blue band, ink and grey on paper. Each part is drawn in greyscale and
+# stored as LEVELS shades of its tone in one palette: quick to draw and to write, and small (no quantising).
+LEVELS = 32
+SHIFT = 8 - LEVELS.bit_length() + 1  # 256 shades -> LEVELS
+
+
+def shades(start: str, end: str) -> list[int]:
+    """LEVELS palette colours from `start` (shade 0) to `end`."""
+    a, b = (tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5)) for colour in (start, end))
+    return [round(a[c] + (b[c] - a[c]) * level / (LEVELS - 1)) for level in range(LEVELS) for c in range(3)]
+
+
+PALETTE = shades(BRAND, PAPER) + shades("#000000", PAPER)  # band: 0..LEVELS-1, paper: LEVELS..2*LEVELS-1
+
+
+@functools.lru_cache(maxsize=32)  # one band per focus area, direction and site name in a process
+def band(icon_png: bytes, rtl: bool, site: str, fonts: str):
+    """The blue band with the pictogram and the site's name, as palette indices (an 'L' image)."""
+    from PIL import Image, ImageDraw
+
+    whiteness = Image.new("L", (WIDTH, BAND), 0)  # 0: brand blue, 255: white
+    icon = Image.open(io.BytesIO(icon_png)).getchannel("A")
+    whiteness.paste(255, (WIDTH - MARGIN - icon.width if rtl else MARGIN, (BAND - icon.height) // 2), icon)
+    pen = ImageDraw.Draw(whiteness)
+    face = load_font(fonts, "latin", True, 44)
+    name_x = MARGIN if rtl else WIDTH - MARGIN - pen.textlength(site, font=face)
+    pen.text((name_x, BAND // 2), site, font=face, fill=255, anchor="lm")
+    return whiteness.point(lambda v: v >> SHIFT)
+
+
+BAND = 150  # the band's height
+
+
 def draw(card: Card, settings: dict) -> bytes:
     """The card as PNG bytes: a blue band with the pictogram and the site's name, then the text."""
     from PIL import Image, ImageDraw
 
     rtl = card.lang in settings.get("RTL_LANGUAGES", ())
     direction = "rtl" if rtl else "ltr"
-    image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
-    pen = ImageDraw.Draw(image)
-    band = 150
-    pen.rectangle((0, 0, WIDTH, band), fill=BRAND)
-    icon = Image.open(io.BytesIO(pictogram_png(card.category, settings, 104))).convert("RGBA")
-    icon_x = WIDTH - MARGIN - icon.width if rtl else MARGIN
-    image.paste(icon, (icon_x, (band - icon.height) // 2), icon)
-    name_face = font(settings, "latin", True, 44)
-    name_width = pen.textlength(card.site, font=name_face)
-    name_x = MARGIN if rtl else WIDTH - MARGIN - name_width
-    pen.text((name_x, band // 2), card.site, font=name_face, fill=PAPER, anchor="lm")
-    width, y = WIDTH - 2 * MARGIN, band + 40
+    paper = Image.new("L", (WIDTH, HEIGHT), 255)  # greyscale: 255 is paper, the text in its shade
+    pen = ImageDraw.Draw(paper)
+    width, y = WIDTH - 2 * MARGIN, BAND + 40
     for text, bold, size, colour, limit in [(card.title, True, 60, INK, 2)] + [
         (line, False, 40, MUTED, 2) for line in card.lines if line
     ]:
@@ -153,18 +177,20 @@ def draw(card: Card, settings: dict) -> bytes:
                 (x, y),
                 line,
                 font=face,
-                fill=colour,
+                fill=int(colour[1:3], 16),  # greys: one channel says it
                 anchor="ra" if rtl else "la",
                 direction=line_direction,
                 language=card.lang if script != "latin" else None,
             )
             y += step
         y += 12
+    indices = paper.point(lambda v: LEVELS + (v >> SHIFT))
+    icon = pictogram_png(card.category, settings, 104)
+    indices.paste(band(icon, rtl, card.site, str(Path(settings["THEME"]) / "fonts")), (0, 0))
+    image = Image.frombytes("P", indices.size, indices.tobytes())
+    image.putpalette(PALETTE)
     out = io.BytesIO()
-    # A few colours (blue, ink, grey and their edges): a palette PNG is a third the size and quick to write.
-    image.quantize(colors=32, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(
-        out, "PNG", compress_level=6
-    )  # no metadata: the same card, the same bytes
+    image.save(out, "PNG", compress_level=3)  # no metadata: the same card, the same bytes
     return out.getvalue()
 
 

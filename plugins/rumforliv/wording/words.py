@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from babel.dates import format_date, format_interval, format_skeleton, get_day_names, get_month_names
+from babel import Locale
+from babel.dates import format_date, format_interval, get_day_names, get_month_names, match_skeleton
 
 from rumforliv.calendar.recurrence import day_of
 from rumforliv.wording.catalogues import N_, isolated, translate
@@ -80,11 +81,18 @@ def clock_span(start: dt.datetime, end: dt.datetime, lang: str = "da") -> str:
     return phrase(lang, "kl. %(hours)s", hours=hours(start, end, lang))
 
 
+@functools.cache  # Babel's format_skeleton matches the skeleton anew for every date: a millisecond each
+def skeleton_pattern(skeleton: str, lang: str):
+    """The locale's own pattern for `skeleton` ('MMMMd' -> "d. MMMM"), as Babel's format_skeleton picks it."""
+    patterns = Locale.parse(lang).datetime_skeletons
+    return patterns[skeleton if skeleton in patterns else match_skeleton(skeleton, patterns)]
+
+
 @functools.cache  # pure, and asked for the same days on many pages
 def day_month(day: dt.date, lang: str = "da", year: bool = False) -> str:
     """'24. december' (or '24. december 2013'); other languages in their own order."""
     if lang != "da":
-        return plain(format_skeleton("yMMMMd" if year else "MMMMd", day, locale=lang))
+        return plain(format_date(day, skeleton_pattern("yMMMMd" if year else "MMMMd", lang), locale=lang))
     return format_date(day, "d. MMMM y" if year else "d. MMMM", locale=lang)
 
 
@@ -308,7 +316,7 @@ def iso(value) -> str:
 def day_heading(day: dt.date, lang: str = "da") -> str:
     """'mandag d. 4. marts': a day within a week list (the week gives the year)."""
     if lang != "da":
-        return format_skeleton("MMMMEEEEd", day_of(day), locale=lang)
+        return format_date(day_of(day), skeleton_pattern("MMMMEEEEd", lang), locale=lang)
     return format_date(day_of(day), "EEEE 'd.' d. MMMM", locale=lang)
 
 
