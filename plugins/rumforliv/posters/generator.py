@@ -8,13 +8,16 @@ by `invoke opslag`) adds one month, some estates, perhaps in A3.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from pelican.generators import Generator
 
 from rumforliv.content import schema
 from rumforliv.newsletter.issues import NewsletterError
-from rumforliv.posters.posters import Poster, PosterPress, make_poster, poster_months
+from rumforliv.posters.posters import POSTER_ROWS, Poster, PosterPress, make_poster, poster_months
+
+MOST_LINES = 3 * POSTER_ROWS  # more than an A4 page holds even of the shortest lines
 
 
 class PosterGenerator(Generator):
@@ -46,18 +49,29 @@ class PosterGenerator(Generator):
         """One page: if the dates do not fit, the weekly activities in words; if that does not fit either,
         the last lines give way to a pointer to the website (the QR code has them all)."""
         try:
-            printed = press.pdf(self.poster_html(poster), poster.size)
+            printed = self.laid_out(press, poster)
             if printed.pages > 1 and not poster.summarised:
                 poster.lines = make_poster(
                     self.context, self.settings, poster.estate, poster.month, summarise=True
                 ).lines
                 poster.summarised = True
-                printed = press.pdf(self.poster_html(poster), poster.size)
+                printed = self.laid_out(press, poster)
             if printed.pages > 1:
                 printed = self.most_that_fit(press, poster, printed)
         except NewsletterError as error:
             raise schema.ContentError([schema.Problem(poster.save_as, 1, "", str(error))]) from None
         return printed.data
+
+    def laid_out(self, press: PosterPress, poster: Poster):
+        """The poster printed with at most MOST_LINES of its lines: no page holds more, and laying out
+        pages that are thrown away costs half a second each. Cut lines count as running over."""
+        lines = poster.lines
+        poster.lines = lines[:MOST_LINES]
+        try:
+            printed = press.pdf(self.poster_html(poster), poster.size)
+        finally:
+            poster.lines = lines
+        return replace(printed, pages=max(printed.pages, 2)) if len(lines) > MOST_LINES else printed
 
     def most_that_fit(self, press: PosterPress, poster: Poster, printed):
         """As many lines as fit on the page, and a line saying the website has the rest. The layout that
