@@ -138,6 +138,19 @@ def test_nothing_changed_keeps_every_page(site, reuse):
     assert page.stat().st_ino == written.st_ino  # left where it was, not written or moved again
 
 
+def test_the_previews_quick_and_printing_builds_share_their_caches(site, reuse):
+    """`invoke vis` alternates builds that leave newsletters for later with builds that print them, on one
+    or two processes: how a build works must not make the next one distrust the caches."""
+    first = build_into(site, "output", THEME=str(site.theme), NEWSLETTER_PRINT_LATER=True)
+    pages = len(list(first.rglob("*.html")))
+    build_into(site, "output", THEME=str(site.theme), RENDER_WORKERS=1)
+    assert reuse.reused[1] >= pages - 25
+    build_into(site, "output", THEME=str(site.theme), NEWSLETTER_PRINT_LATER=True)
+    assert reuse.reused[2] >= pages - 25
+    different = build_into(site, "output", THEME=str(site.theme), SITESUBTITLE="Noget andet")
+    assert reuse.reused[3] == 0 and "Noget andet" in (different / "index.html").read_text(encoding="utf-8")
+
+
 def test_an_event_description_rerenders_its_page_not_the_calendars_listing_it(site, reuse):
     """Listings show an event's header fields (title, time, place), never its body."""
     first = build_into(site, "output", THEME=str(site.theme))

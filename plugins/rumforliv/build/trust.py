@@ -17,6 +17,7 @@ from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 
+from rumforliv.build import parallel
 from rumforliv.build.memo import PASSED
 
 EXPANSIONS = "occurrences.pickle"  # each schedule's expanded dates (build.expansions)
@@ -63,10 +64,17 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+# Settings that change how a build works, not what it writes. The preview's quick builds (which leave
+# changed newsletters for later) and its background builds (which print them) take turns: were these
+# in the fingerprint, each would throw away the other's caches, and a quick build would take seconds.
+HOW_NOT_WHAT = frozenset({"NEWSLETTER_PRINT_LATER", parallel.WORKERS, parallel.FROM_PAGES})
+
+
 def fingerprint(settings_file, overrides: dict) -> str:
     """What cached reader results depend on besides the file itself: settings and code."""
     digest = hashlib.sha256(code_fingerprint().encode())
-    digest.update(json.dumps(overrides, sort_keys=True, default=str).encode())
+    shaping = {name: value for name, value in overrides.items() if name not in HOW_NOT_WHAT}
+    digest.update(json.dumps(shaping, sort_keys=True, default=str).encode())
     settings_path = Path(settings_file).resolve()
     for path in (settings_path, settings_path.with_name("pelicanconf.py")):
         if path.is_file():
