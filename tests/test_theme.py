@@ -342,6 +342,10 @@ def test_no_script_and_no_asset_from_another_host(built):
                 )
     css = (built.output / "theme/css/site.css").read_text(encoding="utf-8")
     assert "@import" not in css
+    source = (ROOT / "theme/static/css/site.css").read_text(encoding="utf-8")
+    assert "/*" in source and "/*" not in css and len(css) < 0.8 * len(source)  # phones get it without comments
+    assert [face["file"] for face in font_faces(css)] == [face["file"] for face in font_faces(source)]
+    assert css.count("unicode-range:") == source.count("unicode-range:")
     assert re.findall(r"url\(([^)]+)\)", css)
     for url in re.findall(r"url\(([^)]+)\)", css):
         assert url.strip("\"'").startswith("../fonts/"), url

@@ -18,7 +18,7 @@ from rumforliv.ical import feeds
 from rumforliv.newsletter.issues import NewsletterGenerator
 from rumforliv.posters.generator import PosterGenerator
 from rumforliv.report.success import ReportGenerator
-from rumforliv.site import calendar_pages, cards, i18n, languages, sitemap
+from rumforliv.site import calendar_pages, cards, i18n, languages, sitemap, styles
 from rumforliv.site import front as site
 from rumforliv.site.admin import AdminGenerator
 from rumforliv.site.events import EventsGenerator
@@ -121,3 +121,4 @@ def register():
     signals.get_writer.connect(i18n.writer_class)
     signals.article_generator_pretaxonomy.connect(site.hold_back_future_news)
     signals.finalized.connect(sitemap.on_finalized)  # after every page is written
+    signals.finalized.connect(styles.on_finalized)

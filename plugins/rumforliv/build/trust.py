@@ -42,6 +42,7 @@ SHAPING_LIBRARIES = (
     "pypdf",
     "segno",
     "pillow",
+    "rcssmin",
 )
 
 
