@@ -247,6 +247,8 @@ def test_check_all_lists_every_problem_in_every_file(site):
         "content/kalender/lektiecafe.md:6: Cancelled",
     ]
     assert report.summary() == "3 fejl i 2 filer. Ret dem og kør 'invoke tjek' igen."
+    one = editor.CheckReport(report.problems[:1], report.counts)
+    assert one.summary() == "1 fejl i 1 fil. Ret den og kør 'invoke tjek' igen."
 
 
 def test_check_all_finds_a_translation_whose_dates_differ(site):

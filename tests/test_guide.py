@@ -198,3 +198,19 @@ def test_the_guide_names_every_category_and_estate_of_the_plan(site):
     text = guide()
     for name in settings["ESTATES"] + settings["CATEGORIES"] + settings["AUDIENCES"]:
         assert name in text.replace("\n", " "), name
+
+
+def test_on_a_phone_each_table_cell_is_labelled_with_its_column():
+    """site.css shows the guide's tables as a block per row on a phone, each cell under its heading."""
+    from rumforliv.site.guide import render_guide
+
+    _, _, html = render_guide((ROOT / "docs" / "redaktoer.md").read_text(encoding="utf-8"))
+    tables = re.findall(r"<table>(.*?)</table>", html, re.S)
+    assert len(tables) >= 4
+    for table in tables:
+        headings = re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", table, re.S)
+        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:
+            labels = re.findall(r'<td data-label="([^"]*)"', row)
+            assert labels == [re.sub(r"<[^>]+>", "", heading) for heading in headings][: len(labels)] and labels
+    css = (ROOT / "theme/static/css/site.css").read_text(encoding="utf-8")
+    assert ".guide td[data-label]::before { content: attr(data-label)" in css

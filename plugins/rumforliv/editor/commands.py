@@ -411,7 +411,7 @@ class CheckReport:
         files = len({p.path for p in self.problems})
         return (
             f"{plural(len(self.problems), 'fejl', 'fejl')} i {plural(files, 'fil', 'filer')}{also}. "
-            "Ret dem og kør 'invoke tjek' igen."
+            f"Ret {'den' if len(self.problems) == 1 else 'dem'} og kør 'invoke tjek' igen."
         )
 
     def lines(self) -> list[str]:

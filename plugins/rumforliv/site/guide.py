@@ -12,6 +12,8 @@ from functools import cached_property
 from pathlib import Path
 
 import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 from pelican.generators import Generator
 
 DEFAULT_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "redaktoer.md"
@@ -47,12 +49,35 @@ def render_guide(text: str) -> tuple[str, str, str]:
     title = first.removeprefix("# ").strip() if first.startswith("# ") else "Hjælp"
     body = rest if first.startswith("# ") else text
     md = markdown.Markdown(
-        extensions=["markdown.extensions.extra", "markdown.extensions.sane_lists", "markdown.extensions.toc"],
+        extensions=[
+            "markdown.extensions.extra",
+            "markdown.extensions.sane_lists",
+            "markdown.extensions.toc",
+            LabelledCells(),
+        ],
         extension_configs={"markdown.extensions.toc": {"toc_depth": "2", "slugify": heading_id}},
         output_format="html5",
     )
     html = md.convert(body)
     return title, md.toc, html
+
+
+class CellLabels(Treeprocessor):
+    """Each table cell gets its column's heading as `data-label`: on a phone the guide's tables are
+    shown as one block per row with the headings beside the text (site.css), instead of three
+    columns so narrow that words break in the middle."""
+
+    def run(self, root):
+        for table in root.iter("table"):
+            headings = ["".join(th.itertext()).strip() for th in table.iter("th")]
+            for row in table.iter("tr"):
+                for heading, cell in zip(headings, row.findall("td")):
+                    cell.set("data-label", heading)
+
+
+class LabelledCells(Extension):
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(CellLabels(md), "cell_labels", 1)
 
 
 def heading_id(text: str, separator: str) -> str:
