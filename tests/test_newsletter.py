@@ -473,6 +473,13 @@ def test_same_content_gives_identical_pdfs_and_unchanged_issues_come_from_cache(
     assert cached == {"2013-1": True, "2013-2": False}
     assert pdf(again, "2013-1.pdf") == pdf(built, "2013-1.pdf")
     assert "Sommeren er her nu." in text(again, "2013-2.pdf")
+    shelf = again.root / "cache" / "newsletter" / "2013-2"
+    entries = sorted(path.name for path in shelf.iterdir())
+    assert len(entries) == 2 and "pages" in entries  # the latest version only, and its page count
+    entry = next(path for path in shelf.iterdir() if path.name != "pages")
+    entry.write_bytes(entry.read_bytes()[:1000])  # damaged: printed again, not trusted
+    assert build_recording(again, **BACK_PAGE) == {"2013-1": True, "2013-2": False}
+    assert "Sommeren er her nu." in text(again, "2013-2.pdf")
 
 
 def test_letter_missing_from_the_fonts_stops_the_build(tmp_path, monkeypatch):

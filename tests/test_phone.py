@@ -19,6 +19,7 @@ import pytest
 from PIL import Image, features
 from test_rtl import AXE, files, needs, run_node
 
+from rumforliv.build.store import Shelf
 from rumforliv.site import cards, i18n
 
 from conftest import ROOT, TinySite, served
@@ -263,13 +264,13 @@ def test_a_card_is_drawn_again_only_when_what_it_shows_changes(tmp_path):
     settings["THEME"] = str(ROOT / "theme")
     card = cards.Card("kort/x.png", "da", "Klubaften", ("tirsdag kl. 18–20", "Klubben"), "Børn, unge og familier", "X")
     cache = tmp_path / "cache"
-    cards.write(card, settings, tmp_path / "a", cache)
+    cards.write(card, settings, tmp_path / "a", Shelf(cache))
     stored = next(cache.iterdir())
     stored.write_bytes(b"kept")  # the next build copies what the cache holds for the same words
-    cards.write(card, settings, tmp_path / "b", cache)
+    cards.write(card, settings, tmp_path / "b", Shelf(cache))
     assert (tmp_path / "b/kort/x.png").read_bytes() == b"kept"
     other = cards.Card("kort/x.png", "da", "Klubaften", ("onsdag kl. 18–20", "Klubben"), "Børn, unge og familier", "X")
-    cards.write(other, settings, tmp_path / "c", cache)
+    cards.write(other, settings, tmp_path / "c", Shelf(cache))
     assert Image.open(io.BytesIO((tmp_path / "c/kort/x.png").read_bytes())).size == (1200, 630)
 
 

@@ -15,7 +15,7 @@ import hashlib
 import pickle
 from pathlib import Path
 
-from rumforliv.build.memo import write_whole
+from rumforliv.build.store import write_whole
 from rumforliv.calendar.recurrence import Occurrence
 
 

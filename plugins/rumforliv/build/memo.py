@@ -22,9 +22,7 @@ import datetime as dt
 import hashlib
 import json
 import operator
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,6 +30,7 @@ from jinja2 import meta
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
+from rumforliv.build.store import write_whole
 from rumforliv.calendar.recurrence import Occurrence
 from rumforliv.content.schema import CHECKED_SETTING
 
@@ -61,21 +60,6 @@ def source_digest(content, part: str = "whole") -> str:
     return digests[part]
 
 
-def write_whole(path: Path, data: bytes) -> None:
-    """Write under another name in the same folder, then rename: a reader, or a build stopped
-    half-way, never sees half a file (the cache folder's files, the revisions)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.chmod(partial, 0o644)  # as other files, not mkstemp's 0o600
-        os.replace(partial, path)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
-
-
 PASSED = "passed-content.json"  # in the cache folder: the files that passed at the last build's start
 
 
@@ -90,17 +74,6 @@ def load_passed(cache: Path) -> set[str]:
 
 def save_passed(cache: Path, passed: set[str]) -> None:
     write_whole(cache / PASSED, json.dumps(sorted(passed)).encode("utf-8"))
-
-
-def kept_in(cache: Path | None, name: str, make: Callable[[], bytes]) -> bytes:
-    """make(), kept in the folder `cache` (if any) under `name` for the processes and builds after."""
-    stored = cache / name if cache else None
-    if stored and stored.is_file():
-        return stored.read_bytes()
-    data = make()
-    if stored:
-        write_whole(stored, data)
-    return data
 
 
 def folder_digest(folder: Path) -> str:

@@ -36,6 +36,7 @@ from pelican.generators import Generator
 
 from rumforliv.build import memo
 from rumforliv.build.logs import ErrorCollector
+from rumforliv.build.store import Write, write_whole
 
 WORKERS = "RENDER_WORKERS"  # setting: processes that write pages (1 or 2)
 FROM_PAGES = "RENDER_PARALLEL_FROM"  # setting: with fewer queued pages all is done here (a fork is not free)
@@ -76,16 +77,6 @@ def kept(page: PendingPage, settings: dict) -> bool:
         )
         page.keyed = True
     return page.key is not None and page_memo.reuse(page.name, page.key)
-
-
-@dataclass(frozen=True)
-class Write:
-    """A file that work beside the build made, for this process to write in the output phase."""
-
-    path: str  # relative to the output folder, or absolute where `in_output` is False (content, cache)
-    data: bytes
-    key: str | None = None  # the page memo's key of an output file (memo.py)
-    in_output: bool = True
 
 
 EARLY = "early_jobs"  # in the shared context: jobs queued to run beside the build (`early`)
@@ -165,7 +156,7 @@ def perform(writes: list[Write], output: str, page_memo) -> None:
             if write.key and page_memo:
                 page_memo.record(write.path, write.key)
         else:
-            memo.write_whole(Path(write.path), write.data)
+            write_whole(Path(write.path), write.data)
 
 
 def after_pages(writer, job) -> None:

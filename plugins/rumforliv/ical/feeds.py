@@ -52,8 +52,7 @@ from zoneinfo import ZoneInfo
 
 from rumforliv.build import memo
 from rumforliv.build.memo import source_digest
-from rumforliv.build.parallel import Write
-from rumforliv.build.store import KeptBytes
+from rumforliv.build.store import KeptBytes, Write
 from rumforliv.build.trust import code_fingerprint
 from rumforliv.calendar.recurrence import CHECK_HORIZON_YEARS, UTC, day_of, moved_start
 from rumforliv.wording.catalogues import translate

@@ -19,13 +19,10 @@ import gc
 import hashlib
 import importlib.metadata
 import io
-import json
 import logging
 import multiprocessing
 import os
 import re
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +35,7 @@ from pelican.generators import Generator
 
 from rumforliv.build import memo, parallel
 from rumforliv.build.logs import every_record
+from rumforliv.build.store import Shelf
 from rumforliv.build.trust import code_fingerprint
 from rumforliv.calendar.recurrence import expand, on_days
 from rumforliv.content import schema
@@ -69,6 +67,7 @@ IN_YOUR_LANGUAGE = N_("Nyheder og kalender på dit sprog:")  # under each langua
 SPARE_PAGES = len(FILLERS)
 OUR_FONTS = ("NotoSans", "NotoNaskhArabic", "NotoNastaliqUrdu")
 PDF_KINDS = ("a5", "tryk", "haefte")
+PAGES = "pages"  # beside the PDFs on the press's shelf: their page count
 COVER_HIGHLIGHTS = 3
 # Images are named in the PDF by a hash of their URL: a fixed base keeps the
 # bytes the same whichever folder the site is built in.
@@ -544,31 +543,24 @@ class Press:
     def __getstate__(self):
         return {**self.__dict__, "_weasy": None}  # WeasyPrint's objects stay in the process that loaded them
 
+    def shelf(self, issue: NewsletterIssue) -> Shelf:
+        """The issue's printed PDFs (only its latest version) and, under PAGES, their page count."""
+        return Shelf(self.cache / issue.slot)
+
     def cached(self, issue: NewsletterIssue, key: str) -> dict | None:
-        """The stored PDFs for this exact key, or None (also if another build is replacing them)."""
-        folder = self.cache / issue.slot / key
-        try:
-            files = {kind: (folder / kind).read_bytes() for kind in PDF_KINDS}
-            issue.pages = json.loads((folder / "meta.json").read_text(encoding="utf-8"))["pages"]
-        except (OSError, ValueError, KeyError):
+        """The stored PDFs for this exact key, or None."""
+        files = self.shelf(issue).get_files(key)
+        if files is None or not all(kind in files for kind in (*PDF_KINDS, PAGES)):
             return None
-        return {**files, "cached": True}
+        issue.pages = int(files[PAGES])
+        return {kind: files[kind] for kind in PDF_KINDS} | {"cached": True}
 
     def store(self, issue: NewsletterIssue, key: str, files: dict[str, bytes]) -> None:
-        """Write into a fresh folder and rename it in place: builds running side by side never see half an entry."""
-        home = self.cache / issue.slot
-        home.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=".new-", dir=home))
-        for kind in PDF_KINDS:
-            (scratch / kind).write_bytes(files[kind])
-        (scratch / "meta.json").write_text(json.dumps({"pages": issue.pages}), encoding="utf-8")
-        for old in home.iterdir():
-            if old.name != key and not old.name.startswith(".new-"):
-                shutil.rmtree(old, ignore_errors=True)  # older versions of this issue
-        try:
-            scratch.rename(home / key)
-        except OSError:  # another build stored the same key first
-            shutil.rmtree(scratch, ignore_errors=True)
+        shelf = self.shelf(issue)
+        pages = str(issue.pages).encode()
+        shelf.put_files(key, {**{kind: files[kind] for kind in PDF_KINDS}, PAGES: pages})
+        shelf.put(PAGES, pages)  # read alone by the preview, which leaves a changed issue's PDFs for later
+        shelf.keep_only({key, PAGES})  # the issue's older versions
 
     def weasy(self):
         """WeasyPrint is imported (0.5 s) only when an issue must really be printed."""
@@ -921,14 +913,9 @@ def keep_previous_pdfs(issue: NewsletterIssue, settings: dict) -> bool:
 
 
 def printed_pages(issue: NewsletterIssue, settings: dict) -> int | None:
-    """The page count the press cache keeps beside the issue's last PDFs (reading a PDF takes a tenth of a second)."""
-    press = Press(settings)
-    for meta in (press.cache / issue.slot).glob("*/meta.json"):
-        try:
-            return int(json.loads(meta.read_text(encoding="utf-8"))["pages"])
-        except (OSError, ValueError, KeyError):
-            return None
-    return None
+    """The page count the press keeps beside the issue's last PDFs (reading a PDF takes a tenth of a second)."""
+    kept = Press(settings).shelf(issue).get(PAGES)
+    return int(kept) if kept and kept.isdigit() else None
 
 
 def print_here(press: Press, todo: list):

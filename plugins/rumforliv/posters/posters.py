@@ -24,6 +24,7 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from rumforliv.build.logs import every_record
+from rumforliv.build.store import Shelf
 from rumforliv.content.slugs import slugify
 from rumforliv.newsletter.issues import (
     NewsletterError,
@@ -285,7 +286,7 @@ class PosterPress:
         )  # in a folder: the newsletter takes every print/*.css
         self.fonts = theme / "fonts"
         self.content = Path(settings["PATH"]).resolve()
-        self.cache = Path(settings.get("CACHE_PATH", "cache")) / "posters"
+        self.kept = Shelf(Path(settings.get("CACHE_PATH", "cache")) / "posters")
         self._weasy = None
 
     def key(self, html: str, size: str) -> str:
@@ -299,18 +300,15 @@ class PosterPress:
         return digest.hexdigest()[:32]
 
     def pdf(self, html: str, size: str = "A4") -> Printed:
-        """The PDF, its page count and the lines on its first page, from the cache when the same HTML was
-        printed before (the counts are in the file's name, so a rebuild need not parse the PDF)."""
+        """The PDF, its page count and the lines on its first page; from the shelf when the same HTML was
+        printed before (the counts are kept beside it, so a rebuild need not parse the PDF)."""
         key = self.key(html, size)
-        for kept in sorted(self.cache.glob(f"{key}-*.pdf")):
-            pages, fitting = kept.stem.rsplit("-", 1)[1].split("p")
-            return Printed(kept.read_bytes(), int(pages), int(fitting))
+        kept = self.kept.get_files(key)
+        if kept is not None:
+            return Printed(kept["pdf"], int(kept["pages"]), int(kept["fitting"]))
         printed = self.render(html, size, key)
-        self.cache.mkdir(parents=True, exist_ok=True)
-        kept = self.cache / f"{key}-{printed.pages}p{printed.fitting}.pdf"
-        scratch = kept.with_suffix(".new")
-        scratch.write_bytes(printed.data)
-        scratch.replace(kept)
+        counts = {"pages": str(printed.pages).encode(), "fitting": str(printed.fitting).encode()}
+        self.kept.put_files(key, {"pdf": printed.data, **counts})
         return printed
 
     def render(self, html: str, size: str, key: str) -> Printed:

@@ -4,8 +4,8 @@ One 1200 × 630 PNG per activity and news item (and per translation of them),
 and one per language for every other page: the title, when, where and the
 focus area's pictogram. Arabic and Urdu are shaped and laid out right to left
 by Pillow's libraqm layout. The same words give the same bytes (no time, no
-metadata in the PNG), and a card already drawn by an earlier build is copied
-from the cache folder instead of drawn again.
+metadata in the PNG), and a card already drawn by an earlier build is taken
+from the build's shelf (build/store.py) instead of drawn again.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import functools
 import hashlib
 import io
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from jinja2 import pass_context
 from pelican.generators import Generator
 
 from rumforliv.build import parallel
+from rumforliv.build.store import Shelf
 from rumforliv.wording.pictograms import category_pictogram
 
 WIDTH, HEIGHT = 1200, 630
@@ -194,19 +194,16 @@ def draw(card: Card, settings: dict) -> bytes:
     return out.getvalue()
 
 
-def write(card: Card, settings: dict, output: Path, cache: Path | None) -> None:
-    """Write the card, copied from the cache folder when an earlier build drew the same one."""
+def write(card: Card, settings: dict, output: Path, kept: Shelf) -> None:
+    """Write the card, as drawn by an earlier build if one drew the same (the shelf of drawn cards)."""
     target = output / card.path
     target.parent.mkdir(parents=True, exist_ok=True)
-    kept = cache / f"{card.digest()}.png" if cache else None
-    if kept and kept.exists():
-        shutil.copyfile(kept, target)
-        return
-    data = draw(card, settings)
+    key = f"{card.digest()}.png"
+    data = kept.get(key)
+    if data is None:
+        data = draw(card, settings)
+        kept.put(key, data)
     target.write_bytes(data)
-    if kept:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        kept.write_bytes(data)
 
 
 # --- What the cards show ------------------------------------------------------------
@@ -281,8 +278,8 @@ class ShareCardsGenerator(Generator):
     def generate_output(self, writer):
         cache = Path(self.settings["CACHE_PATH"]) / CACHE if self.settings.get("CACHE_CONTENT") else None
         output = Path(self.output_path)
-        # A card takes 15-20 ms to draw: a cold build of a large site draws thousands, on both cores.
-        draw_one = functools.partial(write, settings=self.settings, output=output, cache=cache)
+        # A card takes about 7 ms to draw: a cold build of a large site draws thousands, on both cores.
+        draw_one = functools.partial(write, settings=self.settings, output=output, kept=Shelf(cache))
         parallel.spread(
             draw_one, all_cards(self.context, self.settings), workers=self.settings.get(parallel.WORKERS, 1)
         )

@@ -28,7 +28,7 @@ from markupsafe import Markup
 from pelican.paginator import Paginator
 from pelican.writers import Writer
 
-from rumforliv.build import memo, parallel
+from rumforliv.build import memo, parallel, store
 from rumforliv.wording import catalogues
 from rumforliv.wording.catalogues import N_, catalogue, direction, isolate_numbers, language_name, translate
 
@@ -546,7 +546,7 @@ def on_initialized(pelican):
     _fixed_texts.clear()
     keep = catalogues.made
     if settings.get("CACHE_CONTENT"):
-        keep = functools.partial(memo.kept_in, Path(settings["CACHE_PATH"]) / COMPILED)
+        keep = functools.partial(store.kept_in, Path(settings["CACHE_PATH"]) / COMPILED)
     catalogues.use(settings.get("TRANSLATIONS_PATH"), keep)  # a new build reads the catalogues afresh
 
 
