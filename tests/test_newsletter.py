@@ -680,6 +680,8 @@ def test_right_to_left_editions_are_bound_on_the_right(plan):
     for kind in ("", "-tryk", "-haefte"):
         document = PdfReader(plan.output / f"ar/nyhedsbrev/2013-1{kind}.pdf")
         assert document.trailer["/Root"]["/ViewerPreferences"]["/Direction"] == "/R2L", kind
+        if kind != "-haefte":  # PDF/UA: the title, not the file name, in the window (WeasyPrint's, kept)
+            assert document.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"], kind
     assert "/ViewerPreferences" not in PdfReader(plan.output / "nyhedsbrev/2013-1.pdf").trailer["/Root"] or (
         PdfReader(plan.output / "nyhedsbrev/2013-1.pdf").trailer["/Root"]["/ViewerPreferences"].get("/Direction")
         != "/R2L"

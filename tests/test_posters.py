@@ -149,6 +149,8 @@ def test_a_month_too_full_even_in_words_keeps_one_page_and_points_to_the_website
     text = " ".join(pdf_text(output / "opslag" / "2013-03-akacieparken.pdf").split())
     assert len(reader.pages) == 1
     assert "Fest nummer 1 " in text and "Fest nummer 20" not in text
+    shown = [day for day in range(1, 21) if f"Fest nummer {day} " in text]
+    assert shown == list(range(1, len(shown) + 1)) and len(shown) >= 6  # as many as the page holds, in order
     assert "Flere aktiviteter: scan koden eller se hjemmesiden." in text
 
 

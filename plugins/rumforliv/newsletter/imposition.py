@@ -16,7 +16,15 @@ import datetime as dt
 import io
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject, RectangleObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    RectangleObject,
+)
 
 A4_LANDSCAPE = (841.89, 595.28)  # points
 
@@ -41,10 +49,15 @@ def sheet_order(pages: int, rtl: bool = False) -> list[tuple[int, int]]:
 def reading_direction(writer: PdfWriter, rtl: bool) -> None:
     """/Direction /R2L: viewers show a right-to-left issue's spreads with page 1 on the right."""
     if rtl:
-        preferences = writer._root_object.get("/ViewerPreferences")
-        preferences = preferences.get_object() if preferences is not None else DictionaryObject()
-        preferences[NameObject("/Direction")] = NameObject("/R2L")
-        writer._root_object[NameObject("/ViewerPreferences")] = preferences
+        preferences = writer.viewer_preferences or writer.create_viewer_preferences()
+        preferences.direction = NameObject("/R2L")
+
+
+def indirect(writer: PdfWriter, stream) -> IndirectObject:
+    """`stream` as an object of its own in `writer` (a stream may not sit inside another object):
+    pypdf's public way is to clone a new object into the writer."""
+    stream.indirect_reference = None
+    return stream.clone(writer).indirect_reference
 
 
 def bound(pdf: bytes, rtl: bool = False) -> bytes:
@@ -106,7 +119,7 @@ def page_form(writer: PdfWriter, page) -> object:
             NameObject("/Resources"): page["/Resources"].clone(writer),
         }
     )
-    return writer._add_object(form.flate_encode())
+    return indirect(writer, form.flate_encode())
 
 
 def impose(pdf: bytes | PdfReader, title: str, day: dt.date, rtl: bool = False) -> bytes:
@@ -132,7 +145,7 @@ def impose(pdf: bytes | PdfReader, title: str, day: dt.date, rtl: bool = False) 
             x += float(trim.width)
         content = DecodedStreamObject()
         content.set_data("\n".join(drawing).encode())
-        sheet[NameObject("/Contents")] = writer._add_object(content)
+        sheet[NameObject("/Contents")] = indirect(writer, content)
         sheet[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
     writer.add_metadata(
         {

@@ -52,7 +52,7 @@ from rumforliv.wording.words import (
 
 POSTER_ROWS = 9  # lines that fit on A4 at the poster's type size; more, and weekly activities become words
 SIZES = {"A4": 1.0, "A3": 2**0.5}  # A3 is A4 scaled by √2
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 INVITATION = N_("Aktiviteter denne måned: scan koden for mere.")
 
 
@@ -268,12 +268,9 @@ class Printed:
 
 
 def lines_on_first_page(document) -> int:
-    """How many of the poster's lines (`li.line`, never split: opslag.css) WeasyPrint put on the first page."""
-    seen = set()
-    for box in document.pages[0]._page_box.descendants():
-        if getattr(box, "element_tag", None) == "li" and "line" in (box.element.get("class") or "").split():
-            seen.add(box.element)
-    return len(seen)
+    """How many of the poster's lines WeasyPrint put on the first page: each line has an anchor
+    (`linje-3`) and is never split across pages (opslag.css)."""
+    return sum(1 for anchor in document.pages[0].anchors if anchor.startswith("linje-"))
 
 
 class PosterPress:
