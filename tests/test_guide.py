@@ -146,7 +146,7 @@ def test_the_site_shows_the_guide_at_hjaelp(built):
     assert 'id="en-aktivitet-der-gentages"' in page
     assert '<a href="#en-aktivitet-der-gentages">' in page  # the table of contents
     assert "FREQ=MONTHLY;BYDAY=1SA;UNTIL=20131031" in page
-    assert "<td><code>2013-2-haefte.pdf</code></td>" in page
+    assert '<td data-label="Fil"><code>2013-2-haefte.pdf</code></td>' in page
 
 
 # --- the guide agrees with the code ----------------------------------------------------
