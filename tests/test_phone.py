@@ -66,7 +66,7 @@ PAGE_TYPES = [
     "kalender/klub/",
     "kalender/afdeling/lukretiavej/",
     "kalender/afdeling/lukretiavej/boern/",
-    "kalender/for/boern/",
+    "kalender/maalgruppe/boern/",
     "nyheder/",
     "nyheder/2013/fastelavn/",
     "nyheder/2013/ny-bestyrelse-paa-lukretiavej/",
@@ -195,6 +195,20 @@ def test_audience_and_estate_filters_have_pages_and_feeds(phone_site):
     assert "UID:klub@" in children and "UID:lektiecafe@" in children  # the homework café is for children too
     lukretiavej = (phone_site.output / "kalender/afdeling/lukretiavej/boern.ics").read_text(encoding="utf-8")
     assert "UID:lektiecafe@" not in lukretiavej  # held in Akacieparken
+
+
+def test_filter_pages_sit_beside_their_feeds_in_every_language(phone_site):
+    out = phone_site.output
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    for lang in LANGUAGES:
+        for page in ("kalender/maalgruppe/boern/", "kalender/afdeling/lukretiavej/boern/"):
+            html = phone_site.read(file_of(url(lang, page)))
+            feed = page.rstrip("/") + ".ics"
+            assert f'href="/{feed}"' in html and (out / feed).is_file(), (lang, page)
+            assert f"<loc>https://rumforliv.dk{url(lang, page)}</loc>" in sitemap, (lang, page)
+        assert not (out / url(lang, "kalender/for/").lstrip("/")).exists()
+    linking = [p for p in out.rglob("*.html") if "/kalender/for/" in p.read_text(encoding="utf-8")]
+    assert linking == [] and "/kalender/for/" not in sitemap
 
 
 # --- The newsletter archive --------------------------------------------------------------
