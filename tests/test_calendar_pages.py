@@ -245,8 +245,8 @@ def test_every_month_of_the_window_has_a_page_linked_to_its_neighbours(built):
     assert len(months) == 13
     march, april = built.read("kalender/2013/03/index.html"), built.read("kalender/2013/04/index.html")
     assert 'rel="prev"' not in march
-    assert '<a rel="next" href="/kalender/2013/04/">april 2013 →</a>' in march
-    assert '<a rel="prev" href="/kalender/2013/03/">← marts 2013</a>' in april
+    assert '<a rel="next" href="/kalender/2013/04/">april 2013</a>' in march
+    assert '<a rel="prev" href="/kalender/2013/03/">marts 2013</a>' in april
     assert 'href="/kalender/2013/04/"' in built.read("kalender/index.html")
 
 

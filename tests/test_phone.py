@@ -306,6 +306,17 @@ def test_tap_targets_are_44_px_and_no_link_leaves_the_language(measured):
     assert foreign == {}
 
 
+def test_a_month_is_a_list_of_days_on_a_phone_and_a_legible_grid_on_a_computer(measured):
+    for lang in LANGUAGES:
+        month = measured[url(lang, "kalender/2013/03/")]
+        assert month["390"]["gridCell"] is None and month["640"]["gridCell"] is None, lang  # 640: 200 % zoom
+        assert month["1280"]["gridCell"] >= 120, (lang, month["1280"]["gridCell"])
+    sideways = {
+        f"{p} @{w}": page["overflow"] for p, ws in measured.items() for w, page in ws.items() if page["overflow"]
+    }
+    assert sideways == {}
+
+
 def test_front_page_with_css_and_fonts_is_under_150_kb_and_rtl_css_only_on_rtl_pages(measured):
     for lang in LANGUAGES:
         front = measured[url(lang, "")]["390"]
