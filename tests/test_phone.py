@@ -56,6 +56,9 @@ ABOUT = """
 ISSUES = {
     "newsletter/2012-4/index.md": "\n    Title: Nyhedsbrev · Vinter 2012\n    Date: 2012-12-01\n\n    Godt nytår.\n",
     "newsletter/2013-1/index.md": "\n    Title: Nyhedsbrev · Forår 2013\n    Date: 2013-03-01\n\n    Her er foråret.\n",
+    # the spring issue's section in Arabic: an Arabic edition; the other languages have none
+    "newsletter/2013-1/30-driften.md": "\n    Title: Nyt fra driften\n\n    Vi maler opgangene i april.\n",
+    "newsletter/2013-1/30-driften.ar.md": "\n    Title: أخبار الصيانة\n    Lang: ar\n\n    نطلي السلالم في أبريل.\n",
     "newsletter/2013-2/index.md": "\n    Title: Nyhedsbrev · Sommer 2013\n    Date: 2013-06-01\n\n    Sommeren er her.\n",
 }
 PAGE_TYPES = [
@@ -224,6 +227,35 @@ def test_archive_shows_the_latest_published_issue_first_and_print_files_for_edit
         assert "2013-2" not in residents  # still to come: not for residents yet
         assert "-tryk.pdf" not in residents and "-haefte.pdf" not in residents
         assert "/nyhedsbrev/2013-2-tryk.pdf" in editors and "/nyhedsbrev/2012-4-haefte.pdf" in editors
+
+
+def test_archive_links_the_edition_in_the_readers_language_or_says_the_issue_is_only_in_danish(phone_site):
+    only_danish = "Dette nummer af nyhedsbrevet findes kun på dansk."
+    arabic = phone_site.read("ar/nyhedsbrev/index.html").split('id="til-redaktoerer"')[0]
+    spring = arabic.split('<section class="issue latest">')[1].split("</section>")[0]
+    assert 'href="/ar/nyhedsbrev/2013-1/"' in spring and 'href="/ar/nyhedsbrev/2013-1.pdf"' in spring
+    assert (phone_site.output / "ar/nyhedsbrev/2013-1.pdf").is_file()  # the edition the model printed
+    assert i18n.translate("ar", only_danish) not in spring
+    winter = arabic.split('<section class="issue">')[1]  # 2012-4 has no Arabic section: no edition
+    assert 'href="/nyhedsbrev/2012-4.pdf"' in winter and i18n.translate("ar", only_danish) in winter
+    for lang in ("en", "tr", "so", "ur"):  # no edition in these: the Danish issue, and a note in their language
+        note = i18n.translate(lang, only_danish)
+        assert note != only_danish, lang
+        archive = phone_site.read(f"{lang}/nyhedsbrev/index.html").split('id="til-redaktoerer"')[0]
+        assert archive.count(note) == 2 and 'href="/nyhedsbrev/2013-1.pdf"' in archive, lang
+        page = phone_site.read(f"{lang}/nyhedsbrev/2013-1/index.html").split('id="indhold"')[1]
+        assert page.index(note) < page.index("<h1"), lang
+        assert 'href="/nyhedsbrev/2013-1.pdf"' in page, lang
+    assert only_danish not in phone_site.read("nyhedsbrev/index.html")
+    assert i18n.translate("ar", only_danish) not in phone_site.read("ar/nyhedsbrev/2013-1/index.html")
+
+
+def test_the_danish_archive_lists_each_issue_once_with_its_editions_for_editors(phone_site):
+    archive = phone_site.read("nyhedsbrev/index.html")
+    residents, editors = archive.split('id="til-redaktoerer"')
+    assert residents.count('href="/nyhedsbrev/2013-1/"') == 1 and "/ar/" not in residents.split("</header>")[1]
+    assert editors.count('href="/ar/nyhedsbrev/2013-1-tryk.pdf"') == 1
+    assert editors.count('href="/nyhedsbrev/2013-1-tryk.pdf"') == 1
 
 
 # --- Share cards -----------------------------------------------------------------------------
