@@ -327,7 +327,8 @@ def test_the_heading_starts_in_the_first_160_px_of_a_phone_and_on_the_first_scre
     assert all(page["status"] == 200 for widths in measured.values() for page in widths.values())
     too_low = {key: top for key, top in tops.items() if key[1] == "390" and not (top is not None and top <= 160)}
     assert too_low == {}
-    zoomed = {key: top for key, top in tops.items() if key[1] == "640" and top >= 400 - 40}  # 1280×800 at 200 %
+    # 1280×800 at 200 %: 640×400, the phone's header too (site.css), so the heading is as high as on a phone
+    zoomed = {key: top for key, top in tops.items() if key[1] == "640" and not (top is not None and top <= 160)}
     assert zoomed == {}
 
 
