@@ -53,6 +53,22 @@ ABOUT = """
 
     Rum for Liv er en boligsocial helhedsplan.
 """
+# Three meetings on a Wednesday with the homework café: the month grid shows three and "+1 flere", which
+# leads to the month day by day (kalender/2013/03/dage/).
+MEETINGS = {
+    f"content/kalender/moede-{n}.md": f"""
+    Title: Beboermøde {n}
+    Start: 2013-03-06 {9 + n}:00
+    End: 2013-03-06 {10 + n}:00
+    Location: Beboerhuset, Carl Th. Dreyersvej 248, 2500 Valby
+    Estate: Akacieparken
+    Category: Beboernetværk, inddragelse og demokrati
+    Slug: moede-{n}
+
+    Et møde.
+"""
+    for n in (1, 2, 3)
+}
 ISSUES = {
     "newsletter/2012-4/index.md": "\n    Title: Nyhedsbrev · Vinter 2012\n    Date: 2012-12-01\n\n    Godt nytår.\n",
     "newsletter/2013-1/index.md": "\n    Title: Nyhedsbrev · Forår 2013\n    Date: 2013-03-01\n\n    Her er foråret.\n",
@@ -65,6 +81,7 @@ PAGE_TYPES = [
     "",
     "kalender/",
     "kalender/2013/03/",
+    "kalender/2013/03/dage/",
     "kalender/lektiecafe/",
     "kalender/klub/",
     "kalender/afdeling/lukretiavej/",
@@ -102,6 +119,7 @@ def phone_site(tmp_path_factory) -> TinySite:
             "content/nyheder/bestyrelse.md": ONLY_DANISH_NEWS,
             "content/sider/om-helhedsplanen.md": ABOUT,
             **ISSUES,
+            **MEETINGS,
         }
     )
     site.build()
@@ -118,7 +136,8 @@ def server(phone_site):
 def measured(phone_site, server, tmp_path_factory) -> dict:
     needs("chromium")
     shots = tmp_path_factory.mktemp("phone-shots")
-    return run_node(PHONE, server, str(shots), *[url(lang, t) for lang in LANGUAGES for t in BROWSED])
+    busy = [url(lang, "kalender/2013/03/dage/") for lang in ("da", "ar")]  # the month day by day
+    return run_node(PHONE, server, str(shots), *[url(lang, t) for lang in LANGUAGES for t in BROWSED], *busy)
 
 
 # --- Every page type in every language -------------------------------------------------
@@ -339,7 +358,8 @@ def test_tap_targets_are_44_px_and_no_link_leaves_the_language(measured):
     assert foreign == {}
 
 
-def test_a_month_is_a_list_of_days_on_a_phone_and_a_legible_grid_on_a_computer(measured):
+def test_a_month_is_a_list_of_days_on_a_phone_and_a_legible_grid_on_a_computer(phone_site, measured):
+    assert 'href="dage/#6"' in phone_site.read("kalender/2013/03/index.html")  # "+1 flere", measured with the rest
     for lang in LANGUAGES:
         month = measured[url(lang, "kalender/2013/03/")]
         assert month["390"]["gridCell"] is None and month["640"]["gridCell"] is None, lang  # 640: 200 % zoom
