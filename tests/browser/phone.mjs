@@ -7,7 +7,9 @@
 // it reports, as one JSON object keyed by path and width:
 //   headingTop     where main's h1 starts, in CSS px from the top of the page
 //   screen         the viewport's height
-//   small          links a finger goes for (header, menus, buttons, calendar lists) under 44 px tall
+//   small          links a finger goes for (header, menus, buttons, calendar lists, month grids) under 44 px tall
+//   gridCell       a month page's narrowest day cell in CSS px where it shows as a grid (null: a list of days)
+//   overflow       CSS px the page is wider than the window (a phone would scroll sideways)
 //   foreign        links to a page of the site outside the page's language (the switcher excepted)
 //   bytes          at 390: bytes of the page, its CSS and fonts (what a phone downloads)
 //   styles         the style sheets the page loaded
@@ -23,7 +25,7 @@ const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable
   "--disable-component-update", "--disable-sync", "--no-first-run"];
 const SIZES = [[390, 844], [1280, 800], [640, 400]];
 const TAPPED = "header a, header summary, .add a, .occs a, .agenda a, .chips a, .cal-nav a, .downloads a, " +
-  ".issue a, .pager a, .actions a, .more, .back, .site-footer a";
+  ".issue a, .pager a, .actions a, .more, .back, .site-footer a, .month a, .month-nav a, .month-links a";
 
 // Runs inside the page.
 async function inspect(tapped) {
@@ -49,10 +51,14 @@ async function inspect(tapped) {
     if (prefix === "/" ? other : !url.pathname.startsWith(prefix)) foreign.push(url.pathname);
   }
   const h1 = document.querySelector("main h1");
+  const cells = [...document.querySelectorAll("table.month td:not(.outside)")]
+    .filter((td) => getComputedStyle(td).display === "table-cell");
   return {
     headingTop: h1 ? Math.round(h1.getBoundingClientRect().top + window.scrollY) : null,
     screen: window.innerHeight,
     small, foreign: [...new Set(foreign)],
+    gridCell: cells.length ? Math.round(Math.min(...cells.map((td) => td.getBoundingClientRect().width))) : null,
+    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
     styles: [...document.styleSheets].map((s) => s.href && new URL(s.href).pathname).filter(Boolean),
   };
 }

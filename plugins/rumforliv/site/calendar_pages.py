@@ -105,9 +105,10 @@ class Month:
 
 @dataclass
 class Filter:
-    """One static filter page: /kalender/afdeling/akacieparken/, /kalender/afdeling/lukretiavej/boern/ ..."""
+    """One static filter page, beside its feed: /kalender/afdeling/akacieparken/ (afdeling/akacieparken.ics),
+    /kalender/maalgruppe/boern/, /kalender/afdeling/lukretiavej/boern/ ..."""
 
-    kind: str  # "afdeling", "kategori", "for"
+    kind: str  # "afdeling", "kategori", "maalgruppe" (AUDIENCE)
     name: str
     slug: str
     matches: object = field(compare=False)  # event -> bool
@@ -119,10 +120,11 @@ class Filter:
 
     @property
     def feed(self) -> str:
-        """Every filter page has its feed (the contract's URLs: audiences under kalender/maalgruppe/)."""
-        if self.kind == "for":
-            return f"{feeds.AUDIENCE_FEEDS}/{self.slug}.ics"
+        """Every filter page has its feed, at the page's address with .ics (the contract's URLs)."""
         return f"kalender/{self.kind}/{self.slug}.ics"
+
+
+AUDIENCE = feeds.AUDIENCE_FEEDS.removeprefix("kalender/")  # "maalgruppe": an audience's page sits beside its feed
 
 
 # --- Occurrences by day ------------------------------------------------------
@@ -305,8 +307,8 @@ def filters(settings: dict) -> dict[str, list[Filter]]:
     return {
         "afdeling": estates,
         "kategori": make("kategori", settings["CATEGORIES"], lambda name: lambda e: str(e.category) == name),
-        "for": make("for", settings["AUDIENCES"], for_audience),
-        "afdeling_for": [
+        AUDIENCE: make(AUDIENCE, settings["AUDIENCES"], for_audience),
+        "afdeling_maalgruppe": [
             Filter(
                 "afdeling",
                 estate.name,
@@ -368,7 +370,7 @@ def site_base(settings: dict) -> str:
 class Feed:
     name: str
     https: str
-    kind: str = ""  # "for": named "For børn" on /abonner/
+    kind: str = ""  # AUDIENCE: named "For børn" on /abonner/
 
     @property
     def webcal(self) -> str:
@@ -393,7 +395,7 @@ def subscriptions(settings: dict) -> list[Feed]:
     groups = filters(settings)
     chosen = [Feed("Alle aktiviteter", f"{base}/kalender.ics")]
     chosen += [Feed(f.name, f"{base}/{f.feed}") for f in groups["afdeling"] + groups["kategori"]]
-    chosen += [Feed(f.name, f"{base}/{f.feed}", kind="for") for f in groups["for"]]
+    chosen += [Feed(f.name, f"{base}/{f.feed}", kind=AUDIENCE) for f in groups[AUDIENCE]]
     return chosen
 
 
@@ -531,6 +533,6 @@ def event_links(event, groups: dict[str, list[Filter]]) -> dict[str, list[Filter
     own = {
         "afdeling": set(event.estates),
         "kategori": {str(getattr(event, "category", ""))},
-        "for": set(event.audiences),
+        AUDIENCE: set(event.audiences),
     }
     return {kind: [f for f in groups[kind] if f.name in names] for kind, names in own.items()}
