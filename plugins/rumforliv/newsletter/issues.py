@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 import segno
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 from pelican.generators import Generator
 
 from rumforliv.build import memo, parallel
@@ -65,6 +66,7 @@ KIDS_INLINE = (
     ".kids-inline {{ display: block !important }} .kids-inline .drawing {{ height: {drawing:.0f}px !important }} "
     ".filler-boernehjoernet {{ display: none !important }}"
 )
+QR_PAGES = ("kalender", "abonner")  # the back page's codes lead to these pages in the edition's language
 IN_YOUR_LANGUAGE = N_("Nyheder og kalender på dit sprog:")  # under each language's QR code, in that language
 SPARE_PAGES = len(FILLERS)
 OUR_FONTS = ("NotoSans", "NotoNaskhArabic", "NotoNastaliqUrdu")
@@ -178,18 +180,37 @@ class IssueCalendar:
 
 @dataclass
 class Code:
-    """A QR code on the back page, with the address spelled out beside it."""
+    """A QR code of an issue. It carries the issue's own short address, which forwards to the page (so the
+    success report can count the issue's readers); the page's own address is printed beside it for typing."""
 
-    page: str  # "kalender" or "abonner": the template words the caption
-    url: str
+    page: str  # "kalender", "abonner" or "sprog": the template words the caption
+    short: str  # the short address, from the site's root: "ar/n/2013-1/kalender/"
+    target: str  # the page it forwards to: "ar/kalender/"
+    base: str  # the site's address: "https://rumforliv.dk"
+    lang: str  # the language of the page it leads to
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/{self.short}"
 
     @property
     def shown_url(self) -> str:
-        return self.url.split("://", 1)[-1].rstrip("/")
+        return shown_address(f"{self.base}/{self.target}")
 
     @property
     def data_uri(self) -> str:
         return qr_svg(self.url)
+
+
+def shown_address(url: str) -> str:
+    """An address as printed for typing: 'rumforliv.dk/ar/kalender'."""
+    return url.split("://", 1)[-1].rstrip("/")
+
+
+def unbroken_address(address: str):
+    """An address that may break across lines only after a slash: a break at a hyphen in
+    'aabent-hus' would read as a hyphenated word, and the reader would type it without."""
+    return Markup("/").join(Markup('<span class="nowrap">%s</span>') % part for part in address.split("/"))
 
 
 @functools.lru_cache(maxsize=256)  # the same few addresses in every issue and edition, every build of `invoke vis`
@@ -213,13 +234,17 @@ class NewsletterIssue:
     prefix: str = ""  # "ar/" for an edition in another language than the site's
     news: list[NewsItem] = field(default_factory=list)
     calendar: IssueCalendar | None = None
-    codes: list[Code] = field(default_factory=list)
+    codes: list[Code] = field(default_factory=list)  # the back page's
+    language_codes: list[Code] = field(default_factory=list)  # the site in each other language
     pages: int = 0  # known once printed
     next_date: dt.date | None = None  # the next issue's, or three months on
 
     @property
     def season(self) -> str:
         return translate(self.lang, SEASONS[self.date.month])
+
+    def season_year_in(self, lang: str) -> str:
+        return f"{translate(lang, SEASONS[self.date.month])} {self.year}"
 
     @property
     def lead(self) -> NewsItem | None:
@@ -413,10 +438,23 @@ def site_url(settings: dict) -> str:
     return (settings.get("SITEURL") or settings.get("PUBLISH_SITEURL") or "").rstrip("/")
 
 
-def qr_codes(settings: dict, prefix: str = "") -> list[Code]:
-    """The calendar and the subscription page, in the edition's language (`prefix` "ar/")."""
-    base = site_url(settings)
-    return [Code(page, f"{base}/{prefix}{page}/") for page in ("kalender", "abonner")]
+def short_address(issue: NewsletterIssue, page: str = "") -> str:
+    """An issue's short address for a page its codes lead to: 'n/2013-1/kalender/', 'ar/n/2013-1/en/'."""
+    return f"{issue.prefix}n/{issue.id}/{page}/" if page else f"{issue.prefix}n/{issue.id}/"
+
+
+def add_codes(issue: NewsletterIssue, settings: dict) -> None:
+    """The issue's QR codes: the calendar and the subscription page in its language (back page), and the
+    site in each other language (the page 'the newsletter in your language'); each by a short address."""
+    base, default = site_url(settings), settings.get("DEFAULT_LANG", "da")
+    issue.codes = [
+        Code(page, short_address(issue, page), f"{issue.prefix}{page}/", base, issue.lang) for page in QR_PAGES
+    ]
+    issue.language_codes = [
+        Code("sprog", short_address(issue, lang), "" if lang == default else f"{lang}/", base, lang)
+        for lang in settings.get("LANGUAGES", [default])
+        if lang != issue.lang
+    ]
 
 
 def next_dates(issues: list[NewsletterIssue]) -> None:
@@ -425,18 +463,6 @@ def next_dates(issues: list[NewsletterIssue]) -> None:
     for issue in issues:
         later = [day for day in dates if day > issue.date]
         issue.next_date = later[0] if later else issue.date + relativedelta(months=3)
-
-
-def language_codes(issue: NewsletterIssue, settings: dict) -> list:
-    """A QR code to the site in each of the other languages, for the page 'the newsletter in your language'."""
-    from types import SimpleNamespace
-
-    base, default = site_url(settings), settings.get("DEFAULT_LANG", "da")
-    return [
-        SimpleNamespace(lang=lang, code=Code("sprog", f"{base}/" if lang == default else f"{base}/{lang}/"))
-        for lang in settings.get("LANGUAGES", [default])
-        if lang != issue.lang
-    ]
 
 
 def month_grids(calendar: IssueCalendar) -> list[tuple[dt.date, list[list[tuple[dt.date, bool, bool]]]]]:
@@ -828,10 +854,11 @@ class NewsletterGenerator(Generator):
             "month_grids": month_grids,
             "short_day_names": get_day_names("short", locale=issue.lang),
             "day_names": get_day_names("wide", locale=issue.lang),
-            "language_codes": lambda issue: language_codes(issue, settings),
             "pictogram": pictogram,
             "category_pictogram": lambda category: category_pictogram(category, settings),
             "section_pictogram": lambda key: section_pictogram(key.split("-", 1)[-1], settings),
+            "site_address": lambda path: unbroken_address(shown_address(f"{site_url(settings)}/{path}")),
+            "printed": True,
         }
 
     def generate_context(self):
@@ -840,7 +867,7 @@ class NewsletterGenerator(Generator):
         for issue in self.issues:
             first, last = issue.covers
             issue.calendar = build_calendar(occurrences_between(self.context, first, last), first, last, issue.lang)
-            issue.codes = qr_codes(self.settings)
+            add_codes(issue, self.settings)
         next_dates(self.issues)
         self.context["newsletter_issues"] = self.issues
 
