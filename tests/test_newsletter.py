@@ -820,3 +820,22 @@ def test_a_news_item_only_in_danish_is_summarised_in_the_editions_language(plan,
         body = source.split("\n\n", 1)[1]
         words = re.findall(r"[A-Za-zÆØÅæøå]{5,}", body)[:6]
         assert words and all(word in whole for word in words), (slug, words)
+
+
+def fonts_of_digits(site: TinySite, name: str) -> dict[str, set[str]]:
+    """The fonts the PDF draws digits in: font name -> the runs of digits drawn in it."""
+    found: dict[str, set[str]] = {}
+
+    def visit(text, cm, tm, font, size):
+        for digits in re.findall(r"\d+", text or ""):
+            found.setdefault(str((font or {}).get("/BaseFont", "")), set()).add(digits)
+
+    for page in PdfReader(site.output / name).pages:
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_digits_in_arabic_and_urdu_editions_are_set_in_the_latin_font(plan):
+    for lang in ("ar", "ur"):
+        fonts = fonts_of_digits(plan, f"{lang}/nyhedsbrev/2013-1.pdf")
+        assert fonts and all("NotoSans" in name.replace("-", "") and "Naskh" not in name for name in fonts), fonts

@@ -489,6 +489,64 @@ def week_plan(calendar: IssueCalendar) -> list[tuple[int, list[RegularLine]]]:
     return days
 
 
+DIGITS = re.compile(r"(?<![&#\w])\d+(?:[ .:,/–-]\d+)*")  # not inside a word or an entity (&#39;)
+LRI, PDI = "\u2066", "\u2069"  # the isolate characters the wording puts around '10–12' in Arabic and Urdu
+BODY_TEXT = re.compile(r"(<svg\b.*?</svg>|<[^>]*>)", re.S)  # tags and whole pictures: the rest is text
+VOID = re.compile(r"<(?:area|br|col|embed|hr|img|input|link|meta|source|wbr)\b|<svg\b|/>$")
+LATIN_RUN = '<bdi class="digits" dir="ltr">{}</bdi>'
+
+
+def latin_digits(html: str) -> str:
+    """Digits in the right-to-left text of an Arabic or Urdu edition as one left-to-right run in the Latin
+    font: '36 30 01 11' would otherwise take the Naskh font's digits and be shown group by group from the
+    right ('11 01 30 36'). Text already left to right (Danish, names in <bdi>) is left alone, its font set
+    in the CSS: WeasyPrint reorders a Danish address wrongly once an element splits it ('2500 ,248').
+    Tags, attributes, pictures and the head stay as they are."""
+    head, found, body = html.partition("<body>")
+    if not found:
+        return html
+    parts = BODY_TEXT.split(body)
+    rtl = [True]  # the direction of the element each text is in
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+            parts[index] = isolated_digits(part) if rtl[-1] else part
+        elif part.startswith("</"):
+            if len(rtl) > 1:
+                rtl.pop()
+        elif not VOID.search(part):
+            rtl.append(element_direction(part, rtl[-1]))
+    return head + found + "".join(parts)
+
+
+def isolated_digits(text: str) -> str:
+    """Each run of digits in right-to-left text in a left-to-right <bdi>; a run the wording isolated
+    ('⁦17:30–19⁩', at times isolated twice: '⁦17:⁦30–1⁩9⁩') becomes one <bdi> in place of its isolate
+    characters (a <bdi> inside them would be shown out of order)."""
+    result, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char == LRI:
+            if depth == 0:
+                result.append(DIGITS.sub(lambda m: LATIN_RUN.format(m.group(0)), text[start:index]))
+                start = index
+            depth += 1
+        elif char == PDI and depth:
+            depth -= 1
+            if depth == 0:
+                result.append(LATIN_RUN.format(text[start:index].replace(LRI, "").replace(PDI, "")))
+                start = index + 1
+    result.append(DIGITS.sub(lambda m: LATIN_RUN.format(m.group(0)), text[start:]))
+    return "".join(result)
+
+
+def element_direction(tag: str, inherited: bool) -> bool:
+    """Whether an opening tag's content is right to left (True) in an Arabic or Urdu edition."""
+    if 'dir="rtl"' in tag:
+        return True
+    if 'dir="ltr"' in tag or 'lang="da"' in tag or tag.startswith("<bdi"):
+        return False
+    return inherited
+
+
 def sentence(text: str) -> str:
     """Capitalise the first letter only (Jinja's `capitalize` lowercases the rest)."""
     return text[:1].upper() + text[1:]
@@ -873,7 +931,8 @@ class NewsletterGenerator(Generator):
 
     def print_html(self, issue: NewsletterIssue) -> str:
         template = self.get_template("newsletter/issue")
-        return template.render({**self.context, **self.print_globals(issue)})
+        html = template.render({**self.context, **self.print_globals(issue)})
+        return latin_digits(html) if issue.lang in self.settings.get("RTL_LANGUAGES", ()) else html
 
     def generate_output(self, writer):
         """The issues start printing in worker processes while the site's pages are written; the issues'
