@@ -839,3 +839,29 @@ def test_digits_in_arabic_and_urdu_editions_are_set_in_the_latin_font(plan):
     for lang in ("ar", "ur"):
         fonts = fonts_of_digits(plan, f"{lang}/nyhedsbrev/2013-1.pdf")
         assert fonts and all("NotoSans" in name.replace("-", "") and "Naskh" not in name for name in fonts), fonts
+
+
+def languages_in_structure(reader: PdfReader) -> dict[str, int]:
+    """How many elements of the PDF's structure tree say which language they are in (/Lang), by language."""
+    found: dict[str, int] = {}
+    todo = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while todo:
+        node = todo.pop().get_object()
+        if not hasattr(node, "get"):
+            continue
+        if "/Lang" in node and node.get("/Type") == "/StructElem":
+            found[str(node["/Lang"])] = found.get(str(node["/Lang"]), 0) + 1
+        kids = node.get("/K")
+        kids = kids.get_object() if kids is not None else []
+        todo.extend(kid for kid in (kids if isinstance(kids, list) else [kids]) if hasattr(kid, "get_object"))
+    return found
+
+
+def test_danish_passages_are_tagged_as_danish_in_the_editions(plan):
+    for lang in ("ar", "en"):
+        for kind in ("", "-tryk"):
+            reader = PdfReader(plan.output / f"{lang}/nyhedsbrev/2013-1{kind}.pdf")
+            assert reader.trailer["/Root"]["/Lang"] == lang
+            assert languages_in_structure(reader).get("da", 0) > 5, (lang, kind)  # sections, news, titles
+    danish = languages_in_structure(PdfReader(plan.output / "nyhedsbrev/2013-1.pdf"))
+    assert set(danish) <= {"da", *EDITIONS}, danish  # the languages page's lines, each in its language

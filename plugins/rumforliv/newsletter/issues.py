@@ -734,14 +734,41 @@ class Press:
                 document, pages = filled, padded(filled.pages, SPARE_PAGES - 1)
         document = document.copy(pages)
         issue.pages = len(document.pages)
-        with fixed_document_id(identifier):
+        with tagged_languages(), fixed_document_id(identifier):
             tryk = document.write_pdf(**{**options, "pdf_variant": "pdf/x-4", "pdf_tags": True})
         document.color_profiles = {}
         try:
-            reading = document.write_pdf(**options)
+            with tagged_languages():
+                reading = document.write_pdf(**options)
         finally:
             document.color_profiles = profiles
         return tryk, reading
+
+
+@contextlib.contextmanager
+def tagged_languages():
+    """WeasyPrint (70) gives the tagged PDF the document's language only (/Lang in the catalogue): here
+    each element with a lang="..." of its own (a Danish section in an Arabic edition, a language's line on
+    the languages page) gets it as /Lang in the structure tree, so a screen reader reads it in that
+    language. WeasyPrint builds the tree by recursive calls of tags._build_box_tree: this wraps it."""
+    import pydyf
+    from weasyprint.pdf import tags
+
+    build = tags._build_box_tree
+
+    def with_language(box, parent, *args):
+        element = getattr(getattr(box, "_box", box), "element", None)
+        lang = element.get("lang") if element is not None and element.tag not in ("html", "body") else None
+        for built in build(box, parent, *args):
+            if lang and "Lang" not in built:
+                built["Lang"] = pydyf.String(lang)
+            yield built
+
+    tags._build_box_tree = with_language
+    try:
+        yield
+    finally:
+        tags._build_box_tree = build
 
 
 @contextlib.contextmanager
