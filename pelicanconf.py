@@ -46,6 +46,9 @@ SECTION_PICTOGRAMS = {  # by the start of the section's file name, after its num
 AUDIENCES = ["børn", "unge", "familier", "voksne", "seniorer", "alle"]
 LANGUAGES = ["da", "en", "tr", "so", "ar", "ur"]
 RTL_LANGUAGES = ["ar", "ur"]
+# The newsletter is printed in Danish and in each of these languages (None: every language above); an
+# issue with a section translated into another language gets that edition too.
+NEWSLETTER_LANGUAGES = None
 
 # An event without End lasts this long (minutes).
 DEFAULT_EVENT_MINUTES = 120

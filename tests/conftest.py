@@ -71,6 +71,8 @@ class TinySite:
             "CACHE_PATH": str(self.root / "cache"),
             "POSTER_MONTHS": 0,  # posters take a second to print: only the tests of posters ask for them
             "SMS_WEEKS": 0,  # likewise the week's texts, only in their tests
+            # An edition costs a print: only the languages an issue's sections are translated into, unless a test asks.
+            "NEWSLETTER_LANGUAGES": [],
             **extra,
         }
 

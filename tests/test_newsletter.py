@@ -8,6 +8,8 @@ and that the same content gives the same bytes.
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import io
 import logging
 import re
@@ -551,8 +553,9 @@ def test_the_same_missing_letter_stops_every_build_of_a_session(tmp_path, monkey
 
 # --- The plan's own issues, as residents and the print shop get them ------------------------
 
-PLAN_ISSUE = "2013-1"  # with Arabic and Urdu editions; the Urdu one is padded with three planned pages
-PLAN_PDFS = ("nyhedsbrev/2013-1", "ar/nyhedsbrev/2013-1", "ur/nyhedsbrev/2013-1")
+PLAN_ISSUE = "2013-1"  # a section in Arabic and Urdu; an edition in every language of the plan
+EDITIONS = ("en", "tr", "so", "ar", "ur")
+PLAN_PDFS = ("nyhedsbrev/2013-1", *(f"{lang}/nyhedsbrev/2013-1" for lang in EDITIONS))
 TYPE_AREA_MM = (14, 14, 14, 16)  # left, top, right, bottom margins of a text page (theme/print)
 
 
@@ -565,7 +568,7 @@ def plan(tmp_path_factory):
 
     site = TinySite(tmp_path_factory.mktemp("plan"))
     shutil.copytree(ROOT / "newsletter" / PLAN_ISSUE, site.root / "newsletter" / PLAN_ISSUE)
-    site.build(today="2014-01-15", PATH=str(ROOT / "content"))
+    site.build(today="2014-01-15", PATH=str(ROOT / "content"), NEWSLETTER_LANGUAGES=None)  # the plan's: all
     return site
 
 
@@ -657,15 +660,55 @@ def decoded(image) -> list[tuple[str, tuple[int, int, int, int]]]:
     ]
 
 
-def test_qr_codes_decode_to_the_editions_own_pages_and_keep_a_quiet_zone_of_four_modules(plan, tmp_path):
+def forwards_to(site: TinySite, url: str) -> str:
+    """Where the page at a printed short address sends the reader (its meta refresh), from the site's root."""
+    path = url.removeprefix("https://rumforliv.dk/")
+    page = site.read(f"{path}index.html")
+    return re.search(r'http-equiv="refresh" content="0; url=/([^"]*)"', page).group(1)
+
+
+def test_qr_codes_carry_the_issues_short_addresses_which_forward_and_are_counted(plan, tmp_path):
+    from rumforliv.report.readership import count_visits
+
+    expected = {}  # the short address each code carries -> the page it must lead to
+    for prefix, lang in (("", "da"), *((f"{lang}/", lang) for lang in EDITIONS)):
+        expected.update({f"{prefix}n/2013-1/{page}/": f"{prefix}{page}/" for page in ("kalender", "abonner")})
+        others = [other for other in ("da", *EDITIONS) if other != lang]
+        expected.update({f"{prefix}n/2013-1/{other}/": "" if other == "da" else f"{other}/" for other in others})
+    found = set()
+    for name in ("nyhedsbrev/2013-1.pdf", "en/nyhedsbrev/2013-1.pdf", "ur/nyhedsbrev/2013-1.pdf"):
+        count = len(PdfReader(plan.output / name).pages)
+        for page in rendered(plan, name, 150, tmp_path, (count - 2, count)):  # the pages with codes
+            found.update(url for url, _ in decoded(page))
+    shown = {url.removeprefix("https://rumforliv.dk/") for url in found}
+    assert shown <= set(expected), sorted(shown - set(expected))
+    assert {f"{prefix}n/2013-1/{page}/" for prefix in ("", "en/", "ur/") for page in ("kalender", "abonner")} <= shown
+    assert len(shown) > 6  # and a page of the other languages' codes (an issue keeps it when it has room)
+    for url in found:
+        short = url.removeprefix("https://rumforliv.dk/")
+        assert forwards_to(plan, url) == expected[short], url
+        assert (plan.output / expected[short] / "index.html").is_file(), url  # the page forwarded to exists
+    for short in expected:  # the other editions' codes too (not decoded: the same template)
+        assert forwards_to(plan, short) == expected[short], short
+    log = tmp_path / "access.log"
+    log.write_text(
+        "".join(
+            f'10.0.0.{n} - - [02/Mar/2013:10:00:00 +0100] "GET /{short} HTTP/1.1" 200 512\n'
+            for n, short in enumerate(sorted(expected))
+        )
+    )
+    assert count_visits(log, 2013).visits == {"2013-1": len(expected)}  # every address counts for the issue
+
+
+def test_qr_codes_decode_and_keep_a_quiet_zone_of_four_modules(plan, tmp_path):
     import segno
 
     count = len(PdfReader(plan.output / "ur/nyhedsbrev/2013-1.pdf").pages)
     pages = rendered(plan, "ur/nyhedsbrev/2013-1.pdf", 200, tmp_path, (count - 3, count))  # the codes' pages
     codes = [code for page in pages for code in [(page, *found) for found in decoded(page)]]
     urls = {url for _, url, _ in codes}
-    assert {"https://rumforliv.dk/ur/kalender/", "https://rumforliv.dk/ur/abonner/"} <= urls, urls
-    assert {"https://rumforliv.dk/", "https://rumforliv.dk/ar/"} <= urls  # the page of the other languages
+    assert {"https://rumforliv.dk/ur/n/2013-1/kalender/", "https://rumforliv.dk/ur/n/2013-1/abonner/"} <= urls
+    assert {"https://rumforliv.dk/ur/n/2013-1/da/", "https://rumforliv.dk/ur/n/2013-1/ar/"} <= urls  # other languages
     for page, url, (left, top, right, bottom) in codes:
         module = (right - left) / segno.make(url, error="m", micro=False).symbol_size(border=0)[0]
         quiet = round(4 * module) - 2  # the last pixels may be grey at the code's edge
@@ -718,3 +761,116 @@ def test_editions_say_their_season_dates_and_fixed_text_in_their_language(plan):
     assert "بہار" in urdu and "Forår" not in urdu
     danish = plain_text(plan, "nyhedsbrev/2013-1.pdf")
     assert "Forår 2013" in danish
+
+
+def pdf_pages(site: TinySite, name: str) -> list[str]:
+    """The text of each page (pdftotext separates pages by a form feed)."""
+    return plain_text(site, name).split("\f")
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_every_language_has_an_edition_in_its_own_words(plan, lang):
+    from babel.dates import format_date
+
+    from rumforliv.newsletter.issues import SEASONS
+    from rumforliv.site.i18n import translate
+
+    for kind in ("", "-tryk", "-haefte"):
+        assert (plan.output / f"{lang}/nyhedsbrev/2013-1{kind}.pdf").is_file()
+    assert PdfReader(plan.output / f"{lang}/nyhedsbrev/2013-1.pdf").trailer["/Root"]["/Lang"] == lang
+    text = " ".join(plain_text(plan, f"{lang}/nyhedsbrev/2013-1.pdf").split())
+    words = set(without_marks(text).split())  # poppler may give right-to-left words in another order
+
+    def printed(phrase: str) -> bool:
+        return phrase in text or set(without_marks(phrase).split()) <= words
+
+    season, welcome = translate(lang, SEASONS[3]), translate(lang, "Velkommen")
+    assert season != "Forår" and printed(season) and "Forår 2013" not in text  # the Danish texts may say "Foråret"
+    assert welcome != "Velkommen" and printed(welcome)
+    for fixed in ("Udkommer", "Kalender ", "Næste nummer", "Faste aktiviteter"):  # the Danish fixed texts
+        assert fixed not in text, fixed
+    month = format_date(dt.date(2013, 3, 1), "MMMM", locale=lang)
+    assert month != "marts" and printed(month)
+    if lang not in ("ar", "ur"):  # poppler puts a number on either side of right-to-left words
+        assert f"{season} 2013" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_news_item_only_in_danish_is_summarised_in_the_editions_language(plan, lang):
+    from rumforliv.site.i18n import translate
+
+    page = plan.read(f"{lang}/nyhedsbrev/2013-1/index.html")
+    news = page.split('id="nyheder"', 1)[1].split("</section>", 1)[0]
+    untranslated = re.findall(r'<a href="[^"]*/nyheder/(\d{4}/[^"/]+)/" lang="da"[^>]*>([^<]+)</a>', news)
+    danish = [slug for slug, _ in untranslated]
+    assert danish and len(danish) < len(re.findall("<li>", news))  # some are translated, some not
+    note, where = (
+        translate(lang, "Denne nyhed findes kun på dansk."),
+        translate(lang, "Den danske tekst står på side %(side)s."),
+    )
+    assert note != "Denne nyhed findes kun på dansk."
+    pages = [" ".join(text.split()) for text in pdf_pages(plan, f"{lang}/nyhedsbrev/2013-1.pdf")]
+    shown = note.rstrip(".۔")  # poppler puts a right-to-left sentence's full stop at its start
+    boxes = [(number, text) for number, text in enumerate(pages, 1) for _ in range(text.count(shown))]
+    assert len(boxes) == len(danish), (len(boxes), danish)
+    whole = " ".join(pages)
+    for slug in danish:  # the item's page on the site in the edition's language, which exists
+        assert f"rumforliv.dk/{lang}/nyheder/{slug}" in whole.replace(" ", "")
+        assert (plan.output / lang / "nyheder" / slug / "index.html").is_file()
+    if lang == "en":  # the page each box names holds the Danish text: the box's page or the next
+        for number, text in boxes:
+            named = re.findall(re.escape(where.split("%(side)s")[0].strip()) + r" (\d+)", text)
+            assert named and all(number <= int(n) <= number + 1 for n in named), (number, named)
+    from conftest import ROOT
+
+    sources = [path.read_text(encoding="utf-8") for path in (ROOT / "content/nyheder").glob("*.md")]
+    for _, title in untranslated:  # the Danish text itself is kept after its summary
+        [source] = [text for text in sources if text.startswith(f"Title: {html.unescape(title)}\n")]
+        body = source.split("\n\n", 1)[1]
+        words = re.findall(r"[A-Za-zÆØÅæøå]{5,}", body)[:6]
+        assert words and all(word in whole for word in words), (slug, words)
+
+
+def fonts_of_digits(site: TinySite, name: str) -> dict[str, set[str]]:
+    """The fonts the PDF draws digits in: font name -> the runs of digits drawn in it."""
+    found: dict[str, set[str]] = {}
+
+    def visit(text, cm, tm, font, size):
+        for digits in re.findall(r"\d+", text or ""):
+            found.setdefault(str((font or {}).get("/BaseFont", "")), set()).add(digits)
+
+    for page in PdfReader(site.output / name).pages:
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_digits_in_arabic_and_urdu_editions_are_set_in_the_latin_font(plan):
+    for lang in ("ar", "ur"):
+        fonts = fonts_of_digits(plan, f"{lang}/nyhedsbrev/2013-1.pdf")
+        assert fonts and all("NotoSans" in name.replace("-", "") and "Naskh" not in name for name in fonts), fonts
+
+
+def languages_in_structure(reader: PdfReader) -> dict[str, int]:
+    """How many elements of the PDF's structure tree say which language they are in (/Lang), by language."""
+    found: dict[str, int] = {}
+    todo = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while todo:
+        node = todo.pop().get_object()
+        if not hasattr(node, "get"):
+            continue
+        if "/Lang" in node and node.get("/Type") == "/StructElem":
+            found[str(node["/Lang"])] = found.get(str(node["/Lang"]), 0) + 1
+        kids = node.get("/K")
+        kids = kids.get_object() if kids is not None else []
+        todo.extend(kid for kid in (kids if isinstance(kids, list) else [kids]) if hasattr(kid, "get_object"))
+    return found
+
+
+def test_danish_passages_are_tagged_as_danish_in_the_editions(plan):
+    for lang in ("ar", "en"):
+        for kind in ("", "-tryk"):
+            reader = PdfReader(plan.output / f"{lang}/nyhedsbrev/2013-1{kind}.pdf")
+            assert reader.trailer["/Root"]["/Lang"] == lang
+            assert languages_in_structure(reader).get("da", 0) > 5, (lang, kind)  # sections, news, titles
+    danish = languages_in_structure(PdfReader(plan.output / "nyhedsbrev/2013-1.pdf"))
+    assert set(danish) <= {"da", *EDITIONS}, danish  # the languages page's lines, each in its language

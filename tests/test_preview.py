@@ -36,6 +36,8 @@ def project(root: Path) -> Path:
     for name in ("pelicanconf.py", "theme", "translations", "docs"):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    with (root / "pelicanconf.py").open("a", encoding="utf-8") as settings:
+        settings.write("NEWSLETTER_LANGUAGES = []  # the Danish issue only: an edition costs a print\n")
     (root / "node_modules").symlink_to(ROOT / "node_modules")  # /admin/'s Decap CMS, installed by npm ci
     write_files(
         root,

@@ -292,6 +292,7 @@ def test_translated_section_makes_an_edition_of_its_own(newsletter_site):
         fonts
     )  # Urdu in Naskh in print: its text extracts (Nastaliq's does not)
     assert newsletter_site.notdef == []  # every Urdu letter had a glyph
+    assert not (newsletter_site.output / "en/nyhedsbrev/2013-1.pdf").exists()  # NEWSLETTER_LANGUAGES []: none asked
     danish = PdfReader(newsletter_site.output / "nyhedsbrev/2013-1.pdf")
     assert danish.trailer["/Root"]["/Lang"] == "da"
     assert "مینٹیننس" not in newsletter_site.read("nyhedsbrev/2013-1/index.html")  # Danish issue: Danish sections

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import segno
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 from pelican.generators import Generator
 
 from rumforliv.build import memo, parallel
@@ -63,6 +64,7 @@ KIDS_INLINE = (
     ".kids-inline {{ display: block !important }} .kids-inline .drawing {{ height: {drawing:.0f}px !important }} "
     ".filler-boernehjoernet {{ display: none !important }}"
 )
+QR_PAGES = ("kalender", "abonner")  # the back page's codes lead to these pages in the edition's language
 IN_YOUR_LANGUAGE = N_("Nyheder og kalender på dit sprog:")  # under each language's QR code, in that language
 SPARE_PAGES = len(FILLERS)
 OUR_FONTS = ("NotoSans", "NotoNaskhArabic", "NotoNastaliqUrdu")
@@ -177,18 +179,37 @@ class IssueCalendar:
 
 @dataclass
 class Code:
-    """A QR code on the back page, with the address spelled out beside it."""
+    """A QR code of an issue. It carries the issue's own short address, which forwards to the page (so the
+    success report can count the issue's readers); the page's own address is printed beside it for typing."""
 
-    page: str  # "kalender" or "abonner": the template words the caption
-    url: str
+    page: str  # "kalender", "abonner" or "sprog": the template words the caption
+    short: str  # the short address, from the site's root: "ar/n/2013-1/kalender/"
+    target: str  # the page it forwards to: "ar/kalender/"
+    base: str  # the site's address: "https://rumforliv.dk"
+    lang: str  # the language of the page it leads to
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/{self.short}"
 
     @property
     def shown_url(self) -> str:
-        return self.url.split("://", 1)[-1].rstrip("/")
+        return shown_address(f"{self.base}/{self.target}")
 
     @property
     def data_uri(self) -> str:
         return qr_svg(self.url)
+
+
+def shown_address(url: str) -> str:
+    """An address as printed for typing: 'rumforliv.dk/ar/kalender'."""
+    return url.split("://", 1)[-1].rstrip("/")
+
+
+def unbroken_address(address: str):
+    """An address that may break across lines only after a slash: a break at a hyphen in
+    'aabent-hus' would read as a hyphenated word, and the reader would type it without."""
+    return Markup("/").join(Markup('<span class="nowrap">%s</span>') % part for part in address.split("/"))
 
 
 @functools.lru_cache(maxsize=256)  # the same few addresses in every issue and edition, every build of `invoke vis`
@@ -212,13 +233,17 @@ class NewsletterIssue:
     prefix: str = ""  # "ar/" for an edition in another language than the site's
     news: list[NewsItem] = field(default_factory=list)
     calendar: IssueCalendar | None = None
-    codes: list[Code] = field(default_factory=list)
+    codes: list[Code] = field(default_factory=list)  # the back page's
+    language_codes: list[Code] = field(default_factory=list)  # the site in each other language
     pages: int = 0  # known once printed
     next_date: dt.date | None = None  # the next issue's, or three months on
 
     @property
     def season(self) -> str:
         return translate(self.lang, SEASONS[self.date.month])
+
+    def season_year_in(self, lang: str) -> str:
+        return f"{translate(lang, SEASONS[self.date.month])} {self.year}"
 
     @property
     def lead(self) -> NewsItem | None:
@@ -412,10 +437,23 @@ def site_url(settings: dict) -> str:
     return (settings.get("SITEURL") or settings.get("PUBLISH_SITEURL") or "").rstrip("/")
 
 
-def qr_codes(settings: dict, prefix: str = "") -> list[Code]:
-    """The calendar and the subscription page, in the edition's language (`prefix` "ar/")."""
-    base = site_url(settings)
-    return [Code(page, f"{base}/{prefix}{page}/") for page in ("kalender", "abonner")]
+def short_address(issue: NewsletterIssue, page: str = "") -> str:
+    """An issue's short address for a page its codes lead to: 'n/2013-1/kalender/', 'ar/n/2013-1/en/'."""
+    return f"{issue.prefix}n/{issue.id}/{page}/" if page else f"{issue.prefix}n/{issue.id}/"
+
+
+def add_codes(issue: NewsletterIssue, settings: dict) -> None:
+    """The issue's QR codes: the calendar and the subscription page in its language (back page), and the
+    site in each other language (the page 'the newsletter in your language'); each by a short address."""
+    base, default = site_url(settings), settings.get("DEFAULT_LANG", "da")
+    issue.codes = [
+        Code(page, short_address(issue, page), f"{issue.prefix}{page}/", base, issue.lang) for page in QR_PAGES
+    ]
+    issue.language_codes = [
+        Code("sprog", short_address(issue, lang), "" if lang == default else f"{lang}/", base, lang)
+        for lang in settings.get("LANGUAGES", [default])
+        if lang != issue.lang
+    ]
 
 
 def next_dates(issues: list[NewsletterIssue]) -> None:
@@ -424,18 +462,6 @@ def next_dates(issues: list[NewsletterIssue]) -> None:
     for issue in issues:
         later = [day for day in dates if day > issue.date]
         issue.next_date = later[0] if later else issue.date + relativedelta(months=3)
-
-
-def language_codes(issue: NewsletterIssue, settings: dict) -> list:
-    """A QR code to the site in each of the other languages, for the page 'the newsletter in your language'."""
-    from types import SimpleNamespace
-
-    base, default = site_url(settings), settings.get("DEFAULT_LANG", "da")
-    return [
-        SimpleNamespace(lang=lang, code=Code("sprog", f"{base}/" if lang == default else f"{base}/{lang}/"))
-        for lang in settings.get("LANGUAGES", [default])
-        if lang != issue.lang
-    ]
 
 
 def month_grids(calendar: IssueCalendar) -> list[tuple[dt.date, list[list[tuple[dt.date, bool, bool]]]]]:
@@ -460,6 +486,64 @@ def week_plan(calendar: IssueCalendar) -> list[tuple[int, list[RegularLine]]]:
         for day in sorted({occ.original_start.weekday() for occ in line.occurrences}):
             days[day][1].append(line)
     return days
+
+
+DIGITS = re.compile(r"(?<![&#\w])\d+(?:[ .:,/–-]\d+)*")  # not inside a word or an entity (&#39;)
+LRI, PDI = "\u2066", "\u2069"  # the isolate characters the wording puts around '10–12' in Arabic and Urdu
+BODY_TEXT = re.compile(r"(<svg\b.*?</svg>|<[^>]*>)", re.S)  # tags and whole pictures: the rest is text
+VOID = re.compile(r"<(?:area|br|col|embed|hr|img|input|link|meta|source|wbr)\b|<svg\b|/>$")
+LATIN_RUN = '<bdi class="digits" dir="ltr">{}</bdi>'
+
+
+def latin_digits(html: str) -> str:
+    """Digits in the right-to-left text of an Arabic or Urdu edition as one left-to-right run in the Latin
+    font: '36 30 01 11' would otherwise take the Naskh font's digits and be shown group by group from the
+    right ('11 01 30 36'). Text already left to right (Danish, names in <bdi>) is left alone, its font set
+    in the CSS: WeasyPrint reorders a Danish address wrongly once an element splits it ('2500 ,248').
+    Tags, attributes, pictures and the head stay as they are."""
+    head, found, body = html.partition("<body>")
+    if not found:
+        return html
+    parts = BODY_TEXT.split(body)
+    rtl = [True]  # the direction of the element each text is in
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+            parts[index] = isolated_digits(part) if rtl[-1] else part
+        elif part.startswith("</"):
+            if len(rtl) > 1:
+                rtl.pop()
+        elif not VOID.search(part):
+            rtl.append(element_direction(part, rtl[-1]))
+    return head + found + "".join(parts)
+
+
+def isolated_digits(text: str) -> str:
+    """Each run of digits in right-to-left text in a left-to-right <bdi>; a run the wording isolated
+    ('⁦17:30–19⁩', at times isolated twice: '⁦17:⁦30–1⁩9⁩') becomes one <bdi> in place of its isolate
+    characters (a <bdi> inside them would be shown out of order)."""
+    result, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char == LRI:
+            if depth == 0:
+                result.append(DIGITS.sub(lambda m: LATIN_RUN.format(m.group(0)), text[start:index]))
+                start = index
+            depth += 1
+        elif char == PDI and depth:
+            depth -= 1
+            if depth == 0:
+                result.append(LATIN_RUN.format(text[start:index].replace(LRI, "").replace(PDI, "")))
+                start = index + 1
+    result.append(DIGITS.sub(lambda m: LATIN_RUN.format(m.group(0)), text[start:]))
+    return "".join(result)
+
+
+def element_direction(tag: str, inherited: bool) -> bool:
+    """Whether an opening tag's content is right to left (True) in an Arabic or Urdu edition."""
+    if 'dir="rtl"' in tag:
+        return True
+    if 'dir="ltr"' in tag or 'lang="da"' in tag or tag.startswith("<bdi"):
+        return False
+    return inherited
 
 
 def sentence(text: str) -> str:
@@ -642,14 +726,41 @@ class Press:
                 document, pages = filled, padded(filled.pages, SPARE_PAGES - 1)
         document = document.copy(pages)
         issue.pages = len(document.pages)
-        with fixed_document_id(identifier):
+        with tagged_languages(), fixed_document_id(identifier):
             tryk = document.write_pdf(**{**options, "pdf_variant": "pdf/x-4", "pdf_tags": True})
         document.color_profiles = {}
         try:
-            reading = document.write_pdf(**options)
+            with tagged_languages():
+                reading = document.write_pdf(**options)
         finally:
             document.color_profiles = profiles
         return tryk, reading
+
+
+@contextlib.contextmanager
+def tagged_languages():
+    """WeasyPrint (70) gives the tagged PDF the document's language only (/Lang in the catalogue): here
+    each element with a lang="..." of its own (a Danish section in an Arabic edition, a language's line on
+    the languages page) gets it as /Lang in the structure tree, so a screen reader reads it in that
+    language. WeasyPrint builds the tree by recursive calls of tags._build_box_tree: this wraps it."""
+    import pydyf
+    from weasyprint.pdf import tags
+
+    build = tags._build_box_tree
+
+    def with_language(box, parent, *args):
+        element = getattr(getattr(box, "_box", box), "element", None)
+        lang = element.get("lang") if element is not None and element.tag not in ("html", "body") else None
+        for built in build(box, parent, *args):
+            if lang and "Lang" not in built:
+                built["Lang"] = pydyf.String(lang)
+            yield built
+
+    tags._build_box_tree = with_language
+    try:
+        yield
+    finally:
+        tags._build_box_tree = build
 
 
 @contextlib.contextmanager
@@ -820,10 +931,11 @@ class NewsletterGenerator(Generator):
             "month_grids": month_grids,
             "short_day_names": get_day_names("short", locale=issue.lang),
             "day_names": get_day_names("wide", locale=issue.lang),
-            "language_codes": lambda issue: language_codes(issue, settings),
             "pictogram": pictogram,
             "category_pictogram": lambda category: category_pictogram(category, settings),
             "section_pictogram": lambda key: section_pictogram(key.split("-", 1)[-1], settings),
+            "site_address": lambda path: unbroken_address(shown_address(f"{site_url(settings)}/{path}")),
+            "printed": True,
         }
 
     def generate_context(self):
@@ -832,13 +944,14 @@ class NewsletterGenerator(Generator):
         for issue in self.issues:
             first, last = issue.covers
             issue.calendar = build_calendar(occurrences_between(self.context, first, last), first, last, issue.lang)
-            issue.codes = qr_codes(self.settings)
+            add_codes(issue, self.settings)
         next_dates(self.issues)
         self.context["newsletter_issues"] = self.issues
 
     def print_html(self, issue: NewsletterIssue) -> str:
         template = self.get_template("newsletter/issue")
-        return template.render({**self.context, **self.print_globals(issue)})
+        html = template.render({**self.context, **self.print_globals(issue)})
+        return latin_digits(html) if issue.lang in self.settings.get("RTL_LANGUAGES", ()) else html
 
     def generate_output(self, writer):
         """The issues start printing in worker processes while the site's pages are written; the issues'

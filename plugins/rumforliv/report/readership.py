@@ -1,9 +1,11 @@
-"""Readership from the web server's access log: visits to each issue's short address /n/<year>-<n>/.
+"""Readership from the web server's access log: visits to the short addresses each issue's QR codes carry.
 
 The log is read with `apachelogs` (Common or Combined Log Format). Only the
 requested address, the status and the time are looked at; the client's IP
 address and user agent are never kept, so nothing about a person is stored.
-A visit is one successful request (2xx or 3xx) of GET /n/<issue>/ in the year.
+A visit is one successful request (2xx or 3xx) in the year of GET /n/<issue>/ or of
+an address one of the issue's QR codes carries (/n/<issue>/<page>/, also under a
+language: /ar/n/<issue>/<page>/); all count for the issue.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from pathlib import Path
 
 import apachelogs
 
-SHORT_ADDRESS = re.compile(r"^/n/(\d{4}-\d{1,2})/?(?:\?.*)?$")
+# /n/2013-1/, and what the issue's QR codes carry: /n/2013-1/kalender/, /ar/n/2013-1/abonner/, /ar/n/2013-1/da/
+SHORT_ADDRESS = re.compile(r"^/(?:[a-z]{2,3}/)?n/(\d{4}-\d{1,2})(?:/[a-z]{2,12})?/?(?:\?.*)?$")
 PARSERS = (apachelogs.LogParser(apachelogs.COMBINED), apachelogs.LogParser(apachelogs.COMMON))
 
 

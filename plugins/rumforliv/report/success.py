@@ -6,11 +6,13 @@ REPORT_REQUEST set; `ReportGenerator` then counts, for that year:
   newsletter issues dated in the year and the months with stairwell posters;
 - positive stories in local media against REPORT_GOALS["coverage"]: news
   items with a `Coverage:` link dated in the year;
-- readership: visits to each issue's short address /n/<year>-<n>/ in the
-  access log, against REPORT_GOALS["readers"] of HOUSEHOLDS. Without a log
+- readership: visits to each issue's short addresses /n/<year>-<n>/... (those
+  of its editions too: /ar/n/<year>-<n>/...) in the access log, against REPORT_GOALS["readers"] of HOUSEHOLDS. Without a log
   the report says it cannot count them.
 It writes /rapport/<year>/ (HTML) and /rapport/<year>.pdf. Every build writes
-the short addresses /n/<year>-<n>/, which forward to the issue's page.
+the short addresses /n/<year>-<n>/, which forward to the issue's page, and those
+its QR codes carry (/n/<year>-<n>/kalender/, /ar/n/<year>-<n>/abonner/, ...),
+which forward to the code's page.
 """
 
 from __future__ import annotations
@@ -157,19 +159,28 @@ class ReportGenerator(Generator):
         pass
 
     def generate_output(self, writer):
-        for issue in danish_issues(self.context, self.settings):
-            writer.write_file(
-                f"{short_address(issue.id)}index.html",
-                self.get_template("forward"),
-                self.context,
-                target=issue.url,
-                title=issue.title,
-                url=short_address(issue.id),
-                relative_urls=False,
-            )
+        for issue in self.context.get("newsletter_issues", []):
+            forwards = [(code.short, code.target) for code in [*issue.codes, *issue.language_codes]]
+            if not issue.prefix:
+                forwards.insert(0, (short_address(issue.id), issue.url))
+            for short, target in forwards:
+                self.write_forward(writer, issue, short, target)
         request = self.settings.get("REPORT_REQUEST")
         if request:
             self.write_report(writer, int(request["year"]), Path(request["log"]) if request.get("log") else None)
+
+    def write_forward(self, writer, issue, short: str, target: str) -> None:
+        """A short address printed in the issue (a QR code): a page that sends the phone on to `target`."""
+        writer.write_file(
+            f"{short}index.html",
+            self.get_template("forward"),
+            self.context,
+            target=target,
+            title=issue.title,
+            url=short,
+            page_lang=issue.lang,
+            relative_urls=False,
+        )
 
     def write_report(self, writer, year: int, log: Path | None) -> None:
         figures = figures_for(self.context, self.settings, year, log)

@@ -258,22 +258,32 @@ def feed_event_ical(serialiser, original, shown, revision) -> bytes:
 # --- Newsletter editions -------------------------------------------------------------------
 
 FALLBACK_NOTE = N_("Dette afsnit findes kun på dansk.")
+NEWSLETTER = N_("Nyhedsbrev")  # an edition's title: "Newsletter · Spring 2013"
+
+
+def edition_languages(issue, context: dict) -> list[str]:
+    """NEWSLETTER_LANGUAGES (None: every language of the site), and any a section is translated into."""
+    every = list(context["LANGUAGES"])
+    wanted = context.get("NEWSLETTER_LANGUAGES")
+    chosen = set(every if wanted is None else wanted) | {s.lang for s in issue.sections}
+    return [lang for lang in every if lang in chosen and lang != issue.lang]
 
 
 def editions(issue, context: dict) -> list:
-    """The Danish issue, and an edition for each language one of its sections is written in.
+    """The Danish issue, and an edition in each of edition_languages().
 
     Sections pair up by file name (`30-driften.md`, `30-driften.ar.md`). An
     edition takes its language's version of each section and the Danish one
-    where there is none (the template marks it); its news and calendar show
-    translations where they exist. Printed as `/<lang>/nyhedsbrev/<id>.pdf`.
+    where there is none (the template says so in the edition's language); its
+    news and calendar show translations where they exist. Printed as
+    `/<lang>/nyhedsbrev/<id>.pdf`.
     """
     from rumforliv.newsletter import (
         issues as newsletter,  # late: newsletter is a sibling output, not a dependency of the site
     )
 
     default = issue.lang
-    languages = sorted({s.lang for s in issue.sections} - {default}, key=context["LANGUAGES"].index)
+    languages = edition_languages(issue, context)
     danish = replace(issue, sections=[s for s in issue.sections if s.lang == default])
     result = [danish]
     for lang in languages:
@@ -291,13 +301,14 @@ def editions(issue, context: dict) -> list:
                 danish,
                 lang=lang,
                 prefix=f"{lang}/",
+                title=f"{translate(lang, NEWSLETTER)} · {danish.season_year_in(lang)}",
                 sections=[chosen[key] for key in keys],
                 news=news,
                 calendar=newsletter.build_calendar(occurrences, first, last, lang),
-                codes=newsletter.qr_codes(context, f"{lang}/"),
                 pages=0,
             )
         )
+        newsletter.add_codes(result[-1], context)
     for edition in result:  # as Pelican's content: each knows the others (language switcher, archive)
         edition.translations = [other for other in result if other is not edition]
     return result

@@ -38,7 +38,7 @@ def public(name: str) -> bool:
         name.endswith(".html")
         and folders[-1] not in LEFT_OUT
         and DRAFT_FOLDER not in folders[:2]
-        and folders[0] not in UNLISTED
+        and not set(folders[:2]) & set(UNLISTED)  # in every language too: /ar/n/2013-1/kalender/
     )
 
 
