@@ -268,6 +268,41 @@ def test_a_picture_without_alt_text_cannot_be_saved():
     assert "billedtekst" in without["problems"] and "Image-Alt" in without["problems"]
 
 
+def test_an_all_day_activity_is_saved_with_dates_only(site):
+    """The "Hele dagen" box: the picker's times are dropped, and the feed gets whole days."""
+    need_node()
+    need_decap()
+    form = {
+        **EVENT_FORM,
+        "title": "Sommerlejr",
+        "_allday": True,
+        "start": "2013-07-01 00:00",
+        "end": "2013-07-03 17:00",
+    }
+    for repeating in ("_days", "_until", "cancelled", "moved"):
+        form.pop(repeating)
+    allday, unticked = saved(
+        [{"data": form, "order": EVENT_ORDER}, {"data": {**form, "_allday": False}, "order": EVENT_ORDER}]
+    )
+    assert allday["text"].splitlines()[1:3] == ["Start: 2013-07-01", "End: 2013-07-03"]
+    assert allday["problems"] == ""
+    assert unticked["problems"] == ""  # a time was picked: written with it
+    assert unticked["text"].splitlines()[1] == "Start: 2013-07-01 00:00"
+    # A file written with dates only opens with the box ticked and comes back as it was.
+    source = allday["text"]
+    [again, untick] = saved([{"source": source, "data": {}}, {"source": source, "data": {"_allday": False}}])
+    assert again["text"] == source
+    assert "Hele dagen" in untick["problems"]
+
+    site.write({"content/kalender/sommerlejr.md": allday["text"]})
+    assert schema.check_tree(site.settings()) == []
+    site.build()
+    feed = icalendar.Calendar.from_ical((site.output / "kalender" / "sommerlejr.ics").read_bytes())
+    [event] = feed.walk("VEVENT")
+    assert event.get("DTSTART").params.get("VALUE") == "DATE" and event.decoded("DTSTART").isoformat() == "2013-07-01"
+    assert event.decoded("DTEND").isoformat() == "2013-07-04"  # iCal's end is exclusive
+
+
 def test_a_rule_the_weekday_fields_cannot_show_stays_as_text():
     need_node()
     source = "Title: Loppemarked\nStart: 2013-04-06 10:00\nRepeat: FREQ=MONTHLY;BYDAY=1SA\nLocation: Gården\n\nTekst.\n"

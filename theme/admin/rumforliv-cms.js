@@ -11,6 +11,10 @@
  * A weekly Repeat is shown as form fields (_days, _every, _until) and written back as an RFC 5545 rule;
  * any other rule stays as text in the field "repeat".
  *
+ * An all-day activity (the form's "_allday" box) is written with dates only: "Start: 2013-07-01" and its
+ * inclusive last day "End: 2013-07-03", as the content format says; a file so written opens with the box
+ * ticked.
+ *
  * The same file runs in Node (module.exports), so the tests run this very code over every content file.
  */
 (function (root) {
@@ -19,6 +23,7 @@
   var KEY_LINE = /^([A-Za-zÆØÅæøå][A-Za-zÆØÅæøå0-9_-]*)[ \t]*:(.*)$/;
   var LIST_KEYS = ['estate', 'audience', 'tags', 'except', 'cancelled', 'partners'];
   var WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
+  var DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
   /* The header's fields in order, each with its raw lines, and where the body starts. */
   function split(text) {
@@ -143,6 +148,7 @@
         delete data.repeat;
       }
     }
+    if (typeof data.start === 'string' && DATE_ONLY.test(data.start)) data._allday = true;
     data.body = parsed.body;
     data._translation = !!data.lang && data.lang.toLowerCase() !== defaultLang;
     data._dated = 'date' in data; // an issue's index.md has a Date, its sections do not
@@ -159,6 +165,11 @@
     });
     var rule = ruleOf(data);
     if (rule) out.repeat = rule;
+    if (data._allday) {
+      ['start', 'end'].forEach(function (key) {
+        if (out[key]) out[key] = out[key].slice(0, 10); // the date the picker shows, without its time
+      });
+    }
     return out;
   }
 
@@ -220,6 +231,10 @@
     }
     if (data._until && !composeRule(data)) {
       found.push('Du har valgt "Gentag indtil", men ingen ugedage. Vælg mindst én ugedag, eller slet datoen.');
+    }
+    var start = written('start', data.start);
+    if (data._allday === false && DATE_ONLY.test(start)) {
+      found.push('Skriv et klokkeslæt i "Første gang (Start)", eller sæt flueben i "Hele dagen".');
     }
     return found.join(' ');
   }

@@ -143,8 +143,21 @@ def event_fields(settings: dict) -> list[dict]:
     c = common(settings)
     return [
         c["title"],
+        field(
+            "_allday",
+            "Hele dagen",
+            "boolean",
+            False,
+            hint="Sæt flueben, når aktiviteten varer hele dagen: så gemmes kun datoerne, klokkeslættet ses bort fra.",
+        ),
         date_field("start", "Første gang (Start)", with_time=True),
-        date_field("end", "Slutter (End)", required=False, with_time=True, hint="Samme dag, fx kl. 17:00."),
+        date_field(
+            "end",
+            "Slutter (End)",
+            required=False,
+            with_time=True,
+            hint="Samme dag, fx kl. 17:00. Hele dagen: den sidste dag, fx 2013-07-03.",
+        ),
         choose(
             "_days",
             "Gentag hver uge på disse dage",
