@@ -336,6 +336,8 @@
     words.forEach(function (key) {
       if (key in own) data[key] = own[key];
     });
+    // A picture needs its description: the Danish one, until someone translates it.
+    if (!written('image-alt', data['image-alt']) && data.image) data['image-alt'] = danish['image-alt'];
     data.slug = own.slug || danish.slug;
     if (own.lang) data.lang = lang;
     return withLanguage(toFile(data), lang, slug);
