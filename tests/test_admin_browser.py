@@ -120,8 +120,12 @@ def test_a_board_member_edits_and_publishes_in_the_browser(checkout, tmp_path): 
     [market] = icalendar.Calendar.from_ical((output / "kalender" / "loppemarked.ics").read_bytes()).walk("VEVENT")
     assert market.get("DTSTART").params.get("VALUE") == "DATE"
     printed = subprocess.run(
-        ["pdftotext", str(output / "nyhedsbrev" / "2013-2.pdf"), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-enc", "UTF-8", str(output / "nyhedsbrev" / "2013-2.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
     ).stdout
     assert "Bestyrelsen holder åbent hus den 12. juni kl. 17." in " ".join(printed.split())
     shutil.rmtree(output)
-    print((checkout / "cache" / "decap-server.log").read_text())
+    print((checkout / "cache" / "decap-server.log").read_text(encoding="utf-8"))
