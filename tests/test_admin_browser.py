@@ -66,7 +66,7 @@ def test_a_board_member_edits_and_publishes_in_the_browser(checkout, tmp_path): 
     report = json.loads(driven.stdout or "{}")
     assert report.get("ok"), (report.get("failure") or driven.stderr) + (
         checkout / "cache" / "decap-server.log"
-    ).read_text()
+    ).read_text(encoding="utf-8")
     # Decap 3.16.3's right-hand column calls a handler it was not given after its language is switched
     # (EditorControlPane.handleLocaleChange): the switch works, the error is Decap's own.
     assert [e for e in report["errors"] if e != "this.props.onLocaleChange is not a function"] == []
