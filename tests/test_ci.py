@@ -125,7 +125,10 @@ def test_a_problem_fails_the_check_in_danish_in_the_job_log(project):
 
 def git(cwd: Path, *args: str) -> str:
     author = ["-c", "user.name=Test", "-c", "user.email=test@example.org"]
-    return subprocess.run(["git", *author, *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+    done = subprocess.run(
+        ["git", *author, *args], cwd=cwd, check=True, capture_output=True, text=True, encoding="utf-8"
+    )
+    return done.stdout
 
 
 def sequence(folder: Path) -> int:

@@ -137,7 +137,9 @@ try {
   const last = page.getByText('Containeren til storskrald står ved blok A');
   await last.waitFor({ timeout: 30000 });
   await page.waitForTimeout(500);
-  await last.click();
+  const box = await last.boundingBox();
+  await last.click({ position: { x: box.width - 2, y: box.height / 2 } }); // after the paragraph's last word
+  await page.waitForTimeout(300);
   await page.keyboard.press('End');
   await page.keyboard.press('Enter');
   await page.keyboard.type('Bestyrelsen holder åbent hus den 12. juni kl. 17.');
