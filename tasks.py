@@ -291,3 +291,11 @@ def bench(c, quick=False, runs=3, sizes="1,0.25,0.5,2", profile=False):
 def oversaettelser(c, tjek=False):
     """Find nye tekster i skabelonerne og opdatér translations/ (se translations/README.md)."""
     c.run(f"{sys.executable} {ROOT / 'scripts' / 'update_translations.py'}" + (" --check" if tjek else ""), pty=False)
+
+
+@task(aliases=["keep-revisions"])
+def gem_kalendernumre(c):
+    """Læg kalendernes ændringsnumre (revisioner.json) i git efter bygningen, og send dem til grenen (CI)."""
+    from rumforliv.editor.revisions import keep_revisions
+
+    print(editor_task(lambda: keep_revisions(settings(), ROOT)))

@@ -65,12 +65,7 @@ def test_admin_is_served_from_the_site_in_danish(site):
     assert not list(admin.glob("*.map"))
     cfg = config(site.output)
     assert cfg["locale"] == "da"
-    assert [c["label"] for c in cfg["collections"]][:4] == [
-        "Nyheder",
-        "Nyheder: oversættelser",
-        "Aktiviteter",
-        "Aktiviteter: oversættelser",
-    ]
+    assert [c["label"] for c in cfg["collections"]][:3] == ["Nyheder", "Aktiviteter", "Sider"]
     assert {"nyhedsbreve", "afsnit"} <= {c["name"] for c in cfg["collections"]}
     assert all(c["format"] == "rumforliv" for c in cfg["collections"])
     assert "admin/" not in site.read("sitemap.xml")
@@ -108,7 +103,10 @@ def test_the_form_follows_the_vocabularies_in_the_settings(site):
     assert options(form_field(news, "estate")) == ["Akacieparken", "Lukretiavej", "Folehaven"]
     assert options(form_field(events, "category")) == ["Tryghed og trivsel", "Beskæftigelse"]
     assert options(form_field(events, "audience")) == ["børn", "alle"]
-    assert options(form_field(collection(after, "nyheder-oversat"), "lang")) == ["en", "pl"]
+    # The translations beside the Danish text follow the languages, Danish first.
+    assert after["i18n"] == {"structure": "multiple_files", "locales": ["da", "en", "pl"], "default_locale": "da"}
+    assert news["i18n"] is True and form_field(news, "title")["i18n"] is True
+    assert form_field(news, "date")["i18n"] == "duplicate" and form_field(news, "slug")["i18n"] is False
 
 
 def test_page_folders_each_get_a_collection(site):
@@ -268,6 +266,41 @@ def test_a_picture_without_alt_text_cannot_be_saved():
     assert "billedtekst" in without["problems"] and "Image-Alt" in without["problems"]
 
 
+def test_an_all_day_activity_is_saved_with_dates_only(site):
+    """The "Hele dagen" box: the picker's times are dropped, and the feed gets whole days."""
+    need_node()
+    need_decap()
+    form = {
+        **EVENT_FORM,
+        "title": "Sommerlejr",
+        "_allday": True,
+        "start": "2013-07-01 00:00",
+        "end": "2013-07-03 17:00",
+    }
+    for repeating in ("_days", "_until", "cancelled", "moved"):
+        form.pop(repeating)
+    allday, unticked = saved(
+        [{"data": form, "order": EVENT_ORDER}, {"data": {**form, "_allday": False}, "order": EVENT_ORDER}]
+    )
+    assert allday["text"].splitlines()[1:3] == ["Start: 2013-07-01", "End: 2013-07-03"]
+    assert allday["problems"] == ""
+    assert unticked["problems"] == ""  # a time was picked: written with it
+    assert unticked["text"].splitlines()[1] == "Start: 2013-07-01 00:00"
+    # A file written with dates only opens with the box ticked and comes back as it was.
+    source = allday["text"]
+    [again, untick] = saved([{"source": source, "data": {}}, {"source": source, "data": {"_allday": False}}])
+    assert again["text"] == source
+    assert "Hele dagen" in untick["problems"]
+
+    site.write({"content/kalender/sommerlejr.md": allday["text"]})
+    assert schema.check_tree(site.settings()) == []
+    site.build()
+    feed = icalendar.Calendar.from_ical((site.output / "kalender" / "sommerlejr.ics").read_bytes())
+    [event] = feed.walk("VEVENT")
+    assert event.get("DTSTART").params.get("VALUE") == "DATE" and event.decoded("DTSTART").isoformat() == "2013-07-01"
+    assert event.decoded("DTEND").isoformat() == "2013-07-04"  # iCal's end is exclusive
+
+
 def test_a_rule_the_weekday_fields_cannot_show_stays_as_text():
     need_node()
     source = "Title: Loppemarked\nStart: 2013-04-06 10:00\nRepeat: FREQ=MONTHLY;BYDAY=1SA\nLocation: Gården\n\nTekst.\n"
@@ -342,3 +375,147 @@ def test_the_guide_starts_with_the_browser_and_shows_its_pictures(site):
         assert (site.output / "hjaelp" / picture).read_bytes() == (ROOT / "docs" / picture).read_bytes()
     for secret in ("PUBLISH_SSH_KEY", "PUBLISH_TARGET", "PUBLISH_KNOWN_HOSTS"):
         assert secret in guide  # the guide says which secrets live in CI, and where
+
+
+# --- Translations beside the Danish text --------------------------------------
+
+
+def backend_files(job: dict) -> dict:
+    """What the CMS's backend wrapper saves and shows (run by Node, as in the browser)."""
+    result = subprocess.run(
+        ["node", str(FORMAT_JS), "files"],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def admin_settings(site) -> dict:
+    site.build()
+    page = (site.output / "admin" / "index.html").read_text(encoding="utf-8")
+    return json.loads(re.search(r"window\.RUMFORLIV = (\{.*?\});", page).group(1))
+
+
+def test_every_file_keeps_its_name_through_the_translation_columns(site):
+    """Decap's i18n wants "name.da.md"; the repo's Danish files stay "name.md", translations "name.ar.md"."""
+    need_node()
+    need_decap()
+    settings = admin_settings(site)
+    assert {"content/nyheder", "content/kalender", "content/sider"} <= set(settings["translatedFolders"])
+    assert "newsletter" not in settings["translatedFolders"]
+    paths = sorted(
+        str(p.relative_to(ROOT)) for folder in ("nyheder", "kalender") for p in (ROOT / "content" / folder).glob("*.md")
+    ) + ["newsletter/2013-1/10-leder.md"]
+    out = backend_files({"settings": settings, "paths": paths})
+    assert out["back"] == paths
+    seen = dict(zip(paths, out["forDecap"], strict=True))
+    assert seen["content/nyheder/2013-01-15-jobcentret-hver-tirsdag.md"].endswith("tirsdag.da.md")
+    assert seen["content/nyheder/2013-01-15-jobcentret-hver-tirsdag.ar.md"].endswith("tirsdag.ar.md")
+    assert seen["newsletter/2013-1/10-leder.md"] == "newsletter/2013-1/10-leder.md"
+
+
+def test_the_cms_makes_the_same_slug_as_the_site():
+    need_node()
+    import pelicanconf
+    from rumforliv.content.slugs import slugify
+
+    subs = [list(pair) for pair in pelicanconf.SLUG_REGEX_SUBSTITUTIONS]
+    danish = [p for p in sorted((ROOT / "content").rglob("*.md")) if not re.search(r"\.[a-z]{2}\.md$", p.name)]
+    titles = [m.group(1) for p in danish if (m := re.search(r"^Title:(.*)$", p.read_text(encoding="utf-8"), re.M))]
+    assert len(titles) > 20
+    titles += ["Børn, unge og familier", "  Fastelavn i Akacieparken!  ", "Café & Lektier: Ü-bådens 2. tur", "Æ-ø-å"]
+    out = backend_files({"settings": {"slugSubstitutions": subs}, "titles": titles})
+    assert out["slugs"] == [slugify(t, {"SLUG_REGEX_SUBSTITUTIONS": subs}) for t in titles]
+
+
+NEWS_ORDER = ["title", "date", "category", "estate", "tags", "summary", "image", "image-alt", "print", "body"]
+ARABIC = {"title": "نادي الحياكة بدأ", "summary": "كل يوم ثلاثاء نحيك معًا.", "body": "نحيك معًا في بيت السكان.\n"}
+
+
+def test_a_translation_written_beside_the_danish_text_is_stored_as_the_contract_says(site):
+    need_node()
+    need_decap()
+    settings = admin_settings(site)
+    # The Arabic column: its own title, summary and text, the other fields copied from the Danish one.
+    danish, arabic_form = (
+        out["text"]
+        for out in saved(
+            [{"data": NEWS_FORM, "order": NEWS_ORDER}, {"data": {**NEWS_FORM, **ARABIC}, "order": NEWS_ORDER}]
+        )
+    )
+    folder = "content/nyheder/2013-03-01-strikkeklubben-er-startet"
+    # As Decap hands them to the backend: every language's file, the untouched ones with only the
+    # copied fields (no title).
+    untouched = "Date: 2013-03-01 10:00\nCategory: Beboernetværk, inddragelse og demokrati\n\n"
+    out = backend_files(
+        {
+            "settings": settings,
+            "dataFiles": [
+                {"path": f"{folder}.da.md", "slug": "x", "raw": danish},
+                {"path": f"{folder}.en.md", "slug": "x", "raw": untouched},
+                {"path": f"{folder}.ar.md", "slug": "x", "raw": arabic_form},
+            ],
+        }
+    )
+    assert [f["path"] for f in out["saved"]] == [f"{folder}.md", f"{folder}.ar.md"]
+    danish_saved, arabic = (f["raw"] for f in out["saved"])
+    assert danish_saved == danish
+    assert arabic.splitlines()[:3] == ["Title: نادي الحياكة بدأ", "Slug: strikkeklubben-er-startet", "Lang: ar"]
+
+    site.write({f"{folder}.md": danish, f"{folder}.ar.md": arabic})
+    assert schema.check_tree(site.settings()) == []
+    site.build()
+    page = site.read("ar/nyheder/2013/strikkeklubben-er-startet/index.html")
+    assert "نادي الحياكة بدأ" in page
+
+    # Saving both again without changes gives the same bytes: no second Slug or Lang.
+    again = backend_files(
+        {
+            "settings": settings,
+            "dataFiles": [{"path": f"{folder}.da.md", "raw": danish}, {"path": f"{folder}.ar.md", "raw": arabic}],
+        }
+    )
+    assert [f["raw"] for f in again["saved"]] == [danish, arabic]
+
+
+def test_a_date_cancelled_in_danish_is_cancelled_in_the_translations_too(site):
+    """The translation's column shows the Danish dates; the file gets them, and keeps its own words."""
+    need_node()
+    need_decap()
+    settings = admin_settings(site)
+    folder = ROOT / "content" / "kalender"
+    danish_before = (folder / "lektiecafe-boern.md").read_text(encoding="utf-8")
+    arabic_before = (folder / "lektiecafe-boern.ar.md").read_text(encoding="utf-8")
+    [danish] = saved([{"source": danish_before, "data": {"cancelled": ["2013-04-18", "2013-05-02"]}}])
+    out = backend_files(
+        {
+            "settings": settings,
+            "dataFiles": [
+                {"path": "content/kalender/lektiecafe-boern.da.md", "raw": danish["text"]},
+                {"path": "content/kalender/lektiecafe-boern.ar.md", "raw": arabic_before},
+            ],
+        }
+    )
+    arabic = out["saved"][1]["raw"]
+    changed = [(a, b) for a, b in zip(arabic_before.split("\n"), arabic.split("\n"), strict=True) if a != b]
+    assert changed == [("Cancelled: 2013-04-18", "Cancelled: 2013-04-18, 2013-05-02")]
+
+
+def test_a_saved_section_is_edited_in_its_folder_and_a_new_one_must_name_it():
+    """Issue and number name a new section's file; an open section keeps its file, so they are not asked."""
+    need_node()
+    source = (ROOT / "docs" / "eksempler" / "newsletter" / "2013-2" / "20-bestyrelsen.md").read_text(encoding="utf-8")
+    new = {"title": "Nyt fra Lukretiavej", "body": "Tekst.\n"}
+    edited, unnamed, named = saved(
+        [
+            {"source": source, "data": {"title": "Nyt fra bestyrelsen"}, "collection": "afsnit"},
+            {"data": new, "collection": "afsnit"},
+            {"data": {**new, "_issue": "2013-2", "_number": "30"}, "collection": "afsnit"},
+        ]
+    )
+    assert edited["problems"] == "" and edited["text"].startswith("Title: Nyt fra bestyrelsen\n\nTak til alle")
+    assert "udgave" in unnamed["problems"] and "nummer" in unnamed["problems"]
+    assert named["problems"] == "" and "_issue" not in named["text"]

@@ -3,12 +3,14 @@ only calling invoke tasks, which are run here as the workflows run them."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import icalendar
 import pytest
 import yaml
 
@@ -84,6 +86,8 @@ def test_the_workflows_only_call_invoke_tasks(commands):
     every_run = found[""]
     assert every_run.index(SETUP) < every_run.index("python3 -m invoke tjek") < every_run.index("python3 -m invoke byg")
     publishing = {condition for condition, lines in found.items() if "python3 -m invoke udgiv" in lines}
+    keeping = {condition for condition, lines in found.items() if "python3 -m invoke gem-kalendernumre" in lines}
+    assert keeping == publishing  # the calendar numbers are committed back only where main is published
     assert len(publishing) == 1 and "main" in publishing.pop()  # only from main
     assert "python3 -m invoke udgiv" not in every_run
 
@@ -117,3 +121,77 @@ def test_a_problem_fails_the_check_in_danish_in_the_job_log(project):
     log = result.stdout + result.stderr
     assert result.returncode == 1
     assert "content/nyheder/2013-02-11-fastelavn.md:4: Estate:" in log and 'Mente du "Akacieparken"?' in log
+
+
+def git(cwd: Path, *args: str) -> str:
+    author = ["-c", "user.name=Test", "-c", "user.email=test@example.org"]
+    done = subprocess.run(
+        ["git", *author, *args], cwd=cwd, check=True, capture_output=True, text=True, encoding="utf-8"
+    )
+    return done.stdout
+
+
+def sequence(folder: Path) -> int:
+    feed = icalendar.Calendar.from_ical((folder / "output" / "kalender" / "lektiecafe.ics").read_bytes())
+    return max(int(e.get("SEQUENCE", 0)) for e in feed.walk("VEVENT"))
+
+
+def test_the_calendar_numbers_a_ci_build_raises_are_kept_for_the_next_build(project, tmp_path, monkeypatch):
+    """What the publishing job runs after `byg`: revisioner.json committed back ("[skip ci]") and pushed,
+    on top of whatever reached main meanwhile, so the next fresh checkout's SEQUENCE starts from it."""
+    monkeypatch.setenv("GITHUB_REF_NAME", "main")
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    assert run("python3 -m invoke byg", project).returncode == 0
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "start"]):
+        git(project, *args)
+    git(project, "push", "-q", str(remote), "main")
+
+    # A board member moves the homework café an hour (as the CMS would, a commit on main), and the
+    # CI job starts from a fresh checkout of it.
+    event = project / "content" / "kalender" / "lektiecafe.md"
+    event.write_text(event.read_text(encoding="utf-8").replace("15:00", "16:00"), encoding="utf-8")
+    git(project, "commit", "-qam", "Ret aktiviteter: lektiecafe")
+    git(project, "push", "-q", str(remote), "main")
+    ci = tmp_path / "ci"
+    git(tmp_path, "clone", "-q", str(remote), str(ci))
+    # Meanwhile another edit reaches main: the job's push must go on top of it.
+    news = project / "content" / "nyheder" / "2013-02-11-fastelavn.md"
+    news.write_text(news.read_text(encoding="utf-8") + "\nMere tekst.\n", encoding="utf-8")
+    git(project, "commit", "-qam", "Ret nyheder: fastelavn")
+    git(project, "push", "-q", str(remote), "main")
+
+    for line in ("python3 -m invoke byg", "python3 -m invoke gem-kalendernumre"):
+        result = run(line, ci)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert "sendt til grenen main" in result.stdout
+    assert sequence(ci) == 1
+    log = git(remote, "log", "--format=%s", "main").splitlines()
+    assert log[:3] == [
+        "Kalendernumre (SEQUENCE) efter bygningen [skip ci]",
+        "Ret nyheder: fastelavn",
+        "Ret aktiviteter: lektiecafe",
+    ]
+    stored = json.loads(git(remote, "show", "main:content/kalender/revisioner.json"))
+    assert stored["lektiecafe"]["sequence"] == 1
+
+    # The next job's fresh checkout builds with that number and has nothing to commit.
+    again = tmp_path / "again"
+    git(tmp_path, "clone", "-q", str(remote), str(again))
+    for line in ("python3 -m invoke byg", "python3 -m invoke gem-kalendernumre"):
+        result = run(line, again)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert "uændret" in result.stdout and sequence(again) == 1
+    assert len(git(remote, "log", "--format=%s", "main").splitlines()) == len(log)
+
+
+def test_a_refused_push_of_the_calendar_numbers_is_a_danish_message(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("GITHUB_REF_NAME", "main")
+    monkeypatch.setenv("GIT_PUSH_URL", str(tmp_path / "no-such-remote.git"))
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "start"]):
+        git(project, *args)
+    assert run("python3 -m invoke byg", project).returncode == 0
+    result = run("python3 -m invoke gem-kalendernumre", project)
+    assert result.returncode == 1
+    assert "kunne ikke sendes til grenen main" in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr

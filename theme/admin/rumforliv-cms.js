@@ -11,6 +11,17 @@
  * A weekly Repeat is shown as form fields (_days, _every, _until) and written back as an RFC 5545 rule;
  * any other rule stays as text in the field "repeat".
  *
+ * An all-day activity (the form's "_allday" box) is written with dates only: "Start: 2013-07-01" and its
+ * inclusive last day "End: 2013-07-03", as the content format says; a file so written opens with the box
+ * ticked.
+ *
+ * Translations are edited beside the Danish text (Decap's i18n, structure multiple_files), yet stored as
+ * the content format says: the Danish file is "name.md", not Decap's "name.da.md", and its translation
+ * "name.ar.md" carries "Lang: ar" and the Danish text's Slug. Decap has no option to leave the default
+ * language out of a file name, so every backend is wrapped: the Danish files' paths are renamed between
+ * the two forms where Decap meets the git host (files(): real <-> Decap's), and a translation is only
+ * written once it has a title (Decap would otherwise save an empty file for every language).
+ *
  * The same file runs in Node (module.exports), so the tests run this very code over every content file.
  */
 (function (root) {
@@ -19,6 +30,7 @@
   var KEY_LINE = /^([A-Za-zÆØÅæøå][A-Za-zÆØÅæøå0-9_-]*)[ \t]*:(.*)$/;
   var LIST_KEYS = ['estate', 'audience', 'tags', 'except', 'cancelled', 'partners'];
   var WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
+  var DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
   /* The header's fields in order, each with its raw lines, and where the body starts. */
   function split(text) {
@@ -143,6 +155,7 @@
         delete data.repeat;
       }
     }
+    if (typeof data.start === 'string' && DATE_ONLY.test(data.start)) data._allday = true;
     data.body = parsed.body;
     data._translation = !!data.lang && data.lang.toLowerCase() !== defaultLang;
     data._dated = 'date' in data; // an issue's index.md has a Date, its sections do not
@@ -159,6 +172,11 @@
     });
     var rule = ruleOf(data);
     if (rule) out.repeat = rule;
+    if (data._allday) {
+      ['start', 'end'].forEach(function (key) {
+        if (out[key]) out[key] = out[key].slice(0, 10); // the date the picker shows, without its time
+      });
+    }
     return out;
   }
 
@@ -211,8 +229,16 @@
   }
 
   /* Checks Decap's fields cannot make: a Danish message, or '' when the entry may be saved. */
-  function problems(data) {
+  function problems(data, collection) {
     var found = [];
+    var naming = { nyhedsbreve: ['_issue'], afsnit: ['_issue', '_number'] }[collection] || [];
+    if (typeof data._source !== 'string' && naming.some((key) => !written(key, data[key]))) {
+      found.push(
+        collection === 'afsnit'
+          ? 'Et nyt afsnit skal have en udgave (fx 2013-3) og et nummer (fx 50): så ved bladet, hvor det står.'
+          : 'Et nyt nyhedsbrev skal have en udgave, fx 2013-3: det bliver mappens navn.',
+      );
+    }
     if (written('image', data.image) && !written('image-alt', data['image-alt'])) {
       found.push(
         'Et billede skal have en billedtekst til blinde læsere: udfyld "Billedtekst (Image-Alt)", før du gemmer.',
@@ -221,10 +247,188 @@
     if (data._until && !composeRule(data)) {
       found.push('Du har valgt "Gentag indtil", men ingen ugedage. Vælg mindst én ugedag, eller slet datoen.');
     }
+    var start = written('start', data.start);
+    if (data._allday === false && DATE_ONLY.test(start)) {
+      found.push('Skriv et klokkeslæt i "Første gang (Start)", eller sæt flueben i "Hele dagen".');
+    }
     return found.join(' ');
   }
 
+
+  /* --- Translations beside the Danish text ------------------------------------------------------- */
+
+  /* Pelican's slugify with the site's SLUG_REGEX_SUBSTITUTIONS ([pattern, replacement] pairs, written for
+     Python's re; those the project uses mean the same in JavaScript once \A, \Z and (?u) are spelled so). */
+  function slugify(text, substitutions) {
+    var value = String(text || '')
+      .toLowerCase()
+      .replace(/<[^>]*>/g, '')
+      .normalize('NFKC');
+    (substitutions || []).forEach(function (pair) {
+      var pattern = pair[0].replace('(?u)', '').replace('\\A', '^').replace('\\Z', '$');
+      value = value.replace(new RegExp(pattern.normalize('NFKC'), 'gi'), pair[1].normalize('NFKC'));
+    });
+    return value.toLowerCase().trim();
+  }
+
+  /* The mapping between the files in git and the paths Decap's i18n expects. */
+  function files(settings) {
+    var folders = settings.translatedFolders || [];
+    var languages = settings.languages || [];
+    var danish = settings.defaultLang || 'da';
+    function translated(path) {
+      return folders.indexOf(path.slice(0, path.lastIndexOf('/'))) >= 0 && /\.md$/.test(path);
+    }
+    function language(path) {
+      var match = /\.([a-z]{2,3})\.md$/.exec(path);
+      return match && languages.indexOf(match[1]) >= 0 ? match[1] : null;
+    }
+    return {
+      language: language,
+      forDecap: function (path) {
+        return translated(path) && !language(path) ? path.slice(0, -3) + '.' + danish + '.md' : path;
+      },
+      inGit: function (path) {
+        return translated(path) && language(path) === danish ? path.slice(0, -(danish.length + 4)) + '.md' : path;
+      },
+      isDanish: function (path) {
+        return translated(path) && !language(path);
+      },
+    };
+  }
+
+  /* Slug and Lang put right after the title, as the project's translations have them, when missing. */
+  function withLanguage(raw, lang, slug) {
+    var data = fromFile(raw);
+    if (data.lang && data.lang !== lang) {
+      data.lang = lang;
+      raw = toFile(data);
+    }
+    var missing = [];
+    if (!data.slug && slug) missing.push('Slug: ' + slug);
+    if (!data.lang) missing.push('Lang: ' + lang);
+    if (!missing.length) return raw;
+    var parsed = split(raw);
+    var at = 0;
+    for (var i = 0; i < parsed.fields.length; i++) {
+      at += parsed.fields[i].raw.length;
+      if (parsed.fields[i].lower === 'title') break;
+    }
+    var lines = raw.split('\n');
+    return lines.slice(0, at).concat(missing, lines.slice(at)).join('\n');
+  }
+
+  var OWN = ['body', 'lang', 'slug', '_source', '_translation', '_dated'];
+
+  /* A translation as the content format has it: its own words (the translated fields and the text), every
+     other field the Danish text's (times, dates, cancellations: the site and the feeds require them to be
+     the same), the Danish text's Slug and its own Lang. '' when it has no title yet: nothing translated.
+     A new translation takes the Danish file's lines, so the two read alike. */
+  function translationText(raw, danishRaw, lang, slug, settings) {
+    var own = fromFile(raw);
+    if (!written('title', own.title)) return '';
+    var danish = fromFile(danishRaw);
+    var words = settings.translatedFields || [];
+    var data = { _source: own.lang ? raw : danishRaw, body: own.body };
+    Object.keys(danish).forEach(function (key) {
+      if (OWN.indexOf(key) < 0 && words.indexOf(key) < 0) data[key] = danish[key];
+    });
+    words.forEach(function (key) {
+      if (key in own) data[key] = own[key];
+    });
+    // A picture needs its description: the Danish one, until someone translates it.
+    if (!written('image-alt', data['image-alt']) && data.image) data['image-alt'] = danish['image-alt'];
+    data.slug = own.slug || danish.slug;
+    if (own.lang) data.lang = lang;
+    return withLanguage(toFile(data), lang, slug);
+  }
+
+  /* The files Decap saves, as the content format has them: the Danish file's name without ".da",
+     translations with Lang and Slug, and no file for a language nobody has written in. */
+  function savedFiles(dataFiles, settings) {
+    var paths = files(settings);
+    var danish = dataFiles.filter(function (file) {
+      return paths.isDanish(paths.inGit(file.path));
+    })[0];
+    var data = danish ? fromFile(danish.raw) : {};
+    var slug = written('slug', data.slug) || slugify(data.title, settings.slugSubstitutions);
+    return dataFiles
+      .map(function (file) {
+        var path = paths.inGit(file.path);
+        var lang = paths.language(path);
+        var out = Object.assign({}, file, { path: path });
+        if (file.newPath) out.newPath = paths.inGit(file.newPath);
+        if (danish && lang && lang !== (settings.defaultLang || 'da')) {
+          out.raw = translationText(file.raw, danish.raw, lang, slug, settings);
+        }
+        return out;
+      })
+      .filter(function (file) {
+        return file.raw;
+      });
+  }
+
+  /* A Decap backend whose files are seen through files(): the rest of Decap never knows. */
+  function withContractPaths(backend, settings) {
+    var paths = files(settings);
+    function entryOut(entry) {
+      return entry && entry.file
+        ? Object.assign({}, entry, { file: Object.assign({}, entry.file, { path: paths.forDecap(entry.file.path) }) })
+        : entry;
+    }
+    function entriesOut(entries) {
+      return (entries || []).map(entryOut);
+    }
+    var renamed = {
+      entriesByFolder: function (folder, extension, depth) {
+        return Promise.resolve(backend.entriesByFolder(folder, extension, depth)).then(entriesOut);
+      },
+      allEntriesByFolder: function (folder, extension, depth, pathRegex) {
+        return Promise.resolve(backend.allEntriesByFolder(folder, extension, depth, pathRegex)).then(entriesOut);
+      },
+      entriesByFiles: function (list) {
+        var inGit = list.map(function (file) {
+          return Object.assign({}, file, { path: paths.inGit(file.path) });
+        });
+        return Promise.resolve(backend.entriesByFiles(inGit)).then(entriesOut);
+      },
+      getEntry: function (path) {
+        return Promise.resolve(backend.getEntry(paths.inGit(path))).then(entryOut);
+      },
+      unpublishedEntry: function (which) {
+        return Promise.resolve(backend.unpublishedEntry(which)).then(function (entry) {
+          var diffs = (entry.diffs || []).map(function (diff) {
+            return Object.assign({}, diff, { path: paths.forDecap(diff.path) });
+          });
+          return Object.assign({}, entry, { diffs: diffs });
+        });
+      },
+      unpublishedEntryDataFile: function (collection, slug, path, id) {
+        return backend.unpublishedEntryDataFile(collection, slug, paths.inGit(path), id);
+      },
+      persistEntry: function (entry, options) {
+        var dataFiles = savedFiles(entry.dataFiles, settings);
+        return backend.persistEntry(Object.assign({}, entry, { dataFiles: dataFiles }), options);
+      },
+      deleteFiles: function (list, message) {
+        return backend.deleteFiles(list.map(paths.inGit), message);
+      },
+    };
+    return new Proxy(backend, {
+      get: function (target, name) {
+        if (Object.prototype.hasOwnProperty.call(renamed, name) && typeof target[name] === 'function') {
+          return renamed[name];
+        }
+        var value = target[name];
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }
+
   var api = {
+    slugify: slugify,
+    files: files,
+    savedFiles: savedFiles,
     fromFile: fromFile,
     toFile: toFile,
     problems: problems,
@@ -243,10 +447,20 @@
       },
       toFile: toFile,
     });
+    // Decap picks the backend by name when it starts (the local decap-server is "proxy"): wrap them all.
+    ['proxy', 'gitlab', 'github', 'gitea', 'forgejo'].forEach(function (name) {
+      var registered = CMS.getBackend && CMS.getBackend(name);
+      if (!registered || registered.rumforliv) return;
+      var init = registered.init;
+      registered.init = function () {
+        return withContractPaths(init.apply(null, arguments), settings);
+      };
+      registered.rumforliv = true;
+    });
     CMS.registerEventListener({
       name: 'preSave',
       handler: function (event) {
-        var message = problems(event.entry.get('data').toJS());
+        var message = problems(event.entry.get('data').toJS(), event.entry.get('collection'));
         if (message) throw new Error(message);
       },
     });

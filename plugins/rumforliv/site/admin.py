@@ -23,7 +23,6 @@ from babel import Locale
 from pelican.generators import Generator
 
 from rumforliv.content.schema import ContentError, Problem
-from rumforliv.wording.catalogues import language_name
 
 ADMIN_FOLDER = "admin"
 OUR_SCRIPT = "rumforliv-cms.js"
@@ -143,8 +142,21 @@ def event_fields(settings: dict) -> list[dict]:
     c = common(settings)
     return [
         c["title"],
+        field(
+            "_allday",
+            "Hele dagen",
+            "boolean",
+            False,
+            hint="Sæt flueben, når aktiviteten varer hele dagen: så gemmes kun datoerne, klokkeslættet ses bort fra.",
+        ),
         date_field("start", "Første gang (Start)", with_time=True),
-        date_field("end", "Slutter (End)", required=False, with_time=True, hint="Samme dag, fx kl. 17:00."),
+        date_field(
+            "end",
+            "Slutter (End)",
+            required=False,
+            with_time=True,
+            hint="Samme dag, fx kl. 17:00. Hele dagen: den sidste dag, fx 2013-07-03.",
+        ),
         choose(
             "_days",
             "Gentag hver uge på disse dage",
@@ -225,9 +237,19 @@ def page_fields(settings: dict) -> list[dict]:
     ]
 
 
+# Issue and number name the file (newsletter/2013-3/50-navn.md): asked when an issue or section is made.
+ONLY_NEW = "Udfyldes kun, når du laver et nyt; et gemt afsnit bliver i sin mappe."
+
+
 def issue_fields(settings: dict) -> list[dict]:
     return [
-        field("_issue", "Udgave (mappens navn)", pattern=ISSUE_PATTERN, hint="Fx 2013-3: årets tredje nummer."),
+        field(
+            "_issue",
+            "Udgave (mappens navn)",
+            required=False,  # a new issue's folder: the format script asks for it (an open one has its folder)
+            pattern=ISSUE_PATTERN,
+            hint=f"Fx 2013-3: årets tredje nummer. {ONLY_NEW}",
+        ),
         field("title", "Overskrift (Title)"),
         date_field("date", "Udkommer (Date)"),
         field(
@@ -246,36 +268,44 @@ def issue_fields(settings: dict) -> list[dict]:
 
 def section_fields(settings: dict) -> list[dict]:
     return [
-        field("_issue", "Udgave (fx 2013-3)", pattern=ISSUE_PATTERN),
+        field("_issue", "Udgave (fx 2013-3)", required=False, pattern=ISSUE_PATTERN, hint=ONLY_NEW),
         field(
             "_number",
             "Nummer (rækkefølgen i bladet)",
+            required=False,
             pattern=["^[0-9]{2}$", "Skriv to cifre, fx 50."],
-            hint=f"Kendte afsnit: {', '.join(settings.get('SECTION_PICTOGRAMS', {}))}. Afsnit står i nummerorden.",
+            hint=f"Kendte afsnit: {', '.join(settings.get('SECTION_PICTOGRAMS', {}))}. Afsnit står i nummerorden. "
+            + ONLY_NEW,
         ),
         field("title", "Overskrift (Title)"),
         body(),
     ]
 
 
-def language_options(settings: dict) -> list[dict]:
-    """The plan's languages but the default one, each by its own name as the site's switcher shows it
-    ("العربية (ar)"; kept with the catalogues, so a rebuild asks Babel for none)."""
+# What a translation writes in its own language; every other field is the Danish text's: shown, not
+# editable, in the translation's column (Decap's "duplicate"; lists hidden), and copied into the file by
+# the CMS's format script, which also writes the Danish text's Slug, which a translation must share.
+TRANSLATED = {"title", "summary", "body", "image-alt", "contact"}
+
+
+def with_translations(fields: list[dict]) -> list[dict]:
+    def kind(field: dict):
+        if field["name"] in TRANSLATED:
+            return True
+        # Decap copies lists only as a whole form; the format copies them into the file instead.
+        return False if field["name"] == "slug" or field["widget"] == "list" else "duplicate"
+
+    return [{**f, "i18n": kind(f)} for f in fields]
+
+
+def i18n(settings: dict) -> dict:
+    """Decap's languages: Danish first (the left column), then the translations in the settings' order."""
     default = settings.get("DEFAULT_LANG", "da")
-    return [
-        {"label": f"{language_name(code)} ({code})", "value": code} for code in settings["LANGUAGES"] if code != default
-    ]
-
-
-def translated(fields: list[dict], settings: dict) -> list[dict]:
-    """A translation's form: its language first, and the Danish file's Slug, which it must share."""
-    lang = choose("lang", "Sprog (Lang)", language_options(settings))
-    slug = {
-        **next(f for f in fields if f["name"] == "slug"),
-        "required": True,
-        "hint": "Samme Slug som den danske tekst: så vises oversættelsen ved siden af den.",
+    return {
+        "structure": "multiple_files",
+        "locales": [default] + [code for code in settings["LANGUAGES"] if code != default],
+        "default_locale": default,
     }
-    return [lang, slug] + [f for f in fields if f["name"] not in ("slug", "lang")]
 
 
 # --- Collections -------------------------------------------------------------
@@ -297,28 +327,23 @@ def folder_collection(name: str, label: str, singular: str, folder: str, fields:
 
 
 def danish(name, label, singular, folder, fields, slug, settings) -> list[dict]:
-    """The Danish files of a folder, and beside them their translations (name.xx.md)."""
+    """The Danish files of a folder, each with its translations (name.xx.md) beside it in the form."""
     return [
         folder_collection(
             name,
             label,
             singular,
             folder,
-            fields,
+            with_translations(fields),
             slug=slug,
-            filter={"field": "_translation", "value": False},
-        ),
-        folder_collection(
-            f"{name}-oversat",
-            f"{label}: oversættelser",
-            f"oversættelse ({singular.lower()})",
-            folder,
-            translated(fields, settings),
-            slug=slug.replace("{{slug}}", "{{fields.slug}}") + ".{{fields.lang}}",
-            filter={"field": "_translation", "value": True},
-            summary="{{title}} ({{lang}})",
-        ),
+            i18n=True,
+        )
     ]
+
+
+def translated_folders(settings: dict) -> list[str]:
+    """The folders whose files have translations beside them (read by the CMS's format script)."""
+    return [c["folder"] for c in collections(settings) if c.get("i18n")]
 
 
 def content_folder(settings: dict, key: str) -> str:
@@ -436,6 +461,7 @@ def decap_config(settings: dict) -> dict:
         "media_folder": f"{content}/{static}",
         "public_folder": static,
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        "i18n": i18n(settings),
         "collections": collections(settings),
     }
 
@@ -491,6 +517,17 @@ def guide_pictures(settings: dict) -> list[Path]:
     return sorted((Path(guide).parent / "billeder").glob("*.png")) if guide else []
 
 
+def cms_settings(settings: dict) -> dict:
+    """What the CMS's format script needs to store translations as the content format says."""
+    return {
+        "defaultLang": settings.get("DEFAULT_LANG", "da"),
+        "languages": list(settings["LANGUAGES"]),
+        "translatedFolders": translated_folders(settings),
+        "translatedFields": sorted(TRANSLATED),
+        "slugSubstitutions": [list(pair) for pair in settings.get("SLUG_REGEX_SUBSTITUTIONS", [])],
+    }
+
+
 class AdminGenerator(Generator):
     """Writes admin/index.html, admin/config.yml and Decap's files, and the guide's pictures of them."""
 
@@ -508,7 +545,7 @@ class AdminGenerator(Generator):
             SITENAME=self.settings["SITENAME"],
             decap_script=DECAP_SCRIPT,
             our_script=OUR_SCRIPT,
-            cms_settings=json.dumps({"defaultLang": self.settings.get("DEFAULT_LANG", "da")}),
+            cms_settings=json.dumps(cms_settings(self.settings), ensure_ascii=True),
         )
         (folder / "index.html").write_text(page, encoding="utf-8")  # not a page of the site: no memo, no sitemap
         pictures = Path(self.output_path) / "hjaelp" / "billeder"
