@@ -143,6 +143,7 @@ def test_the_cancelled_example_is_sent_as_cancelled(built):
 def test_the_site_shows_the_guide_at_hjaelp(built):
     page = built.read("hjaelp/index.html")
     assert "<h1>Vejledning for redaktører</h1>" in page
+    assert 'href="/theme/css/guide.css"' in page and (built.output / "theme/css/guide.css").is_file()
     assert 'id="en-aktivitet-der-gentages"' in page
     assert '<a href="#en-aktivitet-der-gentages">' in page  # the table of contents
     assert "FREQ=MONTHLY;BYDAY=1SA;UNTIL=20131031" in page
@@ -212,5 +213,5 @@ def test_on_a_phone_each_table_cell_is_labelled_with_its_column():
         for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:
             labels = re.findall(r'<td data-label="([^"]*)"', row)
             assert labels == [re.sub(r"<[^>]+>", "", heading) for heading in headings][: len(labels)] and labels
-    css = (ROOT / "theme/static/css/site.css").read_text(encoding="utf-8")
+    css = (ROOT / "theme/static/css/guide.css").read_text(encoding="utf-8")  # linked by the guide alone
     assert ".guide td[data-label]::before { content: attr(data-label)" in css
