@@ -121,6 +121,7 @@ def svg_png(svg: str, size: int) -> bytes:
 # A card has two tones: white on the blue band, ink and grey on paper. Each part is drawn in greyscale and
 # stored as LEVELS shades of its tone in one palette: quick to draw and to write, and small (no quantising).
 LEVELS = 32
+BAND = 150  # the band's height
 SHIFT = 8 - LEVELS.bit_length() + 1  # 256 shades -> LEVELS
 
 
@@ -146,9 +147,6 @@ def band(icon_png: bytes, rtl: bool, site: str, fonts: str):
     name_x = MARGIN if rtl else WIDTH - MARGIN - pen.textlength(site, font=face)
     pen.text((name_x, BAND // 2), site, font=face, fill=255, anchor="lm")
     return whiteness.point(lambda v: v >> SHIFT)
-
-
-BAND = 150  # the band's height
 
 
 def draw(card: Card, settings: dict) -> bytes:
