@@ -56,13 +56,7 @@ def write_whole(path: Path, data: bytes) -> None:
 
 def kept_in(cache: Path | None, name: str, make: Callable[[], bytes]) -> bytes:
     """make(), kept in the folder `cache` (if any) under `name` for the processes and builds after."""
-    stored = cache / name if cache else None
-    if stored and stored.is_file():
-        return stored.read_bytes()
-    data = make()
-    if stored:
-        write_whole(stored, data)
-    return data
+    return Shelf(cache).kept(name, make)
 
 
 class PlainUnpickler(pickle.Unpickler):
@@ -142,6 +136,14 @@ class Shelf:
     def put(self, key: str, data: bytes) -> None:
         if self.folder is not None:
             write_whole(self.folder / key, data)
+
+    def kept(self, key: str, make: Callable[[], bytes]) -> bytes:
+        """What is kept under `key`, else make() (then kept)."""
+        data = self.get(key)
+        if data is None:
+            data = make()
+            self.put(key, data)
+        return data
 
     def get_files(self, key: str) -> dict[str, bytes] | None:
         """An entry of several files (put with `put_files`), or None."""

@@ -196,12 +196,7 @@ def write(card: Card, settings: dict, output: Path, kept: Shelf) -> None:
     """Write the card, as drawn by an earlier build if one drew the same (the shelf of drawn cards)."""
     target = output / card.path
     target.parent.mkdir(parents=True, exist_ok=True)
-    key = f"{card.digest()}.png"
-    data = kept.get(key)
-    if data is None:
-        data = draw(card, settings)
-        kept.put(key, data)
-    target.write_bytes(data)
+    target.write_bytes(kept.kept(f"{card.digest()}.png", lambda: draw(card, settings)))
 
 
 # --- What the cards show ------------------------------------------------------------
